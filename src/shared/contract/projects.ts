@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { SampleCounts } from '../domain';
+import { defineOperations } from './operation';
+import { projectInput } from './common';
+
+export const RoundSummary = z.object({
+  id: z.number().int(),
+  number: z.number().int(),
+  sampler: z.string(),
+  budget: z.number().int(),
+  status: z.string(),
+  labelled: z.number().int(),
+  testErrorMm: z.number().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type RoundSummary = z.infer<typeof RoundSummary>;
+
+export const DatasetSummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  format: z.string(),
+  root: z.string(),
+  modality: z.string(),
+  skeleton: z.string(),
+  samples: z.number().int(),
+});
+
+export const ProjectInfo = z.object({
+  name: z.string(),
+  path: z.string(),
+  skeleton: z.string(),
+  createdAt: z.string(),
+  samples: SampleCounts,
+  datasets: z.array(DatasetSummary),
+  rounds: z.array(RoundSummary),
+  backend: z.string(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+export const RecentProject = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
+
+export const projectOperations = defineOperations({
+  'project.init': {
+    summary: 'Create a project folder (project.sqlite, cache/, models/).',
+    input: z.object({
+      dir: z.string().min(1).describe('folder to create the project in'),
+      name: z.string().min(1).max(200).optional().describe('display name (default: the folder name)'),
+      skeleton: z.string().default('hand21').describe('skeleton layout id'),
+      demo: z.boolean().default(false).describe('fill it with the synthetic demo data'),
+    }),
+    output: ProjectInfo,
+    mutates: true,
+    topics: ['project'],
+    cli: { command: 'init', positional: ['dir'] },
+  },
+  'project.info': {
+    summary: 'Counts, datasets, rounds and the learner backend of a project.',
+    input: projectInput({}),
+    output: ProjectInfo,
+    mutates: false,
+    cli: { command: 'info', positional: ['project'] },
+  },
+  'projects.recent': {
+    summary: 'Projects opened recently on this machine, newest first.',
+    input: z.object({}),
+    output: z.array(RecentProject),
+    mutates: false,
+  },
+  'annotator.add': {
+    summary: 'Create an annotator account and print its access token (needed to serve beyond loopback).',
+    input: projectInput({
+      name: z.string().min(1).max(100).describe('annotator name'),
+      role: z.enum(['annotator', 'lead']).default('annotator').describe('annotator or lead'),
+    }),
+    output: z.object({ id: z.number().int(), name: z.string(), role: z.string(), token: z.string() }),
+    mutates: true,
+    cli: { command: 'annotator-add', positional: ['project'] },
+  },
+  'annotator.list': {
+    summary: 'Annotator accounts of a project (tokens are never shown again).',
+    input: projectInput({}),
+    output: z.array(z.object({ id: z.number().int(), name: z.string(), role: z.string(), hasToken: z.boolean() })),
+    mutates: false,
+    cli: { command: 'annotators', positional: ['project'] },
+  },
+});
