@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `poseloop` command: runs the built CLI bundle (npm install builds it through the `prepare` script).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'out', 'main', 'cli.js');
+if (!existsSync(bundle)) {
+  process.stderr.write('poseloop: the app is not built yet; run "npm run build" in the PoseLoop folder\n');
+  process.exit(1);
+}
+const { runCli } = await import(bundle);
+process.exit(await runCli(process.argv.slice(2)));

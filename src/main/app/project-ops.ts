@@ -1,0 +1,49 @@
+import type { ProjectInfo } from '@shared/contract';
+import type { AppDeps } from './deps';
+import type { HandlerGroup } from './context';
+import type { Project } from './project';
+
+export async function describeProject(project: Project, deps: AppDeps): Promise<ProjectInfo> {
+  const { store } = project;
+  return {
+    name: project.name,
+    path: project.dir,
+    skeleton: project.skeletonId,
+    createdAt: store.getSetting('createdAt') ?? '',
+    samples: store.counts(),
+    datasets: store.listDatasets().map((d) => ({
+      id: d.id,
+      name: d.name,
+      format: d.format,
+      root: d.root,
+      modality: d.modality,
+      skeleton: d.skeletonId,
+      samples: d.samples,
+    })),
+    rounds: [],
+    backend: await deps.backendName(),
+  };
+}
+
+async function opened(project: Project, deps: AppDeps): Promise<ProjectInfo> {
+  await deps.recent.touch({ path: project.dir, name: project.name }, deps.clock());
+  return describeProject(project, deps);
+}
+
+export function projectHandlers(deps: AppDeps): HandlerGroup<
+  'project.init' | 'project.info' | 'projects.recent' | 'annotator.add' | 'annotator.list'
+> {
+  return {
+    'project.init': async (input) => {
+      const project = deps.projects.create(input.dir, { name: input.name, skeleton: input.skeleton });
+      return opened(project, deps);
+    },
+    'project.info': async (input) => opened(deps.projects.get(input.project), deps),
+    'projects.recent': () => deps.recent.list(),
+    'annotator.add': (input) => {
+      const { id, token } = deps.projects.get(input.project).store.addAnnotator(input.name, input.role);
+      return { id, name: input.name, role: input.role, token };
+    },
+    'annotator.list': (input) => deps.projects.get(input.project).store.listAnnotators(),
+  };
+}

@@ -1,0 +1,62 @@
+import type { SampleRow } from '@shared/contract';
+import type { SampleRecord } from '../store';
+import type { AppDeps } from './deps';
+import type { HandlerGroup } from './context';
+
+function toRow(s: SampleRecord): SampleRow {
+  return {
+    id: s.id,
+    datasetId: s.datasetId,
+    imagePath: s.imagePath,
+    modality: s.modality,
+    width: s.width,
+    height: s.height,
+    split: s.split,
+    annotationStatus: s.annotationStatus,
+  };
+}
+
+export function sampleHandlers(
+  deps: AppDeps,
+): HandlerGroup<'samples.list' | 'sample.get' | 'annotation.save' | 'annotation.undo' | 'annotation.redo'> {
+  return {
+    'samples.list': (input) => {
+      const { store } = deps.projects.get(input.project);
+      const items = store.listSamples({ split: input.split, after: input.after, limit: input.limit });
+      return { items: items.map(toRow), next: items.length === input.limit ? items.at(-1)!.id : null };
+    },
+    'sample.get': (input) => {
+      const project = deps.projects.get(input.project);
+      const sample = project.store.requireSample(input.sampleId);
+      const dataset = project.store.getDataset(sample.datasetId);
+      return {
+        sample: toRow(sample),
+        skeleton: dataset?.skeletonId ?? project.skeletonId,
+        annotation: project.store.annotations.get(sample.id),
+        history: project.store.annotations.history(sample.id),
+      };
+    },
+    'annotation.save': (input, ctx) => {
+      const { store } = deps.projects.get(input.project);
+      store.requireSample(input.sampleId);
+      return store.annotations.save({
+        sampleId: input.sampleId,
+        joints: input.joints,
+        baseRevision: input.baseRevision,
+        status: input.status,
+        annotatorId: store.annotatorId(ctx.annotator),
+        secondsSpent: input.secondsSpent,
+      });
+    },
+    'annotation.undo': (input, ctx) => {
+      const { store } = deps.projects.get(input.project);
+      store.requireSample(input.sampleId);
+      return store.annotations.undo(input.sampleId, store.annotatorId(ctx.annotator));
+    },
+    'annotation.redo': (input, ctx) => {
+      const { store } = deps.projects.get(input.project);
+      store.requireSample(input.sampleId);
+      return store.annotations.redo(input.sampleId, store.annotatorId(ctx.annotator));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { toErrorPayload } from '@shared/errors';
+import type { App } from '../../app';
+import { startHttpShell } from '../http/server';
+import { locateRenderer, localAnnotator } from '../runtime';
+import { exitCodeFor, type CliIo, type CliResult } from './program';
+
+/** `poseloop serve <project>`: the HTTP shell for a browser or a team, pinned to one project. */
+export function serveCommand(program: Command, makeApp: (pinned?: string) => App, io: CliIo, result: CliResult): void {
+  program
+    .command('serve')
+    .description('Serve the app and its API over HTTP (loopback needs no login; other addresses need tokens).')
+    .argument('<project>', 'project folder')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <n>', 'port (0 = any free port)', '4173')
+    .option('--open', 'open the page in a browser')
+    .option('--json', 'print {"url"} as JSON once listening')
+    .action(async (project: string, opts: { host: string; port: string; open?: boolean; json?: boolean }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        io.stderr(`poseloop serve: --port: "${opts.port}" is not a port number\n`);
+        result.exitCode = 2;
+        return;
+      }
+      const app = makeApp(project);
+      try {
+        const { store } = app.deps.projects.get(project);
+        const running = await startHttpShell({
+          app,
+          host: opts.host,
+          port,
+          rendererDir: locateRenderer(),
+          localAnnotator: localAnnotator(),
+          authenticate: store.hasTokens() ? (token) => store.annotatorByToken(token) : undefined,
+        });
+        io.stdout(opts.json ? `${JSON.stringify({ url: running.url })}\n` : `PoseLoop is serving ${project} at ${running.url}\n`);
+        if (opts.open) openBrowser(running.url);
+        await new Promise<void>((done) => {
+          const stop = () => {
+            void running.close().then(done);
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      } catch (error) {
+        const payload = toErrorPayload(error);
+        io.stderr(`poseloop serve: ${payload.message}\n`);
+        result.exitCode = exitCodeFor(payload.code);
+      } finally {
+        await app.close();
+      }
+    });
+}
+
+function openBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => {}); // no desktop browser: the URL is printed already
+  child.unref();
+}

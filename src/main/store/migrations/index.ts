@@ -1,0 +1,7 @@
+import { initial } from './0001-initial';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+/** Every migration in order. After the first release, add files; never edit an applied one. */
+export const MIGRATIONS: readonly Migration[] = [initial];

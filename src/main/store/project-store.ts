@@ -1,0 +1,298 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SkeletonLayout } from '@shared/skeletons';
+import type { Intrinsics, Modality, SampleCounts, Split } from '@shared/domain';
+import { AppError } from '@shared/errors';
+import { openDatabase, type Db } from './db';
+import { AnnotationRepo } from './annotations';
+import type { AnnotatorRecord, DatasetRow, NewSample, SampleRecord } from './rows';
+
+interface SampleDbRow {
+  id: number;
+  dataset_id: number;
+  source_key: string;
+  image_path: string;
+  frame: number;
+  modality: Modality;
+  width: number;
+  height: number;
+  split: Split;
+  centre_u: number | null;
+  centre_v: number | null;
+  centre_d: number | null;
+  box: string | null;
+  annotation_status: SampleRecord['annotationStatus'];
+}
+
+const SAMPLE_COLUMNS = `s.id, s.dataset_id, s.source_key, s.image_path, s.frame, s.modality, s.width, s.height, s.split,
+  s.centre_u, s.centre_v, s.centre_d, s.box, a.status AS annotation_status`;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The project database: the only place that writes SQL. One instance per open project, used from one thread. */
+export class ProjectStore {
+  readonly annotations: AnnotationRepo;
+
+  private constructor(
+    readonly db: Db,
+    private readonly clock: () => Date,
+  ) {
+    this.annotations = new AnnotationRepo(db, () => this.now());
+  }
+
+  static open(file: string, clock: () => Date = () => new Date()): ProjectStore {
+    return new ProjectStore(openDatabase(file), clock);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  now(): string {
+    return this.clock().toISOString();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // ---- settings -----------------------------------------------------------------------------------------------
+
+  getSetting(key: string): string | null {
+    return this.db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck().get(key) ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
+  }
+
+  // ---- annotators ---------------------------------------------------------------------------------------------
+
+  /** The id of a named annotator, created on first use (local annotators have no token). */
+  annotatorId(name: string): number {
+    const existing = this.db.prepare<[string], number>('SELECT id FROM annotators WHERE name = ?').pluck().get(name);
+    if (existing !== undefined) return existing;
+    return Number(
+      this.db
+        .prepare(`INSERT INTO annotators (name, role, created_at) VALUES (?, 'annotator', ?)`)
+        .run(name, this.now()).lastInsertRowid,
+    );
+  }
+
+  /** Creates an account with a fresh token; only the token's hash is stored. */
+  addAnnotator(name: string, role: 'annotator' | 'lead'): { id: number; token: string } {
+    const token = randomBytes(24).toString('base64url');
+    return this.transaction(() => {
+      const existing = this.db.prepare<[string], { id: number; token_hash: string | null }>('SELECT id, token_hash FROM annotators WHERE name = ?').get(name);
+      if (existing?.token_hash) throw new AppError('conflict', `annotator "${name}" already has an account`, 'name');
+      if (existing) {
+        this.db.prepare('UPDATE annotators SET token_hash = ?, role = ? WHERE id = ?').run(hashToken(token), role, existing.id);
+        return { id: existing.id, token };
+      }
+      const id = Number(
+        this.db
+          .prepare('INSERT INTO annotators (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)')
+          .run(name, role, hashToken(token), this.now()).lastInsertRowid,
+      );
+      return { id, token };
+    });
+  }
+
+  annotatorByToken(token: string): AnnotatorRecord | null {
+    const row = this.db
+      .prepare<[string], { id: number; name: string; role: AnnotatorRecord['role'] }>('SELECT id, name, role FROM annotators WHERE token_hash = ?')
+      .get(hashToken(token));
+    return row ? { ...row, hasToken: true } : null;
+  }
+
+  listAnnotators(): AnnotatorRecord[] {
+    return this.db
+      .prepare<[], { id: number; name: string; role: AnnotatorRecord['role']; has_token: number }>(
+        'SELECT id, name, role, token_hash IS NOT NULL AS has_token FROM annotators ORDER BY id',
+      )
+      .all()
+      .map((r) => ({ id: r.id, name: r.name, role: r.role, hasToken: r.has_token === 1 }));
+  }
+
+  hasTokens(): boolean {
+    return this.db.prepare('SELECT 1 FROM annotators WHERE token_hash IS NOT NULL LIMIT 1').get() !== undefined;
+  }
+
+  // ---- skeletons and datasets ---------------------------------------------------------------------------------
+
+  putSkeleton(layout: SkeletonLayout): void {
+    this.db
+      .prepare('INSERT INTO skeletons (id, name, layout) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, layout = excluded.layout')
+      .run(layout.id, layout.name, JSON.stringify(layout));
+  }
+
+  getSkeleton(id: string): SkeletonLayout | null {
+    const json = this.db.prepare<[string], string>('SELECT layout FROM skeletons WHERE id = ?').pluck().get(id);
+    return json ? (JSON.parse(json) as SkeletonLayout) : null;
+  }
+
+  /** Finds or creates the dataset of (format, root); re-importing the same root reuses it. */
+  ensureDataset(d: {
+    name: string;
+    format: string;
+    root: string;
+    modality: Modality;
+    skeletonId: string;
+    intrinsics: Intrinsics | null;
+    cubeMm: number | null;
+  }): number {
+    const existing = this.db
+      .prepare<[string, string], number>('SELECT id FROM datasets WHERE format = ? AND root = ?')
+      .pluck()
+      .get(d.format, d.root);
+    if (existing !== undefined) return existing;
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO datasets (name, format, root, modality, skeleton_id, intrinsics, cube_mm, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(d.name, d.format, d.root, d.modality, d.skeletonId, d.intrinsics ? JSON.stringify(d.intrinsics) : null, d.cubeMm, this.now())
+        .lastInsertRowid,
+    );
+  }
+
+  listDatasets(): (DatasetRow & { samples: number })[] {
+    return this.db
+      .prepare<[], { id: number; name: string; format: string; root: string; modality: Modality; skeleton_id: string; intrinsics: string | null; cube_mm: number | null; created_at: string; samples: number }>(
+        `SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS samples FROM datasets d ORDER BY d.id`,
+      )
+      .all()
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        format: r.format,
+        root: r.root,
+        modality: r.modality,
+        skeletonId: r.skeleton_id,
+        intrinsics: r.intrinsics,
+        cubeMm: r.cube_mm,
+        createdAt: r.created_at,
+        samples: r.samples,
+      }));
+  }
+
+  getDataset(id: number): DatasetRow | null {
+    return this.listDatasets().find((d) => d.id === id) ?? null;
+  }
+
+  // ---- samples ------------------------------------------------------------------------------------------------
+
+  /**
+   * Inserts one batch of samples in one transaction. A sample already imported (same dataset and source key) is
+   * skipped, so re-importing the same files never duplicates them. Returns how many were new.
+   */
+  insertSamples(datasetId: number, samples: readonly NewSample[], annotatorId: number): { inserted: number; duplicates: number } {
+    const insert = this.db.prepare(
+      `INSERT INTO samples (dataset_id, source_key, image_path, frame, modality, width, height, split, centre_u, centre_v, centre_d, box, created_at)
+       VALUES (@datasetId, @sourceKey, @imagePath, @frame, @modality, @width, @height, @split, @cu, @cv, @cd, @box, @at)
+       ON CONFLICT (dataset_id, source_key) DO NOTHING`,
+    );
+    const insertTruth = this.db.prepare('INSERT INTO ground_truth (sample_id, joints) VALUES (?, ?)');
+    const insertLabel = this.db.prepare(
+      `INSERT INTO annotations (sample_id, revision, status, joints, annotator_id, seconds_spent, created_at, updated_at)
+       VALUES (?, 1, 'done', ?, ?, 0, ?, ?)`,
+    );
+    const insertHistory = this.db.prepare(
+      `INSERT INTO annotation_history (sample_id, revision, annotator_id, at, kind, before, after, joints_changed, undone)
+       VALUES (?, 1, ?, ?, 'edit', NULL, ?, ?, 0)`,
+    );
+    return this.transaction(() => {
+      const at = this.now();
+      let inserted = 0;
+      for (const s of samples) {
+        const result = insert.run({
+          datasetId,
+          sourceKey: s.sourceKey,
+          imagePath: s.imagePath,
+          frame: s.frame,
+          modality: s.modality,
+          width: s.width,
+          height: s.height,
+          split: s.split,
+          cu: s.centre?.u ?? null,
+          cv: s.centre?.v ?? null,
+          cd: s.centre?.d ?? null,
+          box: s.box ? JSON.stringify(s.box) : null,
+          at,
+        });
+        if (result.changes === 0) continue;
+        inserted++;
+        const id = Number(result.lastInsertRowid);
+        if (s.groundTruth) insertTruth.run(id, JSON.stringify(s.groundTruth));
+        if (s.joints) {
+          const joints = JSON.stringify(s.joints);
+          insertLabel.run(id, joints, annotatorId, at, at);
+          insertHistory.run(id, annotatorId, at, JSON.stringify({ status: 'done', joints: s.joints }), JSON.stringify(s.joints.map((_, i) => i)));
+        }
+      }
+      return { inserted, duplicates: samples.length - inserted };
+    });
+  }
+
+  counts(): SampleCounts {
+    const rows = this.db
+      .prepare<[], { split: Split; n: number }>('SELECT split, COUNT(*) AS n FROM samples GROUP BY split')
+      .all();
+    const by = (split: Split) => rows.find((r) => r.split === split)?.n ?? 0;
+    const labelled = by('train');
+    const unlabelled = by('pool');
+    const test = by('test');
+    return { total: labelled + unlabelled + test, labelled, unlabelled, test };
+  }
+
+  /** Keyset pagination by id: constant time per page however deep (300k-sample projects). */
+  listSamples(options: { split?: Split; after: number; limit: number }): SampleRecord[] {
+    const where = options.split ? 'WHERE s.split = @split AND s.id > @after' : 'WHERE s.id > @after';
+    return this.db
+      .prepare<{ split?: Split; after: number; limit: number }, SampleDbRow>(
+        `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id
+         ${where} ORDER BY s.id LIMIT @limit`,
+      )
+      .all(options.split ? options : { after: options.after, limit: options.limit })
+      .map(toSample);
+  }
+
+  getSample(id: number): SampleRecord | null {
+    const row = this.db
+      .prepare<[number], SampleDbRow>(
+        `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id WHERE s.id = ?`,
+      )
+      .get(id);
+    return row ? toSample(row) : null;
+  }
+
+  requireSample(id: number): SampleRecord {
+    const sample = this.getSample(id);
+    if (!sample) throw new AppError('not_found', `no sample ${id} in this project`, 'sampleId');
+    return sample;
+  }
+}
+
+function toSample(row: SampleDbRow): SampleRecord {
+  return {
+    id: row.id,
+    datasetId: row.dataset_id,
+    sourceKey: row.source_key,
+    imagePath: row.image_path,
+    frame: row.frame,
+    modality: row.modality,
+    width: row.width,
+    height: row.height,
+    split: row.split,
+    centre:
+      row.centre_u === null || row.centre_v === null || row.centre_d === null
+        ? null
+        : { u: row.centre_u, v: row.centre_v, d: row.centre_d },
+    box: row.box ? (JSON.parse(row.box) as [number, number, number, number]) : null,
+    annotationStatus: row.annotation_status,
+  };
+}

@@ -1,0 +1,9 @@
+import type { PoseLoopBridge } from './channels';
+
+declare global {
+  interface Window {
+    /** Present only inside the Electron window; the browser build talks HTTP instead. */
+    poseloop?: PoseLoopBridge;
+  }
+}
+export {};
