@@ -1,15 +1,16 @@
 import { CommanderError } from 'commander';
 import { createShellApp } from '../runtime';
-import { buildProgram, type CliResult } from './program';
+import { buildProgram, type CliIo, type CliResult } from './program';
 
-/** Runs the CLI on argv (without `node script`); returns the exit code. */
-export async function runCli(argv: string[]): Promise<number> {
+const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  interactive: Boolean(process.stderr.isTTY),
+};
+
+/** Runs the CLI on argv (without `node script`); returns the exit code. Tests pass their own io. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const result: CliResult = { exitCode: 0 };
-  const io = {
-    stdout: (text: string) => void process.stdout.write(text),
-    stderr: (text: string) => void process.stderr.write(text),
-    interactive: Boolean(process.stderr.isTTY),
-  };
   const program = buildProgram((pinned) => createShellApp({ pinned }), io, result);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -34,8 +34,9 @@ export function serveCommand(program: Command, makeApp: (pinned?: string) => App
           localAnnotator: localAnnotator(),
           authenticate: store.hasTokens() ? (token) => store.annotatorByToken(token) : undefined,
         });
-        io.stdout(opts.json ? `${JSON.stringify({ url: running.url })}\n` : `PoseLoop is serving ${project} at ${running.url}\n`);
-        if (opts.open) openBrowser(running.url);
+        const page = `${running.url}#/home?path=${encodeURIComponent(app.deps.projects.pinnedProject ?? project)}`;
+        io.stdout(opts.json ? `${JSON.stringify({ url: running.url, page })}\n` : `PoseLoop is serving ${project} at ${page}\n`);
+        if (opts.open) openBrowser(page);
         await new Promise<void>((done) => {
           const stop = () => {
             void running.close().then(done);

@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startHttpShell, type RunningServer } from '../../src/main/shells/http/server';
+import type { App } from '../../src/main/app';
+import { tempDir } from '../helpers/tmp';
+import { testApp } from '../helpers/app';
+import { ARTIFACTS, RENDERER_DIR, launchChromium } from '../helpers/browser';
+
+describe('renderer over the HTTP shell', () => {
+  const tmp = tempDir();
+  let app: App;
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = testApp(tmp.dir);
+    server = await startHttpShell({ app, host: '127.0.0.1', port: 0, rendererDir: RENDERER_DIR, localAnnotator: 'e2e' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await app?.close();
+    tmp.cleanup();
+  });
+
+  it('creates a project from the picker and shows its home page', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await expect(page.getByText('No project opened yet').isVisible()).resolves.toBe(true);
+
+    const dir = join(tmp.dir, 'from-ui');
+    const form = page.getByRole('form', { name: 'Create project' });
+    await form.getByLabel('Folder').fill(dir);
+    await form.getByLabel('Name').fill('Made in the browser');
+    await form.getByLabel('Fill with the synthetic demo data').uncheck();
+    await form.getByRole('button', { name: 'Create project' }).click();
+
+    await page.getByTestId('project-name').waitFor();
+    expect(await page.getByTestId('project-name').textContent()).toBe('Made in the browser');
+    expect(await page.getByTestId('count-labelled').textContent()).toBe('0');
+    expect(await page.getByTestId('backend').textContent()).toBe('test-backend');
+    expect(page.url()).toContain(encodeURIComponent(dir));
+    await page.screenshot({ path: join(ARTIFACTS, 'project-home.png') });
+
+    await page.getByRole('link', { name: 'Queue' }).click();
+    await page.getByTestId('pending-note').waitFor();
+    await page.getByRole('link', { name: 'PoseLoop' }).click();
+    await page.getByTestId('recent-projects').waitFor();
+    expect(await page.getByTestId('recent-projects').textContent()).toContain('Made in the browser');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a readable error for a folder that is not a project', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    const form = page.getByRole('form', { name: 'Open project' });
+    await form.getByLabel('Folder').fill(join(tmp.dir, 'missing'));
+    await form.getByRole('button', { name: 'Open' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/is not a PoseLoop project/);
+    await page.close();
+  });
+
+  it('serves the page with a strict content security policy', async () => {
+    const response = await fetch(server.url);
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'.*object-src 'none'/);
+  });
+});

@@ -1,0 +1,29 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const RENDERER_DIR = join(REPO, 'out', 'renderer');
+export const ARTIFACTS = join(REPO, 'test-results');
+
+/** Debian's Chromium driven by playwright-core (no browser download). */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.POSELOOP_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`browser tests need Chromium at ${executablePath} (apt-get install chromium, or set POSELOOP_CHROMIUM)`);
+  }
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('renderer not built: run npm run build first');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
