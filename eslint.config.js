@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
-const NODE_ONLY = ['node:*', 'better-sqlite3', '@tensorflow/*', 'electron', 'fs', 'path', 'os', 'worker_threads', 'child_process'];
+const NODE_ONLY = [
+  'node:*',
+  'better-sqlite3',
+  '@tensorflow/*',
+  'electron',
+  'fs',
+  'path',
+  'os',
+  'worker_threads',
+  'child_process',
+];
 
 /** Builds a no-restricted-imports rule from forbidden module patterns, each with the reason shown on violation. */
 const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
@@ -12,7 +22,10 @@ const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]
 const deepLayerImports = (from) =>
   ['store', 'datasets', 'learner', 'samplers', 'app']
     .filter((layer) => layer !== from)
-    .map((layer) => [[`../${layer}/*`, `!../${layer}/node`, `../../${layer}/*`, `!../../${layer}/node`], `import ${layer} through its index.ts`]);
+    .map((layer) => [
+      [`../${layer}/*`, `!../${layer}/node`, `../../${layer}/*`, `!../../${layer}/node`],
+      `import ${layer} through its index.ts`,
+    ]);
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'docs/**', 'test-results/**', '**/*.py'] },
@@ -28,22 +41,35 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] }, globals: globals.browser },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+      globals: globals.browser,
+    },
   },
   {
     files: ['src/shared/**', 'src/main/samplers/**/*.ts'],
     ignores: ['src/main/samplers/node/**'],
-    rules: { 'no-restricted-imports': forbid([NODE_ONLY, 'pure code: no Node, native or TF imports'], [['**/main/*', '../*/store*'], 'pure code imports only src/shared']) },
+    rules: {
+      'no-restricted-imports': forbid(
+        [NODE_ONLY, 'pure code: no Node, native or TF imports'],
+        [['**/main/*', '../*/store*'], 'pure code imports only src/shared'],
+      ),
+    },
   },
   {
     files: ['src/main/datasets/formats/**', 'src/main/datasets/synth/**', 'src/main/datasets/preprocess/**'],
-    rules: { 'no-restricted-imports': forbid([NODE_ONLY, 'pure dataset code: file access belongs in datasets/node']) },
+    rules: {
+      'no-restricted-imports': forbid([NODE_ONLY, 'pure dataset code: file access belongs in datasets/node']),
+    },
   },
   {
     files: ['src/main/store/**', 'src/main/datasets/**', 'src/main/learner/**', 'src/main/samplers/**'],
     rules: {
       'no-restricted-imports': forbid(
-        [['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'], 'lower layers never import app, shells or UI'],
+        [
+          ['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
+          'lower layers never import app, shells or UI',
+        ],
         [['electron'], 'only shells/electron imports electron'],
       ),
     },
@@ -60,10 +86,20 @@ export default tseslint.config(
   },
   {
     files: ['src/main/shells/cli/**', 'src/main/shells/http/**', 'src/main/shells/*.ts'],
-    rules: { 'no-restricted-imports': forbid([['electron'], 'only shells/electron imports electron'], [['**/renderer/*'], 'shells serve the built renderer, never import it']) },
+    rules: {
+      'no-restricted-imports': forbid(
+        [['electron'], 'only shells/electron imports electron'],
+        [['**/renderer/*'], 'shells serve the built renderer, never import it'],
+      ),
+    },
   },
   {
     files: ['src/renderer/**'],
-    rules: { 'no-restricted-imports': forbid([NODE_ONLY, 'the renderer runs in a browser sandbox'], [['**/main/*', '../../main/*'], 'the renderer talks to main only through the API client']) },
+    rules: {
+      'no-restricted-imports': forbid(
+        [NODE_ONLY, 'the renderer runs in a browser sandbox'],
+        [['**/main/*', '../../main/*'], 'the renderer talks to main only through the API client'],
+      ),
+    },
   },
 );

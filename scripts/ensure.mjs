@@ -26,8 +26,13 @@ export function ensureInstalled() {
   const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
   console.log('poseloop: installing npm packages (first run takes a few minutes)…');
   if (run('npm', ['ci', '--no-audit', '--no-fund'], { env }) === 0) return;
-  console.log('poseloop: install failed; retrying without the Electron binary download (the app will open in a browser)…');
-  if (run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } }) !== 0) {
+  console.log(
+    'poseloop: install failed; retrying without the Electron binary download (the app will open in a browser)…',
+  );
+  if (
+    run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } }) !==
+    0
+  ) {
     console.error('poseloop: npm install failed; see the messages above');
     process.exit(1);
   }
@@ -44,6 +49,9 @@ export function build() {
 export function electronBinary() {
   const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
   if (!existsSync(pathFile)) return null;
-  const result = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("electron"))'], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("electron"))'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return result.status === 0 && existsSync(result.stdout) ? result.stdout : null;
 }

@@ -12,7 +12,11 @@ function ensureChromium() {
   if (canApt) {
     console.log('poseloop: installing Debian chromium for the browser tests…');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['update', '-qq'], { env }) === 0 && run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) === 0) return;
+    if (
+      run('apt-get', ['update', '-qq'], { env }) === 0 &&
+      run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) === 0
+    )
+      return;
   }
   console.error(
     `poseloop: the browser tests need Chromium at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium) ` +
@@ -26,7 +30,11 @@ ensureChromium();
 
 const steps = [
   ['typecheck', 'npx', ['tsc', '-b']],
-  ['svelte-check', 'npx', ['svelte-check', '--tsconfig', './tsconfig.web.json', '--fail-on-warnings', '--output', 'human']],
+  [
+    'svelte-check',
+    'npx',
+    ['svelte-check', '--tsconfig', './tsconfig.web.json', '--fail-on-warnings', '--output', 'human'],
+  ],
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
 ];
@@ -43,9 +51,13 @@ build();
 console.log('\n== tests');
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const report = join(root, 'test-results', 'vitest.json');
-const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
-  env: { ...process.env, POSELOOP_CHROMIUM: CHROMIUM },
-});
+const status = run(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+  {
+    env: { ...process.env, POSELOOP_CHROMIUM: CHROMIUM },
+  },
+);
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);

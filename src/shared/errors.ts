@@ -36,7 +36,8 @@ export class AppError extends Error {
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof AppError) return error.toPayload();
   if (isErrorPayload(error)) return error;
-  if (error instanceof Error && error.name === 'AbortError') return { code: 'cancelled', message: 'cancelled' };
+  if (error instanceof Error && error.name === 'AbortError')
+    return { code: 'cancelled', message: 'cancelled' };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message: message.split('\n')[0] ?? 'internal error' };
 }

@@ -6,7 +6,10 @@ import { REPO } from '../helpers/browser';
 import { tempDir } from '../helpers/tmp';
 
 function electronBinary(): string | null {
-  const result = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("electron"))'], { cwd: REPO, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("electron"))'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   return result.status === 0 && existsSync(result.stdout) ? result.stdout : null;
 }
 
@@ -17,22 +20,35 @@ const reason = !binary
   : 'no display for a desktop window';
 
 describe('Electron window', () => {
-  it.skipIf(!binary || !display)(`opens the renderer with a hardened window (skipped when: ${reason})`, async () => {
-    const tmp = tempDir();
-    const app = await electron.launch({ executablePath: binary!, args: [REPO], env: { ...process.env, POSELOOP_HOME: tmp.dir } });
-    try {
-      const window = await app.firstWindow();
-      await window.getByText('Projects').first().waitFor();
-      const prefs = await app.evaluate(({ BrowserWindow }) => {
-        const w = BrowserWindow.getAllWindows()[0]!;
-        const p = w.webContents.getLastWebPreferences();
-        return { sandbox: p?.sandbox, contextIsolation: p?.contextIsolation, nodeIntegration: p?.nodeIntegration };
+  it.skipIf(!binary || !display)(
+    `opens the renderer with a hardened window (skipped when: ${reason})`,
+    async () => {
+      const tmp = tempDir();
+      const app = await electron.launch({
+        executablePath: binary!,
+        args: [REPO],
+        env: { ...process.env, POSELOOP_HOME: tmp.dir },
       });
-      expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
-      expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
-    } finally {
-      await app.close();
-      tmp.cleanup();
-    }
-  });
+      try {
+        const window = await app.firstWindow();
+        await window.getByText('Projects').first().waitFor();
+        const prefs = await app.evaluate(({ BrowserWindow }) => {
+          const w = BrowserWindow.getAllWindows()[0]!;
+          const p = w.webContents.getLastWebPreferences();
+          return {
+            sandbox: p?.sandbox,
+            contextIsolation: p?.contextIsolation,
+            nodeIntegration: p?.nodeIntegration,
+          };
+        });
+        expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+        expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
+          'undefined',
+        );
+      } finally {
+        await app.close();
+        tmp.cleanup();
+      }
+    },
+  );
 });

@@ -15,7 +15,13 @@ describe('renderer over the HTTP shell', () => {
 
   beforeAll(async () => {
     app = testApp(tmp.dir);
-    server = await startHttpShell({ app, host: '127.0.0.1', port: 0, rendererDir: RENDERER_DIR, localAnnotator: 'e2e' });
+    server = await startHttpShell({
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: RENDERER_DIR,
+      localAnnotator: 'e2e',
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { createApp, EventBus, JobManager, ProjectRegistry, RecentProjects, type App } from '../../src/main/app';
+import {
+  createApp,
+  EventBus,
+  JobManager,
+  ProjectRegistry,
+  RecentProjects,
+  type App,
+} from '../../src/main/app';
 
 /** An app wired like the shells' but with a private recent-projects file and a fixed backend name. */
 export function testApp(dir: string, options: { pinned?: string } = {}): App {

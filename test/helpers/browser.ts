@@ -10,9 +10,12 @@ export const ARTIFACTS = join(REPO, 'test-results');
 export async function launchChromium(): Promise<Browser> {
   const executablePath = process.env.POSELOOP_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
-    throw new Error(`browser tests need Chromium at ${executablePath} (apt-get install chromium, or set POSELOOP_CHROMIUM)`);
+    throw new Error(
+      `browser tests need Chromium at ${executablePath} (apt-get install chromium, or set POSELOOP_CHROMIUM)`,
+    );
   }
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('renderer not built: run npm run build first');
+  if (!existsSync(join(RENDERER_DIR, 'index.html')))
+    throw new Error('renderer not built: run npm run build first');
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath,

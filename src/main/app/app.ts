@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { isOpName, operations, type JobInfo, type OpName, type OpOutput, type PoseLoopEvent } from '@shared/contract';
+import {
+  isOpName,
+  operations,
+  type JobInfo,
+  type OpName,
+  type OpOutput,
+  type PoseLoopEvent,
+} from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Handler, Handlers, OpContext } from './context';
 import type { AppDeps } from './deps';
@@ -55,7 +62,10 @@ export function createApp(deps: AppDeps): App {
     const handler = handlers[name] as Handler<K>;
     const output = await handler(parsed as never, ctx);
     if (spec.mutates && 'topics' in spec && spec.topics) {
-      const project = typeof (parsed as { project?: unknown }).project === 'string' ? (parsed as { project: string }).project : null;
+      const project =
+        typeof (parsed as { project?: unknown }).project === 'string'
+          ? (parsed as { project: string }).project
+          : null;
       deps.events.emit({ type: 'changed', project, topics: spec.topics });
     }
     return output;
@@ -78,8 +88,13 @@ export function createApp(deps: AppDeps): App {
       if (!isOpName(name)) throw new AppError('not_found', `unknown operation "${String(name)}"`);
       const spec = operations[name];
       const parsed = parseInput(name, spec.input, input); // fail fast, before a job id exists
-      const project = typeof (parsed as { project?: unknown }).project === 'string' ? (parsed as { project: string }).project : null;
-      return deps.jobs.start(name, project, (signal, progress) => run(name, input, context(caller, signal, progress)));
+      const project =
+        typeof (parsed as { project?: unknown }).project === 'string'
+          ? (parsed as { project: string }).project
+          : null;
+      return deps.jobs.start(name, project, (signal, progress) =>
+        run(name, input, context(caller, signal, progress)),
+      );
     },
     subscribe: (listener) => deps.events.subscribe(listener),
     async close() {

@@ -9,7 +9,10 @@ export interface OpContext {
   progress(progress: JobProgress): void;
 }
 
-export type Handler<K extends OpName> = (input: OpParsedInput<K>, ctx: OpContext) => Promise<OpOutput<K>> | OpOutput<K>;
+export type Handler<K extends OpName> = (
+  input: OpParsedInput<K>,
+  ctx: OpContext,
+) => Promise<OpOutput<K>> | OpOutput<K>;
 
 /** Exactly one handler per operation of the contract: a missing or extra name is a type error. */
 export type Handlers = { [K in OpName]: Handler<K> };

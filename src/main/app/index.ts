@@ -14,7 +14,11 @@ export { EventBus } from './events';
 export { JobManager } from './jobs';
 
 /** The default wiring used by every shell; `pinned` restricts the app to one project (team server). */
-export function createDefaultApp(options: { pinned?: string; recentFile?: string; backendName: () => Promise<string> }): App {
+export function createDefaultApp(options: {
+  pinned?: string;
+  recentFile?: string;
+  backendName: () => Promise<string>;
+}): App {
   const events = new EventBus();
   const clock = () => new Date();
   const deps: AppDeps = {

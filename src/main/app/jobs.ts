@@ -72,7 +72,11 @@ export class JobManager {
   list(): JobInfo[] {
     return [...this.jobs.values()]
       .map((j) => ({ ...j.info }))
-      .sort((a, b) => Number(b.status === 'running') - Number(a.status === 'running') || b.startedAt.localeCompare(a.startedAt));
+      .sort(
+        (a, b) =>
+          Number(b.status === 'running') - Number(a.status === 'running') ||
+          b.startedAt.localeCompare(a.startedAt),
+      );
   }
 
   get(id: string): JobInfo {

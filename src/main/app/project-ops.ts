@@ -30,9 +30,9 @@ async function opened(project: Project, deps: AppDeps): Promise<ProjectInfo> {
   return describeProject(project, deps);
 }
 
-export function projectHandlers(deps: AppDeps): HandlerGroup<
-  'project.init' | 'project.info' | 'projects.recent' | 'annotator.add' | 'annotator.list'
-> {
+export function projectHandlers(
+  deps: AppDeps,
+): HandlerGroup<'project.init' | 'project.info' | 'projects.recent' | 'annotator.add' | 'annotator.list'> {
   return {
     'project.init': async (input) => {
       const project = deps.projects.create(input.dir, { name: input.name, skeleton: input.skeleton });

@@ -55,7 +55,11 @@ export class ProjectRegistry {
     const cached = this.open.get(path);
     if (cached) return cached;
     if (!existsSync(join(path, PROJECT_DB))) {
-      throw new AppError('not_found', `${path} is not a PoseLoop project (no ${PROJECT_DB}); create it with "poseloop init"`, 'project');
+      throw new AppError(
+        'not_found',
+        `${path} is not a PoseLoop project (no ${PROJECT_DB}); create it with "poseloop init"`,
+        'project',
+      );
     }
     const project = new Project(path, ProjectStore.open(join(path, PROJECT_DB), this.clock));
     this.open.set(path, project);

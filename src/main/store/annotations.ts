@@ -41,7 +41,14 @@ export function changedJoints(before: readonly Joint[] | null, after: readonly J
   for (let i = 0; i < after.length; i++) {
     const a = before?.[i];
     const b = after[i]!;
-    if (!a || a.u !== b.u || a.v !== b.v || a.d !== b.d || a.visibility !== b.visibility || a.state !== b.state) {
+    if (
+      !a ||
+      a.u !== b.u ||
+      a.v !== b.v ||
+      a.d !== b.d ||
+      a.visibility !== b.visibility ||
+      a.state !== b.state
+    ) {
       changed.push(i);
     }
   }
@@ -65,7 +72,9 @@ export class AnnotationRepo {
        WHERE a.sample_id = ?`,
     );
     this.maxRevision = db
-      .prepare<[number], number>('SELECT COALESCE(MAX(revision), 0) FROM annotation_history WHERE sample_id = ?')
+      .prepare<[number], number>(
+        'SELECT COALESCE(MAX(revision), 0) FROM annotation_history WHERE sample_id = ?',
+      )
       .pluck();
   }
 
@@ -76,7 +85,18 @@ export class AnnotationRepo {
 
   history(sampleId: number): HistoryRecord[] {
     return this.db
-      .prepare<[number], { id: number; revision: number; annotator: string | null; at: string; kind: HistoryRecord['kind']; joints_changed: string; undone: number }>(
+      .prepare<
+        [number],
+        {
+          id: number;
+          revision: number;
+          annotator: string | null;
+          at: string;
+          kind: HistoryRecord['kind'];
+          joints_changed: string;
+          undone: number;
+        }
+      >(
         `SELECT h.id, h.revision, n.name AS annotator, h.at, h.kind, h.joints_changed, h.undone
          FROM annotation_history h LEFT JOIN annotators n ON n.id = h.annotator_id
          WHERE h.sample_id = ? ORDER BY h.id`,
@@ -130,7 +150,12 @@ export class AnnotationRepo {
         .get(sampleId, IN_EFFECT);
       if (!last) throw new AppError('conflict', `sample ${sampleId} has nothing to undo`);
       this.db.prepare('UPDATE annotation_history SET undone = ? WHERE id = ?').run(REDOABLE, last.id);
-      return this.restore(sampleId, annotatorId, 'undo', last.before ? (JSON.parse(last.before) as AnnotationState) : null);
+      return this.restore(
+        sampleId,
+        annotatorId,
+        'undo',
+        last.before ? (JSON.parse(last.before) as AnnotationState) : null,
+      );
     })();
   }
 
@@ -160,7 +185,10 @@ export class AnnotationRepo {
       this.db.prepare('DELETE FROM annotations WHERE sample_id = ?').run(sampleId);
       this.syncSplit(sampleId, null);
       const revision = this.maxRevision.get(sampleId)! + 1;
-      this.appendHistory(sampleId, revision, annotatorId, kind, current, { status: 'in_progress', joints: [] });
+      this.appendHistory(sampleId, revision, annotatorId, kind, current, {
+        status: 'in_progress',
+        joints: [],
+      });
       return null;
     }
     const revision = this.write(sampleId, target, annotatorId, {

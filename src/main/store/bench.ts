@@ -22,7 +22,15 @@ export function benchProjectOpen(count = 300_000): StoreBenchResult {
     const file = join(dir, 'project.sqlite');
     let store = ProjectStore.open(file);
     store.putSkeleton({ id: 'b', name: 'b', kind: 'hand', joints: ['a'], edges: [] });
-    const datasetId = store.ensureDataset({ name: 'bench', format: 'synth', root: dir, modality: 'depth', skeletonId: 'b', intrinsics: null, cubeMm: 300 });
+    const datasetId = store.ensureDataset({
+      name: 'bench',
+      format: 'synth',
+      root: dir,
+      modality: 'depth',
+      skeletonId: 'b',
+      intrinsics: null,
+      cubeMm: 300,
+    });
     const annotator = store.annotatorId('bench');
     const t0 = performance.now();
     const batch = 10_000;

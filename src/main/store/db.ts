@@ -9,7 +9,10 @@ export type Db = Database.Database;
  * in one transaction. A database written by a newer PoseLoop is refused rather than guessed at.
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   try {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

@@ -60,12 +60,16 @@ export class ProjectStore {
   // ---- settings -----------------------------------------------------------------------------------------------
 
   getSetting(key: string): string | null {
-    return this.db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck().get(key) ?? null;
+    return (
+      this.db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck().get(key) ?? null
+    );
   }
 
   setSetting(key: string, value: string): void {
     this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
       .run(key, value);
   }
 
@@ -73,7 +77,10 @@ export class ProjectStore {
 
   /** The id of a named annotator, created on first use (local annotators have no token). */
   annotatorId(name: string): number {
-    const existing = this.db.prepare<[string], number>('SELECT id FROM annotators WHERE name = ?').pluck().get(name);
+    const existing = this.db
+      .prepare<[string], number>('SELECT id FROM annotators WHERE name = ?')
+      .pluck()
+      .get(name);
     if (existing !== undefined) return existing;
     return Number(
       this.db
@@ -86,10 +93,17 @@ export class ProjectStore {
   addAnnotator(name: string, role: 'annotator' | 'lead'): { id: number; token: string } {
     const token = randomBytes(24).toString('base64url');
     return this.transaction(() => {
-      const existing = this.db.prepare<[string], { id: number; token_hash: string | null }>('SELECT id, token_hash FROM annotators WHERE name = ?').get(name);
-      if (existing?.token_hash) throw new AppError('conflict', `annotator "${name}" already has an account`, 'name');
+      const existing = this.db
+        .prepare<[string], { id: number; token_hash: string | null }>(
+          'SELECT id, token_hash FROM annotators WHERE name = ?',
+        )
+        .get(name);
+      if (existing?.token_hash)
+        throw new AppError('conflict', `annotator "${name}" already has an account`, 'name');
       if (existing) {
-        this.db.prepare('UPDATE annotators SET token_hash = ?, role = ? WHERE id = ?').run(hashToken(token), role, existing.id);
+        this.db
+          .prepare('UPDATE annotators SET token_hash = ?, role = ? WHERE id = ?')
+          .run(hashToken(token), role, existing.id);
         return { id: existing.id, token };
       }
       const id = Number(
@@ -103,7 +117,9 @@ export class ProjectStore {
 
   annotatorByToken(token: string): AnnotatorRecord | null {
     const row = this.db
-      .prepare<[string], { id: number; name: string; role: AnnotatorRecord['role'] }>('SELECT id, name, role FROM annotators WHERE token_hash = ?')
+      .prepare<[string], { id: number; name: string; role: AnnotatorRecord['role'] }>(
+        'SELECT id, name, role FROM annotators WHERE token_hash = ?',
+      )
       .get(hashToken(token));
     return row ? { ...row, hasToken: true } : null;
   }
@@ -118,19 +134,26 @@ export class ProjectStore {
   }
 
   hasTokens(): boolean {
-    return this.db.prepare('SELECT 1 FROM annotators WHERE token_hash IS NOT NULL LIMIT 1').get() !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM annotators WHERE token_hash IS NOT NULL LIMIT 1').get() !== undefined
+    );
   }
 
   // ---- skeletons and datasets ---------------------------------------------------------------------------------
 
   putSkeleton(layout: SkeletonLayout): void {
     this.db
-      .prepare('INSERT INTO skeletons (id, name, layout) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, layout = excluded.layout')
+      .prepare(
+        'INSERT INTO skeletons (id, name, layout) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, layout = excluded.layout',
+      )
       .run(layout.id, layout.name, JSON.stringify(layout));
   }
 
   getSkeleton(id: string): SkeletonLayout | null {
-    const json = this.db.prepare<[string], string>('SELECT layout FROM skeletons WHERE id = ?').pluck().get(id);
+    const json = this.db
+      .prepare<[string], string>('SELECT layout FROM skeletons WHERE id = ?')
+      .pluck()
+      .get(id);
     return json ? (JSON.parse(json) as SkeletonLayout) : null;
   }
 
@@ -155,14 +178,36 @@ export class ProjectStore {
           `INSERT INTO datasets (name, format, root, modality, skeleton_id, intrinsics, cube_mm, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(d.name, d.format, d.root, d.modality, d.skeletonId, d.intrinsics ? JSON.stringify(d.intrinsics) : null, d.cubeMm, this.now())
-        .lastInsertRowid,
+        .run(
+          d.name,
+          d.format,
+          d.root,
+          d.modality,
+          d.skeletonId,
+          d.intrinsics ? JSON.stringify(d.intrinsics) : null,
+          d.cubeMm,
+          this.now(),
+        ).lastInsertRowid,
     );
   }
 
   listDatasets(): (DatasetRow & { samples: number })[] {
     return this.db
-      .prepare<[], { id: number; name: string; format: string; root: string; modality: Modality; skeleton_id: string; intrinsics: string | null; cube_mm: number | null; created_at: string; samples: number }>(
+      .prepare<
+        [],
+        {
+          id: number;
+          name: string;
+          format: string;
+          root: string;
+          modality: Modality;
+          skeleton_id: string;
+          intrinsics: string | null;
+          cube_mm: number | null;
+          created_at: string;
+          samples: number;
+        }
+      >(
         `SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS samples FROM datasets d ORDER BY d.id`,
       )
       .all()
@@ -190,7 +235,11 @@ export class ProjectStore {
    * Inserts one batch of samples in one transaction. A sample already imported (same dataset and source key) is
    * skipped, so re-importing the same files never duplicates them. Returns how many were new.
    */
-  insertSamples(datasetId: number, samples: readonly NewSample[], annotatorId: number): { inserted: number; duplicates: number } {
+  insertSamples(
+    datasetId: number,
+    samples: readonly NewSample[],
+    annotatorId: number,
+  ): { inserted: number; duplicates: number } {
     const insert = this.db.prepare(
       `INSERT INTO samples (dataset_id, source_key, image_path, frame, modality, width, height, split, centre_u, centre_v, centre_d, box, created_at)
        VALUES (@datasetId, @sourceKey, @imagePath, @frame, @modality, @width, @height, @split, @cu, @cv, @cd, @box, @at)
@@ -231,7 +280,13 @@ export class ProjectStore {
         if (s.joints) {
           const joints = JSON.stringify(s.joints);
           insertLabel.run(id, joints, annotatorId, at, at);
-          insertHistory.run(id, annotatorId, at, JSON.stringify({ status: 'done', joints: s.joints }), JSON.stringify(s.joints.map((_, i) => i)));
+          insertHistory.run(
+            id,
+            annotatorId,
+            at,
+            JSON.stringify({ status: 'done', joints: s.joints }),
+            JSON.stringify(s.joints.map((_, i) => i)),
+          );
         }
       }
       return { inserted, duplicates: samples.length - inserted };

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 
 /** What a view refreshes on. An operation lists the topics it changes; the shells broadcast them. */
-export type Topic = 'project' | 'samples' | 'annotations' | 'rounds' | 'queue' | 'models' | 'exports' | 'jobs';
+export type Topic =
+  'project' | 'samples' | 'annotations' | 'rounds' | 'queue' | 'models' | 'exports' | 'jobs';
 
 export interface CliSpec {
   /** Sub-command words, e.g. `info` or `annotator add`. */

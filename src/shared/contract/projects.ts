@@ -80,7 +80,9 @@ export const projectOperations = defineOperations({
   'annotator.list': {
     summary: 'Annotator accounts of a project (tokens are never shown again).',
     input: projectInput({}),
-    output: z.array(z.object({ id: z.number().int(), name: z.string(), role: z.string(), hasToken: z.boolean() })),
+    output: z.array(
+      z.object({ id: z.number().int(), name: z.string(), role: z.string(), hasToken: z.boolean() }),
+    ),
     mutates: false,
     cli: { command: 'annotators', positional: ['project'] },
   },

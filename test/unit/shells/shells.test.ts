@@ -11,7 +11,11 @@ import { testApp } from '../../helpers/app';
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    interactive: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -45,7 +49,13 @@ describe('shells', () => {
     process.env.POSELOOP_HOME = join(tmp.dir, 'home');
     expect((await cli(['init', project, '--name', 'Parity', '--json'])).code).toBe(0);
     app = testApp(tmp.dir);
-    server = await startHttpShell({ app, host: '127.0.0.1', port: 0, rendererDir: null, localAnnotator: 'tester' });
+    server = await startHttpShell({
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: null,
+      localAnnotator: 'tester',
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -61,7 +71,11 @@ describe('shells', () => {
     const fromCli = JSON.parse(viaCli.stdout) as Record<string, unknown>;
     // The backend is resolved by each process's own learner; everything else must match exactly.
     expect({ ...fromCli, backend: 'x' }).toEqual({ ...http.body, backend: 'x' });
-    expect(fromCli).toMatchObject({ name: 'Parity', samples: { total: 0, labelled: 0, unlabelled: 0, test: 0 }, rounds: [] });
+    expect(fromCli).toMatchObject({
+      name: 'Parity',
+      samples: { total: 0, labelled: 0, unlabelled: 0, test: 0 },
+      rounds: [],
+    });
   });
 
   it('reports bad input as JSON naming the field, never a stack trace', async () => {
@@ -119,9 +133,13 @@ describe('shells', () => {
       authenticate: (t) => store.annotatorByToken(t),
     });
     try {
-      const session = await fetch(new URL('/api/session', secured.url), { headers: { authorization: `Bearer ${token}` } });
+      const session = await fetch(new URL('/api/session', secured.url), {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(await session.json()).toMatchObject({ annotator: 'dana', pinnedProject: project });
-      const wrong = await fetch(new URL('/api/session', secured.url), { headers: { authorization: 'Bearer nope' } });
+      const wrong = await fetch(new URL('/api/session', secured.url), {
+        headers: { authorization: 'Bearer nope' },
+      });
       expect(wrong.status).toBe(401);
       const other = await fetch(new URL('/api/op/project.info', secured.url), {
         method: 'POST',

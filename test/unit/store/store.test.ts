@@ -2,13 +2,34 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Joint } from '@shared/domain';
-import { MIGRATIONS, ProjectStore, changedJoints, schemaVersion, type NewSample } from '../../../src/main/store';
+import {
+  MIGRATIONS,
+  ProjectStore,
+  changedJoints,
+  schemaVersion,
+  type NewSample,
+} from '../../../src/main/store';
 import { tempDir } from '../../helpers/tmp';
 
-const joint = (u: number, v: number, d = 500): Joint => ({ u, v, d, visibility: 'visible', state: 'created' });
+const joint = (u: number, v: number, d = 500): Joint => ({
+  u,
+  v,
+  d,
+  visibility: 'visible',
+  state: 'created',
+});
 
 function sample(key: string, split: NewSample['split'] = 'pool', joints: Joint[] | null = null): NewSample {
-  return { sourceKey: key, imagePath: `${key}.png`, frame: 0, modality: 'depth', width: 320, height: 240, split, joints };
+  return {
+    sourceKey: key,
+    imagePath: `${key}.png`,
+    frame: 0,
+    modality: 'depth',
+    width: 320,
+    height: 240,
+    split,
+    joints,
+  };
 }
 
 describe('ProjectStore', () => {
@@ -30,7 +51,15 @@ describe('ProjectStore', () => {
   });
 
   const dataset = () =>
-    store.ensureDataset({ name: 'd', format: 'synth', root: '/data', modality: 'depth', skeletonId: 'toy', intrinsics: null, cubeMm: 300 });
+    store.ensureDataset({
+      name: 'd',
+      format: 'synth',
+      root: '/data',
+      modality: 'depth',
+      skeletonId: 'toy',
+      intrinsics: null,
+      cubeMm: 300,
+    });
 
   it('migrates to the latest schema in WAL mode with foreign keys on', () => {
     expect(schemaVersion(store.db)).toBe(MIGRATIONS.at(-1)!.version);
@@ -51,7 +80,15 @@ describe('ProjectStore', () => {
   it('inserts samples once per (dataset, key) and counts them by split', () => {
     const id = dataset();
     const annotator = store.annotatorId('importer');
-    const first = store.insertSamples(id, [sample('a', 'train', [joint(1, 2), joint(3, 4)]), sample('b'), sample('c', 'test', [joint(0, 0), joint(1, 1)])], annotator);
+    const first = store.insertSamples(
+      id,
+      [
+        sample('a', 'train', [joint(1, 2), joint(3, 4)]),
+        sample('b'),
+        sample('c', 'test', [joint(0, 0), joint(1, 1)]),
+      ],
+      annotator,
+    );
     expect(first).toEqual({ inserted: 3, duplicates: 0 });
     const again = store.insertSamples(id, [sample('a', 'train'), sample('d')], annotator);
     expect(again).toEqual({ inserted: 1, duplicates: 1 });
@@ -62,7 +99,11 @@ describe('ProjectStore', () => {
   it('pages samples by key, filtered by split', () => {
     const id = dataset();
     const annotator = store.annotatorId('importer');
-    store.insertSamples(id, Array.from({ length: 25 }, (_, i) => sample(`s${i}`, i % 5 === 0 ? 'test' : 'pool')), annotator);
+    store.insertSamples(
+      id,
+      Array.from({ length: 25 }, (_, i) => sample(`s${i}`, i % 5 === 0 ? 'test' : 'pool')),
+      annotator,
+    );
     const page1 = store.listSamples({ split: 'pool', after: 0, limit: 10 });
     const page2 = store.listSamples({ split: 'pool', after: page1.at(-1)!.id, limit: 10 });
     expect(page1).toHaveLength(10);
@@ -79,16 +120,37 @@ describe('ProjectStore', () => {
     store.insertSamples(id, [sample('x')], alice);
     const sampleId = store.listSamples({ after: 0, limit: 1 })[0]!.id;
 
-    const r1 = store.annotations.save({ sampleId, joints: [joint(10, 10), joint(20, 20)], baseRevision: 0, status: 'in_progress', annotatorId: alice, secondsSpent: 3 });
+    const r1 = store.annotations.save({
+      sampleId,
+      joints: [joint(10, 10), joint(20, 20)],
+      baseRevision: 0,
+      status: 'in_progress',
+      annotatorId: alice,
+      secondsSpent: 3,
+    });
     expect(r1.revision).toBe(1);
     const moved = [joint(10, 10), { ...joint(25, 20), state: 'moved' as const }];
-    const r2 = store.annotations.save({ sampleId, joints: moved, baseRevision: 1, status: 'done', annotatorId: alice, secondsSpent: 2 });
+    const r2 = store.annotations.save({
+      sampleId,
+      joints: moved,
+      baseRevision: 1,
+      status: 'done',
+      annotatorId: alice,
+      secondsSpent: 2,
+    });
     expect(r2).toMatchObject({ revision: 2, status: 'done', secondsSpent: 5, annotator: 'alice' });
     expect(store.getSample(sampleId)!.split).toBe('train');
 
     // Bob edited revision 1 while Alice saved revision 2: refused, nothing overwritten.
     expect(() =>
-      store.annotations.save({ sampleId, joints: [joint(0, 0), joint(0, 0)], baseRevision: 1, status: 'done', annotatorId: bob, secondsSpent: 1 }),
+      store.annotations.save({
+        sampleId,
+        joints: [joint(0, 0), joint(0, 0)],
+        baseRevision: 1,
+        status: 'done',
+        annotatorId: bob,
+        secondsSpent: 1,
+      }),
     ).toThrow(/changed by alice .*revision 2/);
     expect(store.annotations.get(sampleId)!.joints).toEqual(moved);
 
@@ -118,10 +180,31 @@ describe('ProjectStore', () => {
     const alice = store.annotatorId('alice');
     store.insertSamples(id, [sample('x')], alice);
     const sampleId = store.listSamples({ after: 0, limit: 1 })[0]!.id;
-    store.annotations.save({ sampleId, joints: [joint(1, 1), joint(2, 2)], baseRevision: 0, status: 'in_progress', annotatorId: alice, secondsSpent: 0 });
-    const second = store.annotations.save({ sampleId, joints: [joint(3, 3), joint(2, 2)], baseRevision: 1, status: 'in_progress', annotatorId: alice, secondsSpent: 0 });
+    store.annotations.save({
+      sampleId,
+      joints: [joint(1, 1), joint(2, 2)],
+      baseRevision: 0,
+      status: 'in_progress',
+      annotatorId: alice,
+      secondsSpent: 0,
+    });
+    const second = store.annotations.save({
+      sampleId,
+      joints: [joint(3, 3), joint(2, 2)],
+      baseRevision: 1,
+      status: 'in_progress',
+      annotatorId: alice,
+      secondsSpent: 0,
+    });
     const back = store.annotations.undo(sampleId, alice)!;
-    store.annotations.save({ sampleId, joints: [joint(9, 9), joint(2, 2)], baseRevision: back.revision, status: 'in_progress', annotatorId: alice, secondsSpent: 0 });
+    store.annotations.save({
+      sampleId,
+      joints: [joint(9, 9), joint(2, 2)],
+      baseRevision: back.revision,
+      status: 'in_progress',
+      annotatorId: alice,
+      secondsSpent: 0,
+    });
     expect(second.revision).toBe(2);
     expect(() => store.annotations.redo(sampleId, alice)).toThrow(/nothing to redo/);
   });

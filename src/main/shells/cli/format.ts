@@ -19,7 +19,12 @@ export function formatHuman(value: unknown, indent = ''): string {
 }
 
 /** One progress line for the terminal. */
-export function formatProgress(p: { fraction: number; stage?: string; message?: string; etaSeconds?: number }): string {
+export function formatProgress(p: {
+  fraction: number;
+  stage?: string;
+  message?: string;
+  etaSeconds?: number;
+}): string {
   const percent = `${(p.fraction * 100).toFixed(0).padStart(3)}%`;
   const eta = p.etaSeconds !== undefined ? ` ETA ${Math.round(p.etaSeconds)}s` : '';
   return `${percent}${p.stage ? ` ${p.stage}` : ''}${p.message ? `: ${p.message}` : ''}${eta}`;

@@ -39,11 +39,18 @@ export function describeField(key: string, schema: z.ZodType): FieldSpec | null 
       current = def.innerType!;
     } else if (def.type === 'default') {
       required = false;
-      defaultValue = typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
+      defaultValue =
+        typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
       current = def.innerType!;
     } else {
       const kind = def.type;
-      const base = { key, flag: kebab(key), required, defaultValue, description: description || (current as { description?: string }).description || '' };
+      const base = {
+        key,
+        flag: kebab(key),
+        required,
+        defaultValue,
+        description: description || (current as { description?: string }).description || '',
+      };
       if (kind === 'string' || kind === 'number' || kind === 'boolean') return { ...base, kind };
       if (kind === 'enum') return { ...base, kind: 'enum', choices: Object.values(def.entries ?? {}) };
       return null;

@@ -59,7 +59,10 @@ function addOperationCommand(
     command.argument(field?.required === false ? `[${key}]` : `<${key}>`, field?.description ?? key);
   }
   for (const field of fields.filter((f) => !positional.includes(f.key))) {
-    const label = field.kind === 'boolean' ? `--${field.flag}` : `--${field.flag} <${field.kind === 'number' ? 'n' : 'value'}>`;
+    const label =
+      field.kind === 'boolean'
+        ? `--${field.flag}`
+        : `--${field.flag} <${field.kind === 'number' ? 'n' : 'value'}>`;
     const option = new Option(label, field.description);
     if (field.choices) option.choices(field.choices as string[]);
     if (field.required && field.kind !== 'boolean') option.makeOptionMandatory();
@@ -67,7 +70,8 @@ function addOperationCommand(
     if (field.kind === 'number') {
       option.argParser((raw) => {
         const value = Number(raw);
-        if (raw.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`"${raw}" is not a number`);
+        if (raw.trim() === '' || !Number.isFinite(value))
+          throw new InvalidArgumentError(`"${raw}" is not a number`);
         return value;
       });
     }
@@ -84,7 +88,16 @@ function addOperationCommand(
       const raw = opts[camel(field.flag)];
       if (raw !== undefined) input[field.key] = coerce(field, raw);
     }
-    await runOperation(name, spec, input, Boolean(opts.json), makeApp, io, result, program.opts<{ annotator?: string }>().annotator);
+    await runOperation(
+      name,
+      spec,
+      input,
+      Boolean(opts.json),
+      makeApp,
+      io,
+      result,
+      program.opts<{ annotator?: string }>().annotator,
+    );
   });
 }
 
@@ -133,4 +146,3 @@ async function runOperation(
     await app.close();
   }
 }
-

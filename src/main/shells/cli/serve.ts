@@ -7,10 +7,17 @@ import { locateRenderer, localAnnotator } from '../runtime';
 import { exitCodeFor, type CliIo, type CliResult } from './program';
 
 /** `poseloop serve <project>`: the HTTP shell for a browser or a team, pinned to one project. */
-export function serveCommand(program: Command, makeApp: (pinned?: string) => App, io: CliIo, result: CliResult): void {
+export function serveCommand(
+  program: Command,
+  makeApp: (pinned?: string) => App,
+  io: CliIo,
+  result: CliResult,
+): void {
   program
     .command('serve')
-    .description('Serve the app and its API over HTTP (loopback needs no login; other addresses need tokens).')
+    .description(
+      'Serve the app and its API over HTTP (loopback needs no login; other addresses need tokens).',
+    )
     .argument('<project>', 'project folder')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <n>', 'port (0 = any free port)', '4173')
@@ -35,7 +42,11 @@ export function serveCommand(program: Command, makeApp: (pinned?: string) => App
           authenticate: store.hasTokens() ? (token) => store.annotatorByToken(token) : undefined,
         });
         const page = `${running.url}#/home?path=${encodeURIComponent(app.deps.projects.pinnedProject ?? project)}`;
-        io.stdout(opts.json ? `${JSON.stringify({ url: running.url, page })}\n` : `PoseLoop is serving ${project} at ${page}\n`);
+        io.stdout(
+          opts.json
+            ? `${JSON.stringify({ url: running.url, page })}\n`
+            : `PoseLoop is serving ${project} at ${page}\n`,
+        );
         if (opts.open) openBrowser(page);
         await new Promise<void>((done) => {
           const stop = () => {
@@ -55,7 +66,8 @@ export function serveCommand(program: Command, makeApp: (pinned?: string) => App
 }
 
 function openBrowser(url: string): void {
-  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const opener =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
   child.on('error', () => {}); // no desktop browser: the URL is printed already
   child.unref();

@@ -13,7 +13,9 @@ import { BRIDGE_CHANNELS, type BridgeReply, type BridgeRequest } from '../../../
  */
 const APP_ORIGIN = 'app://poseloop';
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 async function main(): Promise<void> {
   await app.whenReady();
@@ -66,8 +68,12 @@ async function main(): Promise<void> {
   window.webContents.on('will-navigate', (event, url) => {
     if (!url.startsWith(APP_ORIGIN)) event.preventDefault();
   });
-  const project = process.argv.find((arg, i) => i > 0 && arg.startsWith('--project='))?.slice('--project='.length);
-  await window.loadURL(`${APP_ORIGIN}/index.html${project ? `#/project?path=${encodeURIComponent(project)}` : ''}`);
+  const project = process.argv
+    .find((arg, i) => i > 0 && arg.startsWith('--project='))
+    ?.slice('--project='.length);
+  await window.loadURL(
+    `${APP_ORIGIN}/index.html${project ? `#/project?path=${encodeURIComponent(project)}` : ''}`,
+  );
   app.on('window-all-closed', () => {
     unsubscribe();
     void poseloop.close().then(() => app.quit());

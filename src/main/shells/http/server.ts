@@ -83,7 +83,8 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
       if (!who) throw new AppError('unauthorized', 'unknown or revoked access token');
       return who.name;
     }
-    if (requireAuth) throw new AppError('unauthorized', 'this server needs an access token (Authorization: Bearer …)');
+    if (requireAuth)
+      throw new AppError('unauthorized', 'this server needs an access token (Authorization: Bearer …)');
     const named = req.headers['x-poseloop-annotator'];
     return typeof named === 'string' && /^[\w .@-]{1,100}$/.test(named) ? named : options.localAnnotator;
   };
@@ -107,7 +108,11 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
       });
     }
     if (path === '/api/events' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       sseClients.add(res);
       req.on('close', () => sseClients.delete(res));
@@ -125,7 +130,8 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
       if (!res.writableFinished) controller.abort();
     });
     const output = await app.call(name as OpName, input, { annotator, signal: controller.signal });
-    if ('binary' in operations[name] && operations[name].binary) return sendBinary(res, output as unknown as BinaryResult);
+    if ('binary' in operations[name] && operations[name].binary)
+      return sendBinary(res, output as unknown as BinaryResult);
     return sendJson(res, 200, output ?? null);
   }
 
@@ -142,7 +148,10 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
   function serveStatic(path: string, res: ServerResponse): void {
     const root = options.rendererDir;
     if (!root) throw new AppError('not_found', 'this server has no user interface built (run npm run build)');
-    const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(/^([/\\])+/, '');
+    const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(
+      /^([/\\])+/,
+      '',
+    );
     const file = resolve(root, relative);
     if (!file.startsWith(resolve(root) + sep)) throw new AppError('not_found', 'not found');
     const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
@@ -181,12 +190,14 @@ function bearerToken(req: IncomingMessage): string | null {
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError('invalid_input', `request body over ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_BODY_BYTES)
+    throw new AppError('invalid_input', `request body over ${MAX_BODY_BYTES} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new AppError('invalid_input', `request body over ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES)
+      throw new AppError('invalid_input', `request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   if (size === 0) return {};

@@ -50,13 +50,17 @@ function httpTransport(base: string): Transport {
         body: JSON.stringify(input ?? {}),
       });
       if (response.headers.get('content-type')?.startsWith('application/octet-stream')) {
-        const meta = JSON.parse(decodeURIComponent(response.headers.get('x-poseloop-meta') ?? '%7B%7D')) as unknown;
+        const meta = JSON.parse(
+          decodeURIComponent(response.headers.get('x-poseloop-meta') ?? '%7B%7D'),
+        ) as unknown;
         return { meta, bytes: new Uint8Array(await response.arrayBuffer()) };
       }
       const body = (await response.json()) as unknown;
       if (!response.ok) {
         const error = (body as { error?: ErrorPayload }).error;
-        throw fromErrorPayload(isErrorPayload(error) ? error : { code: 'internal', message: `HTTP ${response.status}` });
+        throw fromErrorPayload(
+          isErrorPayload(error) ? error : { code: 'internal', message: `HTTP ${response.status}` },
+        );
       }
       return body;
     },
@@ -82,5 +86,7 @@ function httpTransport(base: string): Transport {
 
 /** Chosen once at start-up: the preload bridge when present (Electron), else HTTP to the page's own origin. */
 export function createClient(): ApiClient {
-  return new ApiClient(window.poseloop ? ipcTransport(window.poseloop) : httpTransport(new URL('/', location.href).href));
+  return new ApiClient(
+    window.poseloop ? ipcTransport(window.poseloop) : httpTransport(new URL('/', location.href).href),
+  );
 }

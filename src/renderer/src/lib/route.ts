@@ -13,7 +13,11 @@ export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
   const params = new URLSearchParams(query);
   const project = params.get('path');
-  const view = (VIEWS as readonly string[]).includes(path) ? (path as View) : path === 'project' ? 'home' : 'picker';
+  const view = (VIEWS as readonly string[]).includes(path)
+    ? (path as View)
+    : path === 'project'
+      ? 'home'
+      : 'picker';
   return { view: project ? view : 'picker', project, params };
 }
 
