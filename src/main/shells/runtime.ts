@@ -23,7 +23,7 @@ export function localAnnotator(): string {
 /** The TF.js backend name shown in `info` and the UI; resolved once, lazily (loading TF.js takes a moment). */
 let backendPromise: Promise<string> | null = null;
 export function backendName(): Promise<string> {
-  backendPromise ??= import('../learner/backend').then(
+  backendPromise ??= import('../learner').then(
     async ({ selectBackend }) => {
       const choice = await selectBackend();
       return choice.patchedKernels.length > 0 ? `${choice.name} (patched)` : choice.name;

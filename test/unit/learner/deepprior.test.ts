@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PAPER_PARAM_COUNTS } from '../../../src/main/learner/models/deepprior/constants';
-import { gaussianLoss, mseLoss, poseLoss, referenceLoss } from '../../../src/main/learner/models/deepprior/losses';
+import {
+  gaussianLoss,
+  mseLoss,
+  poseLoss,
+  referenceLoss,
+} from '../../../src/main/learner/models/deepprior/losses';
 import { DeepPriorModel } from '../../../src/main/learner/models/deepprior/model';
 import { layerShapes, validateModelConfig } from '../../../src/main/learner/models/deepprior/validate';
 import { validationSchedule } from '../../../src/main/learner/training';
@@ -16,7 +21,14 @@ beforeAll(async () => {
 describe('DeepPrior layers (T1)', () => {
   it('paper preset: layer shapes and parameter counts, plain and Bayesian', () => {
     const bayesian = validateModelConfig({ preset: 'paper' }, 'wasm');
-    expect(layerShapes(bayesian)).toEqual({ conv1: 124, pool1: 62, conv2: 58, pool2: 29, conv3: 25, flatten: 7500 });
+    expect(layerShapes(bayesian)).toEqual({
+      conv1: 124,
+      pool1: 62,
+      conv2: 58,
+      pool2: 29,
+      conv3: 25,
+      flatten: 7500,
+    });
     for (const [variant, expected] of [
       ['plain', PAPER_PARAM_COUNTS.plain],
       ['A', PAPER_PARAM_COUNTS.bayesian],
@@ -26,9 +38,18 @@ describe('DeepPrior layers (T1)', () => {
       expect(model.paramCount(), variant).toBe(expected);
       const sizes = [...model.readWeights()].map(([name, w]) => [name, w.values.length]);
       expect(sizes.slice(0, 12)).toEqual([
-        ['conv1/kernel', 300], ['conv1/bias', 12], ['conv2/kernel', 3600], ['conv2/bias', 12],
-        ['conv3/kernel', 3600], ['conv3/bias', 12], ['dense1/kernel', 7_680_000], ['dense1/bias', 1024],
-        ['dense2/kernel', 1_048_576], ['dense2/bias', 1024], ['mean/kernel', 64_512], ['mean/bias', 63],
+        ['conv1/kernel', 300],
+        ['conv1/bias', 12],
+        ['conv2/kernel', 3600],
+        ['conv2/bias', 12],
+        ['conv3/kernel', 3600],
+        ['conv3/bias', 12],
+        ['dense1/kernel', 7_680_000],
+        ['dense1/bias', 1024],
+        ['dense2/kernel', 1_048_576],
+        ['dense2/bias', 1024],
+        ['mean/kernel', 64_512],
+        ['mean/bias', 63],
       ]);
       model.dispose();
     }
@@ -45,12 +66,17 @@ describe('DeepPrior layers (T1)', () => {
   it('forward output shapes, and dropout is seeded: same seeds same output, other seeds differ', () => {
     const model = new DeepPriorModel(validateModelConfig({ ...TINY, outputs: 9 }, 'cpu'), 2);
     const x = tf.randomUniform([2, 24, 24, 1], -0.5, 0.5, 'float32', 1) as tf.Tensor4D;
-    const run = (seed: number): Float32Array => tf.tidy(() => model.apply(x, (row) => seed + row).mean.dataSync() as Float32Array);
+    const run = (seed: number): Float32Array =>
+      tf.tidy(() => model.apply(x, (row) => seed + row).mean.dataSync() as Float32Array);
     const out = tf.tidy(() => {
       const o = model.apply(x, () => 1);
       return [o.mean.shape, o.logVar!.shape, o.features.shape];
     });
-    expect(out).toEqual([[2, 9], [2, 9], [2, 32]]);
+    expect(out).toEqual([
+      [2, 9],
+      [2, 9],
+      [2, 32],
+    ]);
     expect(run(5)).toEqual(run(5));
     expect(run(5)).not.toEqual(run(6));
     x.dispose();
@@ -61,9 +87,18 @@ describe('DeepPrior layers (T1)', () => {
 describe('losses (T2)', () => {
   const caseA = { y: [[0.1, -0.2, 0]], mean: [[0.2, -0.1, 0.3]], s: [[0, -1, 1]] };
   const caseB = {
-    y: [[0.1, -0.2, 0], [0, 0, 0]],
-    mean: [[0.2, -0.1, 0.3], [0.5, 0, -0.5]],
-    s: [[0, -1, 1], [Math.log(0.5), 0, 0]],
+    y: [
+      [0.1, -0.2, 0],
+      [0, 0, 0],
+    ],
+    mean: [
+      [0.2, -0.1, 0.3],
+      [0.5, 0, -0.5],
+    ],
+    s: [
+      [0, -1, 1],
+      [Math.log(0.5), 0, 0],
+    ],
   };
   const value = (f: () => tf.Scalar): number => tf.tidy(() => f().dataSync()[0]!);
 
@@ -82,8 +117,18 @@ describe('losses (T2)', () => {
 
 describe('MC statistics (T3) and validation cadence (T10)', () => {
   it('aggregates M = 4 fixed passes', () => {
-    const means = [[0.1, 0.5], [0.3, 0.4], [0.2, 0.7], [0, 0.6]].map((p) => Float32Array.from(p));
-    const logVars = [[-1, -2], [-1.2, -2], [-0.8, -2], [-1, -2]].map((p) => Float32Array.from(p));
+    const means = [
+      [0.1, 0.5],
+      [0.3, 0.4],
+      [0.2, 0.7],
+      [0, 0.6],
+    ].map((p) => Float32Array.from(p));
+    const logVars = [
+      [-1, -2],
+      [-1.2, -2],
+      [-0.8, -2],
+      [-1, -2],
+    ].map((p) => Float32Array.from(p));
     const stats = aggregatePasses(means, logVars);
     expect([...stats.mean].map((v) => +v.toFixed(6))).toEqual([0.15, 0.55]);
     for (const s of stats.std) expect(s).toBeCloseTo(0.1118034, 6);
@@ -95,7 +140,12 @@ describe('MC statistics (T3) and validation cadence (T10)', () => {
 
   it('batches per epoch and validation period (guarded for small sets)', () => {
     const rows: [number, number, number, number][] = [
-      [100, 1, 1, 1], [200, 3, 1, 1], [1000, 15, 5, 7], [2000, 31, 10, 15], [5000, 78, 26, 39], [10000, 156, 52, 78],
+      [100, 1, 1, 1],
+      [200, 3, 1, 1],
+      [1000, 15, 5, 7],
+      [2000, 31, 10, 15],
+      [5000, 78, 26, 39],
+      [10000, 156, 52, 78],
     ];
     for (const [n, batches, bayesian, plain] of rows) {
       expect(validationSchedule(n, 64, 3)).toEqual({ batchesPerEpoch: batches, validFreq: bayesian });
@@ -116,7 +166,14 @@ describe('MC statistics (T3) and validation cadence (T10)', () => {
     expect(first.std.some((s) => s > 0)).toBe(true);
     expect(first.embedding.length).toBe(5 * 32);
     // The split does not matter: rows 2..4 alone, with their global index, give the same numbers.
-    const tail = runMcInference(model, null, x.subarray(2 * 576), 3, { ...options, firstIndex: 2 }, () => undefined);
+    const tail = runMcInference(
+      model,
+      null,
+      x.subarray(2 * 576),
+      3,
+      { ...options, firstIndex: 2 },
+      () => undefined,
+    );
     expect(tail.mean).toEqual(first.mean.subarray(2 * 6));
     model.dispose();
   });

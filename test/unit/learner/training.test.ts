@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, meanPoseBaseline, predictMc, selectBackend, trainModel, type TrainOutcome } from '../../../src/main/learner';
+import {
+  loadCheckpoint,
+  meanPoseBaseline,
+  predictMc,
+  selectBackend,
+  trainModel,
+  type TrainOutcome,
+} from '../../../src/main/learner';
 import { runMcInference } from '../../../src/main/learner/inference';
 import { DeepPriorModel } from '../../../src/main/learner/models/deepprior/model';
 import { Vl4PoseAuxHead } from '../../../src/main/learner/models/vl4pose-aux/model';
@@ -50,10 +57,16 @@ describe('training in a worker', () => {
   it('learns the blob: validation error well below predicting the mean pose', async () => {
     const baseline = meanPoseBaseline(train.y, train.count);
     const baselinePredictions = new Float32Array(val.y.length).map((_, i) => baseline[i % baseline.length]!);
-    const prediction = await predictMc({ checkpointPath: trained.checkpointPath, images: val, passes: 8, seed: 1, workers: 1, backend });
+    const prediction = await predictMc({
+      checkpointPath: trained.checkpointPath,
+      images: val,
+      passes: 8,
+      seed: 1,
+      workers: 1,
+      backend,
+    });
     const baselineError = meanAbsError(baselinePredictions, val.y);
     const learnedError = meanAbsError(prediction.mean, val.y);
-    console.log(`blob val MAE ${learnedError.toFixed(4)} vs mean-pose ${baselineError.toFixed(4)}`);
     expect(learnedError).toBeLessThan(0.5 * baselineError);
     expect(trained.backend.name).toBe('wasm');
     expect(trained.metrics.bestValMse).not.toBeNull();
@@ -70,18 +83,39 @@ describe('training in a worker', () => {
     model.loadWeights(checkpoint.weights);
     aux.loadWeights(checkpoint.weights);
     const before = tf.memory().numTensors;
-    const local = runMcInference(model, aux, val.x, val.count, { firstIndex: 0, passes: 5, seed: 3, batchSize: 64 }, () => undefined);
+    const local = runMcInference(
+      model,
+      aux,
+      val.x,
+      val.count,
+      { firstIndex: 0, passes: 5, seed: 3, batchSize: 64 },
+      () => undefined,
+    );
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
     aux.dispose();
-    const remote = await predictMc({ checkpointPath: trained.checkpointPath, images: val, passes: 5, seed: 3, workers: 1, backend });
+    const remote = await predictMc({
+      checkpointPath: trained.checkpointPath,
+      images: val,
+      passes: 5,
+      seed: 3,
+      workers: 1,
+      backend,
+    });
     expect(remote.mean).toEqual(local.mean);
     expect(remote.std).toEqual(local.std);
     expect(remote.aux!.offsetLogVar).toEqual(local.aux!.offsetLogVar);
   });
 
   it('multi-worker MC equals single-worker MC for the same seed', async () => {
-    const options = { checkpointPath: trained.checkpointPath, images: val, passes: 6, seed: 11, batchSize: 16, backend };
+    const options = {
+      checkpointPath: trained.checkpointPath,
+      images: val,
+      passes: 6,
+      seed: 11,
+      batchSize: 16,
+      backend,
+    };
     const single = await predictMc({ ...options, workers: 1 });
     const split = await predictMc({ ...options, workers: 3 });
     expect(split.mean).toEqual(single.mean);
@@ -114,9 +148,9 @@ describe('training in a worker', () => {
   it('a NaN loss stops training with a clear error and writes nothing', async () => {
     const nanDir = await mkdtemp(join(tmpdir(), 'poseloop-nan-'));
     const broken = { ...train, y: train.y.map((v, i) => (i === 5 ? Number.NaN : v)) };
-    await expect(trainModel({ config: { ...TINY, epochs: 2 }, train: broken, seed: 1, backend, checkpointDir: nanDir })).rejects.toThrow(
-      /diverged.*NaN.*previous model/,
-    );
+    await expect(
+      trainModel({ config: { ...TINY, epochs: 2 }, train: broken, seed: 1, backend, checkpointDir: nanDir }),
+    ).rejects.toThrow(/diverged.*NaN.*previous model/);
     expect(await readdir(nanDir)).toEqual([]);
     await rm(nanDir, { recursive: true, force: true });
   });

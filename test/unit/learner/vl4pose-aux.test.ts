@@ -41,7 +41,10 @@ describe('VL4Pose regression aux head', () => {
         () => head.loss(tf.ones([3, 6]), head.apply(features as unknown as tf.Tensor2D)),
         [features, ...head.trainableVariables],
       );
-      return [tf.abs(g[features.name]!).max().dataSync()[0]!, tf.abs(g[head.trainableVariables[0]!.name]!).max().dataSync()[0]!];
+      return [
+        tf.abs(g[features.name]!).max().dataSync()[0]!,
+        tf.abs(g[head.trainableVariables[0]!.name]!).max().dataSync()[0]!,
+      ];
     });
     expect(grads[0]).toBe(0);
     expect(grads[1]).toBeGreaterThan(0);

@@ -9,7 +9,15 @@ import { validateModelConfig } from '../../../src/main/learner/models/deepprior/
 
 // A tiny DeepPrior (20×20 input → conv 16 → pool 8 → conv 4 → pool 2 → conv... kernel 3 keeps three convs valid).
 const config = validateModelConfig(
-  { preset: 'fast', variant: 'A', inputSize: 22, kernelSize: 3, convFilters: 4, denseUnits: [16, 8], outputs: 6 },
+  {
+    preset: 'fast',
+    variant: 'A',
+    inputSize: 22,
+    kernelSize: 3,
+    convFilters: 4,
+    denseUnits: [16, 8],
+    outputs: 6,
+  },
   'cpu',
 );
 const BATCH = 3;
@@ -38,10 +46,16 @@ function gradients(): { grads: Map<string, Float32Array>; negativeWindows: numbe
       const out = model.apply(xs, (row) => 100 + row);
       return poseLoss('reference', ys, out.mean, out.logVar);
     }, model.trainableVariables);
-    return { grads: model.trainableVariables.map((v) => grads[v.name]!.dataSync() as Float32Array), negativeWindows };
+    return {
+      grads: model.trainableVariables.map((v) => grads[v.name]!.dataSync() as Float32Array),
+      negativeWindows,
+    };
   });
   model.dispose();
-  return { grads: new Map(names.map((name, i) => [name, result.grads[i]!])), negativeWindows: result.negativeWindows };
+  return {
+    grads: new Map(names.map((name, i) => [name, result.grads[i]!])),
+    negativeWindows: result.negativeWindows,
+  };
 }
 
 function maxRelativeError(a: Float32Array, b: Float32Array): number {
@@ -74,13 +88,16 @@ describe('wasm kernel patches', () => {
     registerWasmPatches(ALL_WASM_PATCHES);
     const { grads } = gradients();
     expect([...grads.keys()]).toEqual([...reference.grads.keys()]);
-    for (const [name, grad] of grads) expect(maxRelativeError(grad, reference.grads.get(name)!), name).toBeLessThan(1e-4);
+    for (const [name, grad] of grads)
+      expect(maxRelativeError(grad, reference.grads.get(name)!), name).toBeLessThan(1e-4);
   });
 
   it('without the MaxPoolGrad fix the conv gradients are wrong', () => {
     registerWasmPatches({ ...ALL_WASM_PATCHES, maxPoolGrad: false });
     const { grads } = gradients();
-    expect(maxRelativeError(grads.get('conv1/kernel')!, reference.grads.get('conv1/kernel')!)).toBeGreaterThan(1e-3);
+    expect(
+      maxRelativeError(grads.get('conv1/kernel')!, reference.grads.get('conv1/kernel')!),
+    ).toBeGreaterThan(1e-3);
   });
 
   it('without the Conv2DBackpropFilter kernel training fails', () => {
@@ -93,6 +110,7 @@ describe('wasm kernel patches', () => {
     const stock = gradients().grads;
     registerWasmPatches(ALL_WASM_PATCHES);
     const patched = gradients().grads;
-    for (const [name, grad] of patched) expect(maxRelativeError(grad, stock.get(name)!), name).toBeLessThan(1e-4);
+    for (const [name, grad] of patched)
+      expect(maxRelativeError(grad, stock.get(name)!), name).toBeLessThan(1e-4);
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * Worker-thread entry of the learner (bundled as out/main/learner-worker.js). It runs the one job given in
+ * `workerData` with its own TensorFlow.js engine and posts WorkerMessages: progress, then one result or error.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorPayload } from '@shared/errors';
+import type { LearnerJob, PredictResult, TrainResult, WorkerMessage } from '../protocol';
+import { runTraining } from '../training';
+import { runBenchJob, runPredictJob } from './jobs';
+
+const port = parentPort;
+if (port === null) throw new Error('learner worker must run in a worker thread');
+const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void =>
+  port.postMessage(message, transfer);
+const job = workerData as LearnerJob;
+
+async function run(): Promise<void> {
+  switch (job.kind) {
+    case 'train': {
+      const result: TrainResult = await runTraining(job, (progress) => post({ kind: 'progress', progress }));
+      return post(
+        { kind: 'result', result },
+        result.weights.values.map((v) => v.buffer as ArrayBuffer),
+      );
+    }
+    case 'predict': {
+      const result: PredictResult = await runPredictJob(job, (progress) =>
+        post({ kind: 'progress', progress }),
+      );
+      const arrays = [
+        result.mean,
+        result.std,
+        result.aleatoric,
+        result.meanLogVar,
+        result.embedding,
+        result.aux?.offsetMean,
+        result.aux?.offsetLogVar,
+      ];
+      return post(
+        { kind: 'result', result },
+        arrays.flatMap((a) => (a == null ? [] : [a.buffer as ArrayBuffer])),
+      );
+    }
+    case 'bench':
+      return post({ kind: 'result', result: await runBenchJob(job) });
+  }
+}
+
+run().catch((error: unknown) => post({ kind: 'error', error: toErrorPayload(error) }));

@@ -1,0 +1,166 @@
+import type { ErrorPayload } from '@shared/errors';
+import type { BackendChoice, BackendName } from './backend';
+import type { DeepPriorConfig, DeepPriorConfigInput } from './models/deepprior/types';
+import type { Vl4PoseAuxConfig, Vl4PoseAuxConfigInput, SkeletonLink } from './models/vl4pose-aux/types';
+
+/**
+ * Types shared by the learner's public API and its worker threads. Big arrays are typed arrays (transferred, never
+ * JSON). Each worker runs exactly one job, given in `workerData`, and answers with progress messages and then one
+ * `result` or `error` message; cancelling terminates the worker.
+ */
+
+/** Depth crops, row-major N×H×W float32, normalised by the datasets layer (hand ≈ [−0.5, 0.5], background 1.0). */
+export interface CropImages {
+  x: Float32Array;
+  count: number;
+  height: number;
+  width: number;
+}
+
+/** Crops plus targets y: N×C normalised uvd, joint-major (u0, v0, d0, u1, …). */
+export interface LabelledCrops extends CropImages {
+  y: Float32Array;
+}
+
+/**
+ * What the worker needs to turn normalised uvd into millimetres (spec §1.5): per sample the crop centre (U px, V px,
+ * D mm), the crop side S in pixels, the cube side Bc in mm and the pin-hole intrinsics. u = U + n_u·S, v = V + n_v·S,
+ * d = D + n_d·Bc, then x = (u − cx)·d/fx, y = (v − cy)·d/fy, z = d.
+ */
+export interface CropGeometry {
+  /** N×3: U, V (pixels, full frame), D (mm). */
+  centre: Float64Array;
+  /** N: crop side S in pixels. */
+  cropSize: Float64Array;
+  /** N: cube side Bc in mm. */
+  cube: Float64Array;
+  /** N×4: fx, fy, cx, cy. */
+  intrinsics: Float64Array;
+}
+
+export interface ValidationSet extends LabelledCrops {
+  /** When given, validation errors are also reported in mm (mean 3-D joint error). */
+  geometry?: CropGeometry;
+}
+
+export interface TrainJob {
+  kind: 'train';
+  backend?: BackendName;
+  config: DeepPriorConfigInput;
+  /** When given, a VL4Pose auxiliary head is trained alongside (detached features). */
+  aux?: Vl4PoseAuxConfigInput;
+  train: LabelledCrops;
+  val?: ValidationSet;
+  seed: number;
+}
+
+export interface PredictJob {
+  kind: 'predict';
+  backend?: BackendName;
+  checkpointPath: string;
+  images: CropImages;
+  /** Global index of images row 0: dropout masks are keyed by (seed, global index, pass). */
+  firstIndex: number;
+  passes: number;
+  seed: number;
+  batchSize: number;
+}
+
+export interface BenchJob {
+  kind: 'bench';
+  backend?: BackendName;
+  config: DeepPriorConfigInput;
+  trainBatches: number;
+  mcSamples: number;
+  mcPasses: number;
+  seed: number;
+}
+
+export type LearnerJob = TrainJob | PredictJob | BenchJob;
+
+export interface TrainProgress {
+  phase: 'train';
+  epoch: number;
+  epochs: number;
+  /** Batch within the epoch, 1-based. */
+  batch: number;
+  batchesPerEpoch: number;
+  /** Pose loss of the last batch. */
+  loss: number;
+  auxLoss?: number;
+  /** Last validation: MSE in normalised units, mean joint error in mm when geometry was given. */
+  valMse?: number;
+  valErrorMm?: number;
+  bestValMse?: number;
+  samplesPerSecond: number;
+  fraction: number;
+  etaSeconds: number;
+}
+
+export interface PredictProgress {
+  phase: 'predict';
+  /** Sample·passes done by this worker since its previous progress message. */
+  samplePassesDone: number;
+}
+
+export interface TrainMetrics {
+  bestValMse: number | null;
+  bestValErrorMm: number | null;
+  /** Epoch (1-based) and global step of the kept weights. */
+  bestEpoch: number | null;
+  bestStep: number | null;
+  finalLoss: number;
+  finalAuxLoss: number | null;
+  epochs: number;
+  trainCount: number;
+  valCount: number;
+  trainSeconds: number;
+  samplesPerSecond: number;
+}
+
+/** Weights as transferable arrays, in model order. */
+export interface WeightTable {
+  names: string[];
+  shapes: number[][];
+  values: Float32Array[];
+}
+
+export interface TrainResult {
+  config: DeepPriorConfig;
+  aux: Vl4PoseAuxConfig | null;
+  backend: BackendChoice;
+  metrics: TrainMetrics;
+  weights: WeightTable;
+}
+
+export interface McResult {
+  /** N×C predictive mean (normalised uvd). */
+  mean: Float32Array;
+  /** N×C epistemic std, population (÷M) (spec §4.2, G9). Zeros for the plain model. */
+  std: Float32Array;
+  /** N×C mean over passes of exp(log-var); null for the plain model. */
+  aleatoric: Float32Array | null;
+  /** N×C mean over passes of the raw log-variance (what the reference code stores, G8); null for the plain model. */
+  meanLogVar: Float32Array | null;
+  /** N×E mean over passes of the penultimate dense features (CoreSet on features). */
+  embedding: Float32Array;
+  embeddingSize: number;
+  /** VL4Pose head outputs, mean over passes, when the checkpoint has the head. */
+  aux: { links: SkeletonLink[]; dims: number; offsetMean: Float32Array; offsetLogVar: Float32Array } | null;
+}
+
+export interface PredictResult extends McResult {
+  backend: BackendChoice;
+}
+
+export interface BenchResult {
+  backend: BackendChoice;
+  config: DeepPriorConfig;
+  trainSamplesPerSecond: number;
+  mcSamplePassesPerSecond: number;
+}
+
+export type WorkerMessage =
+  | { kind: 'progress'; progress: TrainProgress | PredictProgress }
+  | { kind: 'result'; result: TrainResult | PredictResult | BenchResult }
+  | { kind: 'error'; error: ErrorPayload };
