@@ -2,18 +2,27 @@ import type { z } from 'zod';
 import { jobOperations } from './jobs';
 import { projectOperations } from './projects';
 import { sampleOperations } from './samples';
+import { dataOperations } from './data';
+import { learningOperations } from './learning';
+import { roundOperations } from './rounds';
 
 export * from './operation';
 export * from './common';
 export * from './projects';
 export * from './samples';
 export * from './jobs';
+export * from './data';
+export * from './learning';
+export * from './rounds';
 export type { PoseLoopEvent } from './events';
 
 /** The whole operation table. Add an area's table here; every shell picks it up without new code. */
 export const operations = {
   ...projectOperations,
   ...sampleOperations,
+  ...dataOperations,
+  ...learningOperations,
+  ...roundOperations,
   ...jobOperations,
 };
 

@@ -61,7 +61,7 @@ export const sampleOperations = defineOperations({
       history: z.array(HistoryEntry),
     }),
     mutates: false,
-    cli: { command: 'sample', positional: ['project'] },
+    cli: { command: 'show', positional: ['project'] },
   },
   'annotation.save': {
     summary: 'Save the joints of one sample as one transaction with its history row.',

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { defineOperations } from './operation';
+import { projectInput } from './common';
+
+export const Variant = z.enum(['plain', 'A', 'B', 'C']);
+export const Preset = z.enum(['auto', 'paper', 'fast']);
+
+export const TrainResult = z.object({
+  backend: z.string(),
+  checkpoint: z.string(),
+  checkpointId: z.number().int(),
+  trainSamples: z.number().int(),
+  testSamples: z.number().int(),
+  /** Mean 3-D joint error on the test split (mm), through the exact inverse normalisation. */
+  testErrorMm: z.number().nullable(),
+  /** The error of always predicting the training set's mean pose, same test split. */
+  meanPoseErrorMm: z.number().nullable(),
+  /** Fraction of test frames whose worst joint is within 20 / 40 mm. */
+  framesWithin20Mm: z.number().nullable(),
+  framesWithin40Mm: z.number().nullable(),
+  perJointErrorMm: z.array(z.number()),
+  trainSamplesPerSecond: z.number(),
+  epochs: z.number().int(),
+  preset: z.string(),
+  variant: Variant,
+});
+export type TrainResult = z.infer<typeof TrainResult>;
+
+/** A prediction in image space: per joint u, v (px), d (mm), and its uncertainties. */
+export const PredictionView = z.object({
+  id: z.number().int(),
+  roundId: z.number().int().nullable(),
+  passes: z.number().int(),
+  joints: z.array(
+    z.object({
+      u: z.number(),
+      v: z.number(),
+      d: z.number(),
+      /** Epistemic std: in the image plane (px, the larger of u and v) and in depth (mm). */
+      stdPx: z.number(),
+      stdMm: z.number(),
+      /** Aleatoric std in px (from the log-variance head), null for a plain model. */
+      aleatoricPx: z.number().nullable(),
+    }),
+  ),
+  loglik: z.number().nullable(),
+  createdAt: z.string(),
+});
+export type PredictionView = z.infer<typeof PredictionView>;
+
+export const learningOperations = defineOperations({
+  'model.train': {
+    summary: 'Train the learner on the labelled set and evaluate it on the test split.',
+    input: projectInput({
+      variant: Variant.default('A').describe('plain, A, B or C (dropout placement)'),
+      preset: Preset.default('auto').describe('paper, fast, or auto (fast on CPU backends)'),
+      epochs: z.number().int().min(1).max(1000).optional().describe('epochs (default: the preset’s)'),
+      seed: z.number().int().default(1).describe('random seed'),
+      loss: z.enum(['reference', 'gaussian']).default('reference').describe('reference (attenuated L1 + MSE) or gaussian'),
+    }),
+    output: TrainResult,
+    mutates: true,
+    job: true,
+    topics: ['models', 'project'],
+    cli: { command: 'train', positional: ['project'] },
+  },
+  'model.predict': {
+    summary: 'MC-dropout inference with the latest model: per-joint mean, epistemic and aleatoric uncertainty.',
+    input: projectInput({
+      mc: z.number().int().min(1).max(500).default(40).describe('stochastic passes M'),
+      split: z.enum(['pool', 'train', 'test', 'all']).default('pool').describe('which samples'),
+      seed: z.number().int().default(1).describe('random seed'),
+    }),
+    output: z.object({
+      predicted: z.number().int(),
+      checkpointId: z.number().int(),
+      passes: z.number().int(),
+      meanStdPx: z.number(),
+      meanStdMm: z.number(),
+      backend: z.string(),
+    }),
+    mutates: true,
+    job: true,
+    topics: ['models', 'samples'],
+    cli: { command: 'predict', positional: ['project'] },
+  },
+  'prediction.get': {
+    summary: 'The latest prediction of one sample, in pixels and millimetres.',
+    input: projectInput({ sampleId: z.number().int().positive() }),
+    output: PredictionView.nullable(),
+    mutates: false,
+  },
+});

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { defineOperations } from './operation';
+import { Cursor, PageLimit, projectInput } from './common';
+import { Preset, Variant } from './learning';
+import { RoundSummary } from './projects';
+
+export const SamplerId = z.enum(['random', 'coreset', 'uncertainty', 'cke', 'cke-alg1', 'aleatoric', 'vl4pose']);
+
+export const RoundConfig = z.object({
+  sampler: SamplerId,
+  budget: z.number().int().min(1),
+  subset: z.number().gt(0).max(1),
+  mc: z.number().int().min(1),
+  eta: z.number().min(0),
+  preset: Preset,
+  variant: Variant,
+  seed: z.number().int(),
+  warmStart: z.boolean(),
+});
+
+export const RoundDetail = RoundSummary.extend({
+  config: RoundConfig,
+  stageSeconds: z.record(z.string(), z.number()),
+  metrics: z.record(z.string(), z.number().nullable()),
+  error: z.string().nullable(),
+  queued: z.number().int(),
+});
+export type RoundDetail = z.infer<typeof RoundDetail>;
+
+export const QueueStatus = z.enum(['new', 'in_progress', 'done', 'skipped']);
+
+export const QueueItem = z.object({
+  roundId: z.number().int(),
+  sampleId: z.number().int(),
+  rank: z.number().int(),
+  score: z.number(),
+  /** Why the sampler picked it, in words, plus the structured reason. */
+  reason: z.string(),
+  reasonDetail: z.record(z.string(), z.unknown()),
+  status: QueueStatus,
+  assignee: z.string().nullable(),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
+export const roundOperations = defineOperations({
+  'samplers.list': {
+    summary: 'The samplers, each with a one-line description.',
+    input: z.object({}),
+    output: z.array(z.object({ id: z.string(), description: z.string() })),
+    mutates: false,
+    cli: { command: 'samplers' },
+  },
+  'sampler.run': {
+    summary: 'Run a sampler on predictions you bring (a JSON file or a folder of .npy files).',
+    input: z.object({
+      sampler: SamplerId.describe('random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose'),
+      budget: z.number().int().min(1).describe('how many candidates to pick'),
+      input: z.string().min(1).describe('JSON file or folder of candidates_mean.npy, … files'),
+      eta: z.number().min(0).default(0.3).describe('CKE uncertainty weight'),
+      seed: z.number().int().default(0).describe('seed of the random sampler'),
+    }),
+    output: z.object({
+      picks: z.array(z.number().int()),
+      reasons: z.array(z.record(z.string(), z.unknown())),
+    }),
+    mutates: false,
+    cli: { command: 'sample' },
+  },
+  'round.run': {
+    summary: 'One active-learning round: train, MC inference on a pool subset, rank, write the annotation queue.',
+    input: projectInput({
+      sampler: SamplerId.default('cke').describe('random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose'),
+      budget: z.number().int().min(1).max(100_000).default(50).describe('images to queue'),
+      subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),
+      mc: z.number().int().min(1).max(500).default(20).describe('MC-dropout passes M'),
+      eta: z.number().min(0).max(10).default(0.3).describe('CKE uncertainty weight'),
+      preset: Preset.default('auto').describe('paper, fast or auto'),
+      variant: Variant.default('A').describe('plain, A, B or C'),
+      seed: z.number().int().default(1).describe('random seed'),
+      warmStart: z.boolean().default(false).describe('start from the previous round’s model'),
+    }),
+    output: RoundDetail,
+    mutates: true,
+    job: true,
+    topics: ['rounds', 'queue', 'models', 'project'],
+    cli: { command: 'round', positional: ['project'] },
+  },
+  'round.get': {
+    summary: 'One round: its configuration, stage timings, metrics and queue size.',
+    input: projectInput({ roundId: z.number().int().positive().optional().describe('round id (default: latest)') }),
+    output: RoundDetail.nullable(),
+    mutates: false,
+  },
+  'queue.list': {
+    summary: "A round's ranked queue (default: the latest round), paged by rank.",
+    input: projectInput({
+      roundId: z.number().int().positive().optional().describe('round id (default: latest)'),
+      status: QueueStatus.optional().describe('new, in_progress, done or skipped'),
+      after: Cursor.default(0).describe('list ranks greater than this'),
+      limit: PageLimit.describe('page size'),
+    }),
+    output: z.object({ items: z.array(QueueItem), next: z.number().int().nullable(), total: z.number().int() }),
+    mutates: false,
+    cli: { command: 'queue', positional: ['project'] },
+  },
+  'queue.next': {
+    summary: 'Assign the best-ranked free image of the queue to the caller (never to two annotators at once).',
+    input: projectInput({ roundId: z.number().int().positive().optional() }),
+    output: QueueItem.nullable(),
+    mutates: true,
+    topics: ['queue'],
+  },
+  'queue.set': {
+    summary: 'Mark a queued image done, skipped, or release it back to the queue.',
+    input: projectInput({ sampleId: z.number().int().positive(), status: QueueStatus }),
+    output: QueueItem,
+    mutates: true,
+    topics: ['queue'],
+  },
+});
