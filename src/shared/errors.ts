@@ -42,11 +42,23 @@ export function toErrorPayload(error: unknown): ErrorPayload {
   return { code: 'internal', message: message.split('\n')[0] ?? 'internal error' };
 }
 
+const ERROR_CODES: readonly string[] = [
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'busy',
+  'cancelled',
+  'unauthorized',
+  'unsupported',
+  'internal',
+] satisfies ErrorCode[];
+
+/** A payload that crossed a boundary (not any object with a `code`, such as Node's system errors). */
 export function isErrorPayload(value: unknown): value is ErrorPayload {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as ErrorPayload).code === 'string' &&
+    ERROR_CODES.includes((value as ErrorPayload).code) &&
     typeof (value as ErrorPayload).message === 'string'
   );
 }

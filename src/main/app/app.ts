@@ -12,6 +12,9 @@ import type { Handler, Handlers, OpContext } from './context';
 import type { AppDeps } from './deps';
 import { projectHandlers } from './project-ops';
 import { sampleHandlers } from './sample-ops';
+import { dataHandlers } from './data-ops';
+import { learningHandlers } from './learning-ops';
+import { roundHandlers } from './round-ops';
 
 export interface Caller {
   annotator: string;
@@ -42,6 +45,9 @@ function buildHandlers(deps: AppDeps): Handlers {
   return {
     ...projectHandlers(deps),
     ...sampleHandlers(deps),
+    ...dataHandlers(deps),
+    ...learningHandlers(deps),
+    ...roundHandlers(deps),
     'jobs.list': () => deps.jobs.list(),
     'jobs.cancel': (input) => ({ cancelled: deps.jobs.cancel(input.jobId) }),
   };

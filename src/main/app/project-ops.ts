@@ -2,9 +2,12 @@ import type { ProjectInfo } from '@shared/contract';
 import type { AppDeps } from './deps';
 import type { HandlerGroup } from './context';
 import type { Project } from './project';
+import { populateDemo } from './demo';
+import { recoverRounds, toRoundSummary } from './round-ops';
 
 export async function describeProject(project: Project, deps: AppDeps): Promise<ProjectInfo> {
   const { store } = project;
+  recoverRounds(project);
   return {
     name: project.name,
     path: project.dir,
@@ -20,7 +23,7 @@ export async function describeProject(project: Project, deps: AppDeps): Promise<
       skeleton: d.skeletonId,
       samples: d.samples,
     })),
-    rounds: [],
+    rounds: store.rounds.list().map(toRoundSummary),
     backend: await deps.backendName(),
   };
 }
@@ -34,8 +37,9 @@ export function projectHandlers(
   deps: AppDeps,
 ): HandlerGroup<'project.init' | 'project.info' | 'projects.recent' | 'annotator.add' | 'annotator.list'> {
   return {
-    'project.init': async (input) => {
+    'project.init': async (input, ctx) => {
       const project = deps.projects.create(input.dir, { name: input.name, skeleton: input.skeleton });
+      if (input.demo) await populateDemo(project, input.demoSize, ctx);
       return opened(project, deps);
     },
     'project.info': async (input) => opened(deps.projects.get(input.project), deps),

@@ -3,3 +3,13 @@ export { openDatabase, migrate, schemaVersion, type Db } from './db';
 export { changedJoints } from './annotations';
 export { MIGRATIONS } from './migrations';
 export type * from './rows';
+export {
+  RoundRepo,
+  type RoundRecord,
+  type RoundStatus,
+  type QueueRecord,
+  type QueueStatus,
+  type PredictionRow,
+  type StoredPrediction,
+  type RankingRow,
+} from './rounds';

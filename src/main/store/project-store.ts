@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SkeletonLayout } from '@shared/skeletons';
-import type { Intrinsics, Modality, SampleCounts, Split } from '@shared/domain';
+import type { Intrinsics, Joint, Modality, SampleCounts, Split } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { openDatabase, type Db } from './db';
 import { AnnotationRepo } from './annotations';
+import { RoundRepo } from './rounds';
 import type { AnnotatorRecord, DatasetRow, NewSample, SampleRecord } from './rows';
 
 interface SampleDbRow {
@@ -33,12 +34,14 @@ export function hashToken(token: string): string {
 /** The project database: the only place that writes SQL. One instance per open project, used from one thread. */
 export class ProjectStore {
   readonly annotations: AnnotationRepo;
+  readonly rounds: RoundRepo;
 
   private constructor(
     readonly db: Db,
     private readonly clock: () => Date,
   ) {
     this.annotations = new AnnotationRepo(db, () => this.now());
+    this.rounds = new RoundRepo(db, () => this.now());
   }
 
   static open(file: string, clock: () => Date = () => new Date()): ProjectStore {
@@ -323,6 +326,33 @@ export class ProjectStore {
       )
       .get(id);
     return row ? toSample(row) : null;
+  }
+
+  /** Ids of the samples in a split, ascending. */
+  sampleIds(split: Split): number[] {
+    return this.db
+      .prepare<[string], number>('SELECT id FROM samples WHERE split = ? ORDER BY id')
+      .pluck()
+      .all(split);
+  }
+
+  /** Records the detected hand centres (U px, V px, D mm) of samples, in one transaction. */
+  setCentres(centres: readonly { sampleId: number; u: number; v: number; d: number }[]): void {
+    const update = this.db.prepare(
+      'UPDATE samples SET centre_u = ?, centre_v = ?, centre_d = ? WHERE id = ?',
+    );
+    this.transaction(() => {
+      for (const c of centres) update.run(c.u, c.v, c.d, c.sampleId);
+    });
+  }
+
+  /** The hidden oracle labels of a sample (simulations), if it has any. */
+  groundTruth(sampleId: number): Joint[] | null {
+    const json = this.db
+      .prepare<[number], string>('SELECT joints FROM ground_truth WHERE sample_id = ?')
+      .pluck()
+      .get(sampleId);
+    return json ? (JSON.parse(json) as Joint[]) : null;
   }
 
   requireSample(id: number): SampleRecord {

@@ -26,14 +26,17 @@ export type ImageMeta = z.infer<typeof ImageMeta>;
 
 export const dataOperations = defineOperations({
   'dataset.import': {
-    summary: 'Import a dataset folder (labels + images); bad lines are reported with file and line, the rest goes on.',
+    summary:
+      'Import a dataset folder (labels + images); bad lines are reported with file and line, the rest goes on.',
     input: projectInput({
       format: ImportFormat.describe('icvl, nyu, bighand, msra, generic or unlabelled'),
       root: z.string().min(1).describe('dataset folder'),
       split: z
         .enum(['auto', 'train', 'pool', 'test'])
         .default('auto')
-        .describe("where samples go: auto = the dataset's own train/test split, labelled train → labelled set"),
+        .describe(
+          "where samples go: auto = the dataset's own train/test split, labelled train → labelled set",
+        ),
       hideLabels: z
         .boolean()
         .default(false)
@@ -52,7 +55,10 @@ export const dataOperations = defineOperations({
       out: z.string().min(1).describe('output folder'),
       frames: z.number().int().min(1).max(1_000_000).default(500).describe('number of frames'),
       seed: z.number().int().default(1).describe('random seed'),
-      families: z.string().optional().describe('comma-separated pose families (open, fist, point, pinch, grasp, random)'),
+      families: z
+        .string()
+        .optional()
+        .describe('comma-separated pose families (open, fist, point, pinch, grasp, random)'),
       camera: z.enum(['icvl', 'nyu', 'bighand']).default('icvl').describe('camera intrinsics preset'),
     }),
     output: z.object({ out: z.string(), frames: z.number().int(), framesPerSecond: z.number() }),

@@ -56,7 +56,10 @@ export const learningOperations = defineOperations({
       preset: Preset.default('auto').describe('paper, fast, or auto (fast on CPU backends)'),
       epochs: z.number().int().min(1).max(1000).optional().describe('epochs (default: the preset’s)'),
       seed: z.number().int().default(1).describe('random seed'),
-      loss: z.enum(['reference', 'gaussian']).default('reference').describe('reference (attenuated L1 + MSE) or gaussian'),
+      loss: z
+        .enum(['reference', 'gaussian'])
+        .default('reference')
+        .describe('reference (attenuated L1 + MSE) or gaussian'),
     }),
     output: TrainResult,
     mutates: true,
@@ -65,7 +68,8 @@ export const learningOperations = defineOperations({
     cli: { command: 'train', positional: ['project'] },
   },
   'model.predict': {
-    summary: 'MC-dropout inference with the latest model: per-joint mean, epistemic and aleatoric uncertainty.',
+    summary:
+      'MC-dropout inference with the latest model: per-joint mean, epistemic and aleatoric uncertainty.',
     input: projectInput({
       mc: z.number().int().min(1).max(500).default(40).describe('stochastic passes M'),
       split: z.enum(['pool', 'train', 'test', 'all']).default('pool').describe('which samples'),

@@ -48,6 +48,10 @@ export const projectOperations = defineOperations({
       name: z.string().min(1).max(200).optional().describe('display name (default: the folder name)'),
       skeleton: z.string().default('hand21').describe('skeleton layout id'),
       demo: z.boolean().default(false).describe('fill it with the synthetic demo data'),
+      demoSize: z
+        .enum(['tiny', 'standard'])
+        .default('standard')
+        .describe('demo size: tiny (tests) or standard'),
     }),
     output: ProjectInfo,
     mutates: true,

@@ -4,7 +4,15 @@ import { Cursor, PageLimit, projectInput } from './common';
 import { Preset, Variant } from './learning';
 import { RoundSummary } from './projects';
 
-export const SamplerId = z.enum(['random', 'coreset', 'uncertainty', 'cke', 'cke-alg1', 'aleatoric', 'vl4pose']);
+export const SamplerId = z.enum([
+  'random',
+  'coreset',
+  'uncertainty',
+  'cke',
+  'cke-alg1',
+  'aleatoric',
+  'vl4pose',
+]);
 
 export const RoundConfig = z.object({
   sampler: SamplerId,
@@ -15,7 +23,6 @@ export const RoundConfig = z.object({
   preset: Preset,
   variant: Variant,
   seed: z.number().int(),
-  warmStart: z.boolean(),
 });
 
 export const RoundDetail = RoundSummary.extend({
@@ -67,9 +74,12 @@ export const roundOperations = defineOperations({
     cli: { command: 'sample' },
   },
   'round.run': {
-    summary: 'One active-learning round: train, MC inference on a pool subset, rank, write the annotation queue.',
+    summary:
+      'One active-learning round: train, MC inference on a pool subset, rank, write the annotation queue.',
     input: projectInput({
-      sampler: SamplerId.default('cke').describe('random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose'),
+      sampler: SamplerId.default('cke').describe(
+        'random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose',
+      ),
       budget: z.number().int().min(1).max(100_000).default(50).describe('images to queue'),
       subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),
       mc: z.number().int().min(1).max(500).default(20).describe('MC-dropout passes M'),
@@ -77,7 +87,6 @@ export const roundOperations = defineOperations({
       preset: Preset.default('auto').describe('paper, fast or auto'),
       variant: Variant.default('A').describe('plain, A, B or C'),
       seed: z.number().int().default(1).describe('random seed'),
-      warmStart: z.boolean().default(false).describe('start from the previous round’s model'),
     }),
     output: RoundDetail,
     mutates: true,
@@ -87,7 +96,9 @@ export const roundOperations = defineOperations({
   },
   'round.get': {
     summary: 'One round: its configuration, stage timings, metrics and queue size.',
-    input: projectInput({ roundId: z.number().int().positive().optional().describe('round id (default: latest)') }),
+    input: projectInput({
+      roundId: z.number().int().positive().optional().describe('round id (default: latest)'),
+    }),
     output: RoundDetail.nullable(),
     mutates: false,
   },
@@ -99,12 +110,17 @@ export const roundOperations = defineOperations({
       after: Cursor.default(0).describe('list ranks greater than this'),
       limit: PageLimit.describe('page size'),
     }),
-    output: z.object({ items: z.array(QueueItem), next: z.number().int().nullable(), total: z.number().int() }),
+    output: z.object({
+      items: z.array(QueueItem),
+      next: z.number().int().nullable(),
+      total: z.number().int(),
+    }),
     mutates: false,
     cli: { command: 'queue', positional: ['project'] },
   },
   'queue.next': {
-    summary: 'Assign the best-ranked free image of the queue to the caller (never to two annotators at once).',
+    summary:
+      'Assign the best-ranked free image of the queue to the caller (never to two annotators at once).',
     input: projectInput({ roundId: z.number().int().positive().optional() }),
     output: QueueItem.nullable(),
     mutates: true,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { AppError, fromErrorPayload } from '@shared/errors';
@@ -21,7 +22,10 @@ function workerLaunch(): { entry: string | URL; eval: boolean; env: NodeJS.Proce
       },
     };
   }
-  return { entry: new URL('./learner-worker.js', import.meta.url), eval: false, env: process.env };
+  // The bundler may place this code in out/main/chunks/; the worker entry is always out/main/learner-worker.js.
+  const beside = new URL('./learner-worker.js', import.meta.url);
+  const entry = existsSync(beside) ? beside : new URL('../learner-worker.js', import.meta.url);
+  return { entry, eval: false, env: process.env };
 }
 
 export interface WorkerRunOptions<P> {

@@ -67,7 +67,7 @@ export function objectFields(schema: z.ZodType): FieldSpec[] {
 
 /** Converts a flag's text to the field's type; a bad value names the flag. */
 export function coerce(field: FieldSpec, raw: unknown): unknown {
-  if (field.kind === 'boolean' || raw === undefined) return raw;
+  if (field.kind === 'boolean' || raw === undefined || typeof raw === 'number') return raw;
   if (field.kind === 'number') {
     const value = Number(raw);
     if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {

@@ -1,0 +1,193 @@
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ImportSummary } from '@shared/contract';
+import type { Joint, Split } from '@shared/domain';
+import { AppError } from '@shared/errors';
+import { getSkeleton, mapJoints, type SkeletonLayout } from '@shared/skeletons';
+import { POSE_FAMILIES, type ImportRecord, type PoseFamily } from '../datasets';
+import { loadDepth, openDatasetImport, writeSynthDataset, type SynthSplit } from '../datasets/node';
+import type { NewSample } from '../store';
+import type { HandlerGroup, OpContext } from './context';
+import type { AppDeps } from './deps';
+import type { Project } from './project';
+
+type SplitChoice = 'auto' | Split;
+
+/**
+ * Where an imported record goes. Test frames keep visible labels (evaluation needs them). Labelled train frames
+ * join the labelled set unless their labels are to be hidden, in which case they join the pool with the labels
+ * kept as the oracle of simulations. Unlabelled frames always join the pool.
+ */
+export function placeRecord(
+  record: Pick<ImportRecord, 'split' | 'joints'>,
+  choice: SplitChoice,
+  hideLabels: boolean,
+): {
+  split: Split;
+  visible: boolean;
+} {
+  const wanted: Split = choice !== 'auto' ? choice : record.split === 'test' ? 'test' : 'train';
+  if (wanted === 'test') return { split: 'test', visible: record.joints !== null };
+  if (record.joints === null) return { split: 'pool', visible: false };
+  if (wanted === 'pool' || hideLabels) return { split: 'pool', visible: false };
+  return { split: 'train', visible: true };
+}
+
+/** The project takes the skeleton of its first dataset; later datasets are mapped into it through the canonical hand. */
+function projectSkeleton(project: Project, native: SkeletonLayout): SkeletonLayout {
+  const { store } = project;
+  store.putSkeleton(native);
+  if (store.counts().total === 0 && project.skeletonId !== native.id) store.setSetting('skeleton', native.id);
+  const target = store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId);
+  if (target.id !== native.id && (!target.toCanonical || !native.toCanonical)) {
+    throw new AppError(
+      'invalid_input',
+      `cannot map skeleton ${native.id} into this project's ${target.id}`,
+      'format',
+    );
+  }
+  return target;
+}
+
+export async function importDataset(
+  project: Project,
+  input: {
+    format: Parameters<typeof openDatasetImport>[0];
+    root: string;
+    split: SplitChoice;
+    hideLabels: boolean;
+    name?: string;
+  },
+  ctx: Pick<OpContext, 'signal' | 'progress'>,
+): Promise<ImportSummary> {
+  const root = resolve(input.root);
+  const run = await openDatasetImport(input.format, root, input.name ? { name: input.name } : {});
+  const native = getSkeleton(run.dataset.skeleton);
+  const target = projectSkeleton(project, native);
+  const toProject = (joints: Joint[]): Joint[] =>
+    target.id === native.id ? joints : mapJoints(joints, native, target);
+  const { store } = project;
+  const datasetId = store.ensureDataset({
+    name: run.dataset.name,
+    format: run.dataset.format,
+    root,
+    modality: run.dataset.modality,
+    skeletonId: target.id,
+    intrinsics: run.dataset.intrinsics,
+    cubeMm: run.dataset.cubeMm,
+  });
+  const importer = store.annotatorId(`import:${input.format}`);
+  let inserted = 0;
+  let duplicates = 0;
+  for await (const batch of run.records) {
+    if (ctx.signal.aborted)
+      throw new AppError(
+        'cancelled',
+        `import cancelled after ${inserted} samples (each batch is whole; importing again resumes)`,
+      );
+    const samples: NewSample[] = batch.map((record) => {
+      const place = placeRecord(record, input.split, input.hideLabels);
+      const joints = record.joints && toProject(record.joints);
+      return {
+        sourceKey: record.key,
+        imagePath: record.imagePath,
+        frame: 0,
+        modality: run.dataset.modality,
+        width: record.width,
+        height: record.height,
+        split: place.split,
+        joints: place.visible ? joints : null,
+        groundTruth: place.visible ? null : joints,
+      };
+    });
+    const result = store.insertSamples(datasetId, samples, importer);
+    inserted += result.inserted;
+    duplicates += result.duplicates;
+    ctx.progress({
+      fraction: 0,
+      stage: 'import',
+      message: `${inserted} imported, ${run.counts.skipped} skipped`,
+    });
+  }
+  return {
+    datasetId,
+    imported: inserted,
+    duplicates: duplicates + (run.counts.skippedByReason['duplicate-key'] ?? 0),
+    skipped: run.counts.skipped,
+    skippedByReason: run.counts.skippedByReason,
+    errors: run.errors.map((e) => ({ file: e.file, line: e.line ?? null, message: e.message })),
+  };
+}
+
+export function parseFamilies(list: string | undefined): Partial<Record<PoseFamily, number>> | undefined {
+  if (!list) return undefined;
+  const weights: Partial<Record<PoseFamily, number>> = {};
+  for (const name of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!(POSE_FAMILIES as readonly string[]).includes(name)) {
+      throw new AppError(
+        'invalid_input',
+        `unknown pose family "${name}" (known: ${POSE_FAMILIES.join(', ')})`,
+        'families',
+      );
+    }
+    weights[name as PoseFamily] = 1;
+  }
+  return weights;
+}
+
+export async function generateSynth(
+  out: string,
+  options: { frames: number; seed: number; camera: 'icvl' | 'nyu' | 'bighand'; splits: SynthSplit[] },
+) {
+  const started = performance.now();
+  await writeSynthDataset(resolve(out), {
+    seed: options.seed,
+    camera: options.camera,
+    splits: options.splits,
+  });
+  return {
+    out: resolve(out),
+    frames: options.frames,
+    framesPerSecond: options.frames / ((performance.now() - started) / 1000),
+  };
+}
+
+export function dataHandlers(
+  deps: AppDeps,
+): HandlerGroup<'dataset.import' | 'synth.generate' | 'sample.image'> {
+  return {
+    'dataset.import': (input, ctx) => importDataset(deps.projects.get(input.project), input, ctx),
+    'synth.generate': (input) =>
+      generateSynth(input.out, {
+        frames: input.frames,
+        seed: input.seed,
+        camera: input.camera,
+        splits: [{ name: 'train', frames: input.frames, ...withFamilies(parseFamilies(input.families)) }],
+      }),
+    'sample.image': async (input) => {
+      const project = deps.projects.get(input.project);
+      const sample = project.store.requireSample(input.sampleId);
+      const dataset = project.store.getDataset(sample.datasetId);
+      if (!dataset) throw new AppError('not_found', `sample ${sample.id} has no dataset`);
+      const image = await loadDepth(dataset.root, { imagePath: sample.imagePath });
+      return {
+        meta: {
+          width: image.width,
+          height: image.height,
+          modality: 'depth' as const,
+          encoding: 'depth16le' as const,
+        },
+        bytes: new Uint8Array(image.depth.buffer, image.depth.byteOffset, image.depth.byteLength),
+      };
+    },
+  };
+}
+
+function withFamilies(
+  families: Partial<Record<PoseFamily, number>> | undefined,
+): Pick<SynthSplit, 'families'> {
+  return families ? { families } : {};
+}

@@ -1,0 +1,273 @@
+import type { QueueItem, RoundDetail, RoundSummary } from '@shared/contract';
+import { AppError } from '@shared/errors';
+import { createRng, permutation } from '@shared/random';
+import { getSkeleton, parents } from '@shared/skeletons';
+import { SAMPLERS, runSampler, type Reason, type SamplerInput } from '../samplers';
+import { loadSamplerInput } from '../samplers/node/load-input';
+import type { QueueRecord, RoundRecord } from '../store';
+import type { HandlerGroup, OpContext } from './context';
+import type { AppDeps } from './deps';
+import type { Project } from './project';
+import { predictSamples, trainOnProject } from './learning-ops';
+
+export interface RoundSettings {
+  sampler: 'random' | 'coreset' | 'uncertainty' | 'cke' | 'cke-alg1' | 'aleatoric' | 'vl4pose';
+  budget: number;
+  subset: number;
+  mc: number;
+  eta: number;
+  preset: 'auto' | 'paper' | 'fast';
+  variant: 'plain' | 'A' | 'B' | 'C';
+  seed: number;
+}
+
+/** The number a sampler ranks by, for the queue's score column. */
+export function reasonScore(reason: Reason): number {
+  switch (reason.kind) {
+    case 'random':
+      return 0;
+    case 'coreset':
+    case 'cke':
+      return reason.distance ?? Number.POSITIVE_INFINITY;
+    case 'cke-alg1':
+      return reason.upperDistance ?? Number.POSITIVE_INFINITY;
+    case 'uncertainty':
+      return reason.sumStd;
+    case 'aleatoric':
+      return reason.meanVariance;
+    case 'vl4pose':
+      return reason.loglik;
+  }
+}
+
+export function toRoundSummary(round: RoundRecord): RoundSummary {
+  return {
+    id: round.id,
+    number: round.number,
+    sampler: round.sampler,
+    budget: round.budget,
+    status: round.status,
+    labelled: round.labelledCount,
+    testErrorMm: round.metrics.testErrorMm ?? null,
+    startedAt: round.startedAt,
+    finishedAt: round.finishedAt,
+  };
+}
+
+function toRoundDetail(project: Project, round: RoundRecord): RoundDetail {
+  const { owner: _owner, ...config } = round.config;
+  return {
+    ...toRoundSummary(round),
+    config: config as RoundDetail['config'],
+    stageSeconds: round.stageSeconds,
+    metrics: round.metrics,
+    error: round.error,
+    queued: project.store.rounds.queueCount(round.id),
+  };
+}
+
+function toQueueItem(item: QueueRecord): QueueItem {
+  const { sentence, ...detail } = item.reason as { sentence?: string };
+  return { ...item, reason: sentence ?? '', reasonDetail: detail };
+}
+
+/** Is the process that owns a round still alive? A round is only recovered when its owner is gone. */
+function ownerAlive(round: RoundRecord): boolean {
+  const pid = (round.config.owner as { pid?: number } | undefined)?.pid;
+  if (pid === undefined || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Closes rounds that a crashed or killed process left mid-way, dropping their partial output. */
+export function recoverRounds(project: Project): number {
+  let recovered = 0;
+  for (const round of project.store.rounds.list()) {
+    if (['pending', 'training', 'inferring', 'ranking'].includes(round.status) && !ownerAlive(round)) {
+      project.store.rounds.abandon(
+        round.id,
+        'failed',
+        'interrupted: the process running it stopped; start a new round',
+      );
+      recovered++;
+    }
+  }
+  return recovered;
+}
+
+/**
+ * One active-learning round: snapshot the labelled set, train a fresh model, MC inference on a random subset of the
+ * pool and on the labelled set, rank with the sampler, then write rankings and queue in one transaction. Each stage
+ * is persisted; a failure or cancel removes the round's partial output and marks it, so no half-written queue exists.
+ */
+export async function runRound(
+  project: Project,
+  settings: RoundSettings,
+  ctx: Pick<OpContext, 'signal' | 'progress'>,
+): Promise<RoundDetail> {
+  recoverRounds(project);
+  const { store } = project;
+  const labelled = store.sampleIds('train');
+  const round = store.rounds.create({
+    sampler: settings.sampler,
+    budget: settings.budget,
+    config: { ...settings, owner: { pid: process.pid } },
+    labelledSampleIds: labelled,
+  });
+  let stageStart = Date.now();
+  const stageDone = (name: string) => {
+    const seconds = (Date.now() - stageStart) / 1000;
+    stageStart = Date.now();
+    return { [name]: seconds };
+  };
+  try {
+    store.rounds.setStage(round.id, 'training');
+    const trained = await trainOnProject(
+      project,
+      { ...settings, loss: 'reference' },
+      round.id,
+      ctx,
+      [0, 0.55],
+    );
+    store.rounds.setStage(round.id, 'inferring', {
+      stageSeconds: stageDone('train'),
+      metrics: {
+        testErrorMm: trained.testErrorMm,
+        meanPoseErrorMm: trained.meanPoseErrorMm,
+        trainSamplesPerSecond: trained.trainSamplesPerSecond,
+      },
+    });
+
+    const pool = store.sampleIds('pool');
+    if (pool.length === 0)
+      throw new AppError('invalid_input', 'the pool is empty: import unlabelled images first');
+    const take = Math.max(Math.min(settings.budget, pool.length), Math.round(pool.length * settings.subset));
+    const order = permutation(pool.length, createRng(settings.seed));
+    const candidates = Array.from(order.subarray(0, take), (i) => pool[i]!).sort((a, b) => a - b);
+    const checkpoint = { id: trained.checkpointId, path: store.rounds.latestCheckpoint()!.path };
+    const options = { passes: settings.mc, seed: settings.seed, roundId: round.id };
+    const scored = await predictSamples(project, checkpoint, candidates, options, ctx, [0.55, 0.85]);
+    const known = await predictSamples(project, checkpoint, labelled, options, ctx, [0.85, 0.95]);
+    store.rounds.setStage(round.id, 'ranking', { stageSeconds: stageDone('infer') });
+
+    ctx.progress({
+      fraction: 0.96,
+      stage: 'rank',
+      message: `${settings.sampler} over ${scored.sampleIds.length} candidates`,
+    });
+    const layout = store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId);
+    const input: SamplerInput = {
+      candidates: {
+        mean: scored.result.mean,
+        std: scored.result.std,
+        ...(scored.result.aleatoric ? { aleatoric: scored.result.aleatoric } : {}),
+        ...(scored.result.aux
+          ? { linkOffsetMean: scored.result.aux.offsetMean, linkOffsetLogVar: scored.result.aux.offsetLogVar }
+          : {}),
+      },
+      labelled: { mean: known.result.mean, std: known.result.std },
+      dims: layout.joints.length * 3,
+      jointCount: layout.joints.length,
+      parents: parents(layout),
+    };
+    const selection = runSampler(settings.sampler, input, {
+      budget: settings.budget,
+      seed: settings.seed,
+      eta: settings.eta,
+    });
+    if (ctx.signal.aborted) throw new AppError('cancelled', 'cancelled');
+    store.rounds.putRanking(
+      round.id,
+      Array.from(selection.picks, (pick, i) => ({
+        sampleId: scored.sampleIds[pick]!,
+        score: reasonScore(selection.reasons[i]!),
+        reason: selection.reasons[i]! as unknown as Record<string, unknown>,
+      })),
+    );
+    store.rounds.setStage(round.id, 'done', { stageSeconds: stageDone('rank') });
+    return toRoundDetail(project, store.rounds.get(round.id)!);
+  } catch (error) {
+    const cancelled = ctx.signal.aborted || (error instanceof AppError && error.code === 'cancelled');
+    store.rounds.abandon(
+      round.id,
+      cancelled ? 'cancelled' : 'failed',
+      cancelled ? 'cancelled' : (error as Error).message,
+    );
+    throw error;
+  }
+}
+
+function roundOrLatest(project: Project, roundId: number | undefined): RoundRecord {
+  const round = roundId === undefined ? project.store.rounds.latest() : project.store.rounds.get(roundId);
+  if (!round)
+    throw new AppError(
+      'not_found',
+      roundId === undefined ? 'no round has run yet' : `no round ${roundId}`,
+      'roundId',
+    );
+  return round;
+}
+
+export function roundHandlers(
+  deps: AppDeps,
+): HandlerGroup<
+  'samplers.list' | 'sampler.run' | 'round.run' | 'round.get' | 'queue.list' | 'queue.next' | 'queue.set'
+> {
+  return {
+    'samplers.list': () => SAMPLERS.map((s) => ({ id: s.id, description: s.description })),
+    'sampler.run': async (input) => {
+      const selection = runSampler(input.sampler, await loadSamplerInput(input.input), {
+        budget: input.budget,
+        seed: input.seed,
+        eta: input.eta,
+      });
+      return {
+        picks: Array.from(selection.picks),
+        reasons: selection.reasons as unknown as Record<string, unknown>[],
+      };
+    },
+    'round.run': (input, ctx) => runRound(deps.projects.get(input.project), input, ctx),
+    'round.get': (input) => {
+      const project = deps.projects.get(input.project);
+      const round =
+        input.roundId === undefined ? project.store.rounds.latest() : project.store.rounds.get(input.roundId);
+      return round ? toRoundDetail(project, round) : null;
+    },
+    'queue.list': (input) => {
+      const project = deps.projects.get(input.project);
+      const round = roundOrLatest(project, input.roundId);
+      const items = project.store.rounds.listQueue(round.id, {
+        status: input.status,
+        afterRank: input.after,
+        limit: input.limit,
+      });
+      return {
+        items: items.map(toQueueItem),
+        next: items.length === input.limit ? items.at(-1)!.rank : null,
+        total: project.store.rounds.queueCount(round.id, input.status),
+      };
+    },
+    'queue.next': (input, ctx) => {
+      const project = deps.projects.get(input.project);
+      const round = roundOrLatest(project, input.roundId);
+      const item = project.store.rounds.claimNext(round.id, project.store.annotatorId(ctx.annotator));
+      return item && toQueueItem(item);
+    },
+    'queue.set': (input, ctx) => {
+      const project = deps.projects.get(input.project);
+      const round = roundOrLatest(project, undefined);
+      return toQueueItem(
+        project.store.rounds.setQueueStatus(
+          round.id,
+          input.sampleId,
+          input.status,
+          project.store.annotatorId(ctx.annotator),
+        ),
+      );
+    },
+  };
+}

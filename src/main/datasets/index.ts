@@ -1,0 +1,90 @@
+/**
+ * Datasets layer, pure part: format parsers (from strings and bytes), the synthetic hand generator and the
+ * preprocessing maths (hand centre, crop, normalisation). No node:, no DOM. File access lives in `./node`.
+ */
+export type {
+  DatasetFormat,
+  DatasetInfo,
+  DepthImage,
+  ImportCounts,
+  ImportIssue,
+  ImportRecord,
+  SkipReason,
+} from './types';
+
+export { MAX_SENSOR_DEPTH_MM, decodeDepthPng, encodeDepthPng, readPngSize } from './formats/depth-png';
+export {
+  LineProblem,
+  checkUvd,
+  jointsToUvd,
+  parseLines,
+  uvdToJoints,
+  type UvdBounds,
+} from './formats/labels';
+export {
+  ICVL_INVALID_DEPTH,
+  ICVL_JOINTS,
+  formatIcvlLine,
+  isIcvlOriginal,
+  parseIcvlLine,
+  type UvdLabel,
+} from './formats/icvl';
+export {
+  NYU_EVAL_JOINTS,
+  NYU_JOINTS,
+  nyuDepthFileName,
+  parseNyuEvalLine,
+  parseNyuJointMat,
+  type NyuJointTable,
+} from './formats/nyu';
+export { matIndex, readMatNumericArrays, type Inflate, type MatArray } from './formats/mat5';
+export { BIGHAND_JOINTS, parseBigHandLine } from './formats/bighand';
+export {
+  MSRA15_FAULTY_FRAMES,
+  MSRA_JOINTS,
+  decodeMsraBin,
+  msraDepthFileName,
+  parseMsraJointFile,
+  parseMsraJointLine,
+  readMsraBinSize,
+  type MsraFrameLabel,
+} from './formats/msra';
+export {
+  GENERIC_MANIFEST_NAMES,
+  GenericManifest,
+  parseGenericCsvHeader,
+  parseGenericCsvLine,
+  parseGenericManifest,
+  type GenericManifestFrame,
+} from './formats/generic';
+
+export {
+  DEFAULT_SYNTH_OPTIONS,
+  benchSynth,
+  createSynthGenerator,
+  generateSynthFrame,
+  type RotationRanges,
+  type SynthFrame,
+  type SynthGenerator,
+  type SynthOptions,
+} from './synth/generate';
+export { FAMILY_RANGES, POSE_FAMILIES, type PoseFamily } from './synth/poses';
+
+export {
+  DEFAULT_HAND_CENTRE_OPTIONS,
+  detectHandCentre,
+  type HandCentre,
+  type HandCentreOptions,
+} from './preprocess/centre';
+export {
+  CROP_PAD_PX,
+  DEFAULT_CROP_SETTINGS,
+  cropAndNormalise,
+  cropFrame,
+  cropSide,
+  denormaliseUvd,
+  normaliseUvd,
+  referenceEvalCropSide,
+  type CropFrame,
+  type CropSettings,
+} from './preprocess/crop';

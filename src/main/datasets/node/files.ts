@@ -1,0 +1,59 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+/**
+ * Streams a text file line by line (1-based numbers), so million-line label files never sit in memory whole. Only
+ * "\n" ends a line: ICVL lines end with " \r\r\n", which node:readline would count as two lines.
+ */
+export async function* readLines(path: string): AsyncGenerator<{ line: number; text: string }> {
+  let line = 0;
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+    const parts = (rest + String(chunk)).split('\n');
+    rest = parts.pop()!;
+    for (const text of parts) yield { line: ++line, text };
+  }
+  if (rest !== '') yield { line: line + 1, text: rest };
+}
+
+/** The first `length` bytes of a file (fewer if it is shorter). */
+export async function readHead(path: string, length: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = new Uint8Array(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Files under `root` (recursively, sorted) whose name passes `keep`, as '/'-separated paths relative to `root`. */
+export async function listFiles(root: string, keep: (name: string) => boolean): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && keep(entry.name))
+    .map((entry) => toPosix(relative(root, join(entry.parentPath, entry.name))))
+    .sort();
+}
+
+export function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/** Writes via a temp file + rename, so readers never see a half-written file. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export function isMissingFile(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR');
+}

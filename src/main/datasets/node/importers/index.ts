@@ -1,0 +1,43 @@
+import type { DatasetFormat } from '../../types';
+import type { DatasetImport } from '../import-runner';
+import { openBigHandImport } from './bighand';
+import { openGenericImport } from './generic';
+import { type IcvlImportOptions, openIcvlImport } from './icvl';
+import { type NyuImportOptions, openNyuImport } from './nyu';
+import { openMsraImport } from './msra';
+import { type UnlabelledImportOptions, openUnlabelledImport } from './unlabelled';
+
+export type { IcvlImportOptions, NyuImportOptions, UnlabelledImportOptions };
+export {
+  openBigHandImport,
+  openGenericImport,
+  openIcvlImport,
+  openMsraImport,
+  openNyuImport,
+  openUnlabelledImport,
+};
+
+/** Every format-specific option, for the one entry point; each importer ignores what is not its own. */
+export type AnyImportOptions = Partial<IcvlImportOptions & NyuImportOptions & UnlabelledImportOptions>;
+
+/** Opens an import of `root` in `format`; throws AppError when the folder holds no such dataset. */
+export function openDatasetImport(
+  format: DatasetFormat,
+  root: string,
+  options: AnyImportOptions = {},
+): Promise<DatasetImport> {
+  switch (format) {
+    case 'icvl':
+      return openIcvlImport(root, options);
+    case 'nyu':
+      return openNyuImport(root, options);
+    case 'bighand':
+      return openBigHandImport(root, options);
+    case 'msra':
+      return openMsraImport(root, options);
+    case 'generic':
+      return openGenericImport(root, options);
+    case 'unlabelled':
+      return openUnlabelledImport(root, options);
+  }
+}
