@@ -15,6 +15,7 @@ import { sampleHandlers } from './sample-ops';
 import { dataHandlers } from './data-ops';
 import { learningHandlers } from './learning-ops';
 import { roundHandlers } from './round-ops';
+import { benchHandlers } from './bench';
 
 export interface Caller {
   annotator: string;
@@ -48,6 +49,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...dataHandlers(deps),
     ...learningHandlers(deps),
     ...roundHandlers(deps),
+    ...benchHandlers(),
     'jobs.list': () => deps.jobs.list(),
     'jobs.cancel': (input) => ({ cancelled: deps.jobs.cancel(input.jobId) }),
   };

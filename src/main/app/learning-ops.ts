@@ -134,6 +134,24 @@ export async function trainOnProject(
   const cropping = subProgress(ctx, from, from + (to - from) * 0.1, 'prepare');
   cropping(0, { message: 'cropping hands' });
   const crops = await projectCrops(project, config.inputSize);
+  try {
+    return await trainWithCrops(project, settings, roundId, ctx, span, crops, config, layout, outputs);
+  } finally {
+    await crops.cache.close();
+  }
+}
+
+async function trainWithCrops(
+  project: Project,
+  settings: TrainSettings,
+  roundId: number | null,
+  ctx: Progress,
+  [from, to]: [number, number],
+  crops: ProjectCrops,
+  config: ReturnType<typeof validateModelConfig>,
+  layout: ReturnType<typeof getSkeleton>,
+  outputs: number,
+): Promise<TrainResult> {
   const labelled = await labelledBatch(project, crops, project.store.sampleIds('train'));
   if (labelled.sampleIds.length < 2) {
     throw new AppError(
@@ -267,7 +285,7 @@ export async function predictSamples(
   const checkpointPath = join(project.modelsDir, checkpoint.path);
   const { config: model } = await loadCheckpointMeta(checkpointPath);
   const crops = await projectCrops(project, model.inputSize);
-  const batch = await readCrops(crops, sampleIds);
+  const batch = await readCrops(crops, sampleIds).finally(() => crops.cache.close());
   const step = subProgress(ctx, span[0], span[1], 'infer');
   const result = await predictMc({
     checkpointPath,

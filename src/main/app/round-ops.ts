@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import { createRng, permutation } from '@shared/random';
 import { getSkeleton, parents } from '@shared/skeletons';
 import { SAMPLERS, runSampler, type Reason, type SamplerInput } from '../samplers';
-import { loadSamplerInput } from '../samplers/node/load-input';
+import { loadSamplerInput } from '../samplers/node';
 import type { QueueRecord, RoundRecord } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';

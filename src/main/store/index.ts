@@ -13,3 +13,4 @@ export {
   type StoredPrediction,
   type RankingRow,
 } from './rounds';
+export { benchProjectOpen, type StoreBenchResult } from './bench';

@@ -5,6 +5,7 @@ import { sampleOperations } from './samples';
 import { dataOperations } from './data';
 import { learningOperations } from './learning';
 import { roundOperations } from './rounds';
+import { benchOperations } from './bench';
 
 export * from './operation';
 export * from './common';
@@ -14,6 +15,7 @@ export * from './jobs';
 export * from './data';
 export * from './learning';
 export * from './rounds';
+export * from './bench';
 export type { PoseLoopEvent } from './events';
 
 /** The whole operation table. Add an area's table here; every shell picks it up without new code. */
@@ -23,6 +25,7 @@ export const operations = {
   ...dataOperations,
   ...learningOperations,
   ...roundOperations,
+  ...benchOperations,
   ...jobOperations,
 };
 

@@ -110,7 +110,11 @@ describe('T6 CKE as implemented', () => {
     expect(picksOf('cke', T5, { budget: 2 })).toEqual([0, 2]);
     const selection = runSampler('cke', T5, { budget: 2, eta: 0.3 });
     expect(Array.from(selection.picks)).toEqual([0, 2]);
-    expect(selection.reasons[0]).toMatchObject({ kind: 'cke', distance: expect.closeTo(0.469521, 6), eta: 0.3 });
+    expect(selection.reasons[0]).toMatchObject({
+      kind: 'cke',
+      distance: expect.closeTo(0.469521, 6),
+      eta: 0.3,
+    });
     expect(selection.reasons[1]).toMatchObject({ distance: expect.closeTo(0.442832, 6) });
   });
 
@@ -129,7 +133,10 @@ describe('T7 CKE per Algorithm 1', () => {
   it('picks [3, 0] at η 0.3', () => {
     const selection = runSampler('cke-alg1', T5, { budget: 2, eta: 0.3 });
     expect(Array.from(selection.picks)).toEqual([3, 0]);
-    expect(selection.reasons[0]).toMatchObject({ kind: 'cke-alg1', upperDistance: expect.closeTo(0.510343, 6) });
+    expect(selection.reasons[0]).toMatchObject({
+      kind: 'cke-alg1',
+      upperDistance: expect.closeTo(0.510343, 6),
+    });
     expect(selection.reasons[1]).toMatchObject({
       upperDistance: expect.closeTo(0.444536, 6),
       nearest: { set: 'labelled', index: 0 },
