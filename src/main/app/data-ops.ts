@@ -109,13 +109,26 @@ export async function importDataset(
       message: `${inserted} imported, ${run.counts.skipped} skipped`,
     });
   }
+  if (inserted === 0 && duplicates === 0) {
+    const first = run.errors[0];
+    const where = first
+      ? `${first.file}${first.line !== undefined ? `:${first.line}` : ''}: ${first.message}`
+      : 'no labelled frames found';
+    throw new AppError(
+      'invalid_input',
+      `nothing imported from ${root} (${run.counts.skipped} skipped; first problem: ${where})`,
+      first?.file ?? 'root',
+    );
+  }
   return {
     datasetId,
     imported: inserted,
     duplicates: duplicates + (run.counts.skippedByReason['duplicate-key'] ?? 0),
     skipped: run.counts.skipped,
     skippedByReason: run.counts.skippedByReason,
-    errors: run.errors.map((e) => ({ file: e.file, line: e.line ?? null, message: e.message })),
+    errors: run.errors
+      .map((e) => ({ file: e.file, line: e.line ?? null, message: e.message }))
+      .sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)),
   };
 }
 

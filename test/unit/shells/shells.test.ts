@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operations } from '@shared/contract';
+import { operations, type OperationSpec } from '@shared/contract';
 import { objectFields } from '../../../src/main/shells/cli/options';
 import { runCli } from '../../../src/main/shells/cli/main';
 import { MAX_BODY_BYTES, startHttpShell, type RunningServer } from '../../../src/main/shells/http/server';
@@ -30,9 +30,9 @@ async function post(server: RunningServer, path: string, body: unknown) {
 
 describe('operation table', () => {
   it('names only real input fields as CLI positionals', () => {
-    for (const [name, spec] of Object.entries(operations)) {
+    for (const [name, spec] of Object.entries(operations) as [string, OperationSpec][]) {
       const keys = objectFields(spec.input).map((f) => f.key);
-      for (const positional of 'cli' in spec && spec.cli ? (spec.cli.positional ?? []) : []) {
+      for (const positional of spec.cli?.positional ?? []) {
         expect(keys, `${name} positional ${positional}`).toContain(positional);
       }
     }

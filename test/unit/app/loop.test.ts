@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/main/app';
+import { tempDir } from '../../helpers/tmp';
+import { testApp } from '../../helpers/app';
+
+const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures/real');
+const user = (annotator: string) => ({ annotator });
+
+describe('the active-learning loop through the app layer', () => {
+  const tmp = tempDir();
+  const project = join(tmp.dir, 'demo');
+  let app: App;
+
+  beforeAll(async () => {
+    app = testApp(tmp.dir);
+    await app.call('project.init', { dir: project, demo: true, demoSize: 'tiny' }, user('lead'));
+  }, 120_000);
+  afterAll(async () => {
+    await app.close();
+    tmp.cleanup();
+  });
+
+  it('builds the demo: a labelled seed set, a pool with hidden labels, a test split', async () => {
+    const info = await app.call('project.info', { project }, user('lead'));
+    expect(info.samples.labelled).toBeGreaterThan(15);
+    expect(info.samples.unlabelled).toBeGreaterThan(40);
+    expect(info.samples.test).toBeGreaterThan(15);
+    expect(info.samples.total).toBe(info.samples.labelled + info.samples.unlabelled + info.samples.test);
+    const pool = await app.call('samples.list', { project, split: 'pool', limit: 1 }, user('lead'));
+    const hidden = await app.call('sample.get', { project, sampleId: pool.items[0]!.id }, user('lead'));
+    expect(hidden.annotation).toBeNull();
+    const image = await app.call('sample.image', { project, sampleId: pool.items[0]!.id }, user('lead'));
+    expect(image.meta).toEqual({ width: 320, height: 240, modality: 'depth', encoding: 'depth16le' });
+    expect(image.bytes.byteLength).toBe(320 * 240 * 2);
+  });
+
+  it('re-importing the same folder adds nothing', async () => {
+    const summary = await app.call(
+      'dataset.import',
+      { project, format: 'generic', root: join(project, 'demo-data', 'test'), split: 'test' },
+      user('lead'),
+    );
+    expect(summary.imported).toBe(0);
+    expect(summary.duplicates).toBeGreaterThan(0);
+  });
+
+  it('reports bad label lines with file and line and imports the rest', async () => {
+    const root = join(tmp.dir, 'bad-icvl');
+    mkdirSync(join(root, 'Depth', '201403121135'), { recursive: true });
+    const good = (await app.call('samples.list', { project, limit: 1 }, user('lead'))).items[0]!;
+    const png = await app.call('sample.image', { project, sampleId: good.id }, user('lead'));
+    const { encodeDepthPng } = await import('../../../src/main/datasets');
+    writeFileSync(
+      join(root, 'Depth', '201403121135', 'image_0000.png'),
+      encodeDepthPng({ width: 320, height: 240, depth: new Uint16Array(png.bytes.buffer.slice(0)) }),
+    );
+    const joints = Array.from({ length: 16 }, (_, j) => `${100 + j} ${100 + j} 400`).join(' ');
+    const seq = '201403121135';
+    writeFileSync(
+      join(root, 'labels.txt'),
+      `${seq}/image_0000.png ${joints} \r\r\n${seq}/image_0001.png ${joints} \r\r\n${seq}/image_0002.png 1 2 three\r\r\n`,
+    );
+    const summary = await app
+      .call('dataset.import', { project: join(tmp.dir, 'icvl-project'), format: 'icvl', root }, user('lead'))
+      .catch(async (e: Error) => {
+        // The project does not exist yet: create it, then import.
+        expect(e.message).toMatch(/not a PoseLoop project/);
+        await app.call('project.init', { dir: join(tmp.dir, 'icvl-project') }, user('lead'));
+        return app.call(
+          'dataset.import',
+          { project: join(tmp.dir, 'icvl-project'), format: 'icvl', root },
+          user('lead'),
+        );
+      });
+    expect(summary.imported).toBe(1);
+    expect(summary.errors.map((e) => [e.file, e.line])).toEqual([
+      ['labels.txt', 2],
+      ['labels.txt', 3],
+    ]);
+    const info = await app.call('project.info', { project: join(tmp.dir, 'icvl-project') }, user('lead'));
+    expect(info.skeleton).toBe('icvl16');
+  });
+
+  it('refuses an import that finds nothing, naming the problem', async () => {
+    await app.call('project.init', { dir: join(tmp.dir, 'empty') }, user('lead'));
+    await expect(
+      app.call(
+        'dataset.import',
+        { project: join(tmp.dir, 'empty'), format: 'icvl', root: join(FIXTURES, 'icvl') },
+        user('lead'),
+      ),
+    ).rejects.toThrow(/nothing imported .*image file not found/);
+  });
+
+  it('runs a round: trains, ranks the pool with reasons, and hands out the queue without double assignment', async () => {
+    const round = await app.call(
+      'round.run',
+      { project, sampler: 'uncertainty', budget: 5, mc: 3, preset: 'fast', seed: 2 },
+      user('lead'),
+    );
+    expect(round).toMatchObject({ number: 1, status: 'done', queued: 5 });
+    expect(round.metrics.testErrorMm).toBeGreaterThan(0);
+    const queue = await app.call('queue.list', { project }, user('lead'));
+    expect(queue.items.map((i) => i.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(queue.items[0]!.reason).toMatch(/uncertain|std/i);
+    const scores = queue.items.map((i) => i.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+
+    const a = await app.call('queue.next', { project }, user('ann-a'));
+    const b = await app.call('queue.next', { project }, user('ann-b'));
+    expect(a!.sampleId).not.toBe(b!.sampleId);
+    expect((await app.call('queue.next', { project }, user('ann-a')))!.sampleId).toBe(a!.sampleId);
+    const prediction = await app.call('prediction.get', { project, sampleId: a!.sampleId }, user('ann-a'));
+    expect(prediction!.joints).toHaveLength(21);
+    expect(prediction!.joints.every((j) => j.stdPx > 0 && j.u > 0 && j.d > 100)).toBe(true);
+    const info = await app.call('project.info', { project }, user('lead'));
+    expect(info.rounds).toHaveLength(1);
+  }, 180_000);
+
+  it('closes a round whose process died, leaving no half-written queue', async () => {
+    const { store } = app.deps.projects.get(project);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const round = store.rounds.create({
+      sampler: 'random',
+      budget: 3,
+      config: { owner: { pid: Number(dead.stdout) } },
+      labelledSampleIds: store.sampleIds('train'),
+    });
+    store.rounds.setStage(round.id, 'ranking');
+    store.rounds.putRanking(round.id, [
+      { sampleId: store.sampleIds('pool')[0]!, score: 1, reason: { sentence: 'x' } },
+    ]);
+    const info = await app.call('project.info', { project }, user('lead'));
+    const recovered = info.rounds.find((r) => r.id === round.id)!;
+    expect(recovered.status).toBe('failed');
+    expect(store.rounds.queueCount(round.id)).toBe(0);
+  });
+});
