@@ -20,7 +20,7 @@ const NODE_ONLY = [
 const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
 
 const deepLayerImports = (from) =>
-  ['store', 'datasets', 'learner', 'samplers', 'app']
+  ['store', 'datasets', 'learner', 'samplers', 'exports', 'app']
     .filter((layer) => layer !== from)
     .map((layer) => [
       [`../${layer}/*`, `!../${layer}/node`, `../../${layer}/*`, `!../../${layer}/node`],
@@ -53,6 +53,56 @@ export default tseslint.config(
       'no-restricted-imports': forbid(
         [NODE_ONLY, 'pure code: no Node, native or TF imports'],
         [['**/main/*', '../*/store*'], 'pure code imports only src/shared'],
+      ),
+    },
+  },
+  {
+    files: ['src/main/exports/formats/**', 'src/main/exports/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [NODE_ONLY, 'pure export code: file writing belongs in exports/node'],
+        [
+          [
+            '**/store',
+            '**/store/*',
+            '**/datasets',
+            '**/datasets/*',
+            '**/learner',
+            '**/learner/*',
+            '**/samplers',
+            '**/samplers/*',
+          ],
+          'exports import only src/shared; the app composes layers',
+        ],
+        [
+          ['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
+          'lower layers never import app, shells or UI',
+        ],
+      ),
+    },
+  },
+  {
+    files: ['src/main/exports/node/**'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [
+          [
+            '**/store',
+            '**/store/*',
+            '**/datasets',
+            '**/datasets/*',
+            '**/learner',
+            '**/learner/*',
+            '**/samplers',
+            '**/samplers/*',
+          ],
+          'exports import only src/shared; the app composes layers',
+        ],
+        [
+          ['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
+          'lower layers never import app, shells or UI',
+        ],
+        [['electron'], 'only shells/electron imports electron'],
       ),
     },
   },

@@ -17,25 +17,40 @@ function installed() {
 }
 
 /**
- * Installs the locked npm packages when missing or stale. Browsers for tests come from the system, never from a
- * download. Where Electron's own binary download is blocked (offline or firewalled machines) the install is retried
- * without it: everything but the desktop window then runs in plain Node and a browser.
+ * Installs the locked npm packages when missing or stale. Downloads that may be blocked (Electron's binary,
+ * TensorFlow's native library for the optional GPU backend) run as separate, non-fatal steps after the install,
+ * so a firewalled machine still gets everything else: the app then runs in plain Node and a browser, on the wasm
+ * backend. Browsers for the tests come from the system, never from a download.
  */
 export function ensureInstalled() {
   if (installed()) return;
   const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
-  console.log('poseloop: installing npm packages (first run takes a few minutes)…');
-  if (run('npm', ['ci', '--no-audit', '--no-fund'], { env }) === 0) return;
-  console.log(
-    'poseloop: install failed; retrying without the Electron binary download (the app will open in a browser)…',
-  );
+  console.log('poseloop: installing npm packages (the first run takes a few minutes)…');
+  if (run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { env }) !== 0)
+    fail('npm ci failed; see the messages above');
+  if (run('npm', ['rebuild', 'better-sqlite3', 'esbuild'], { env }) !== 0)
+    fail('building better-sqlite3 failed (it needs python3, make and a C++ compiler)');
   if (
-    run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } }) !==
-    0
+    !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD &&
+    run(process.execPath, ['node_modules/electron/install.js'], { env }) !== 0
   ) {
-    console.error('poseloop: npm install failed; see the messages above');
-    process.exit(1);
+    console.log(
+      'poseloop: the Electron binary could not be downloaded; the app will open in your browser instead.',
+    );
   }
+  if (
+    existsSync(join(root, 'node_modules', '@tensorflow', 'tfjs-node-gpu')) &&
+    run('npm', ['rebuild', '@tensorflow/tfjs-node-gpu'], { env }) !== 0
+  ) {
+    console.log(
+      'poseloop: the TensorFlow GPU library could not be installed; the learner will use the wasm backend.',
+    );
+  }
+}
+
+function fail(message) {
+  console.error(`poseloop: ${message}`);
+  process.exit(1);
 }
 
 export function build() {

@@ -16,6 +16,8 @@ import { dataHandlers } from './data-ops';
 import { learningHandlers } from './learning-ops';
 import { roundHandlers } from './round-ops';
 import { benchHandlers } from './bench';
+import { exportHandlers } from './export-ops';
+import { simulate } from './simulate';
 
 export interface Caller {
   annotator: string;
@@ -50,6 +52,8 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...learningHandlers(deps),
     ...roundHandlers(deps),
     ...benchHandlers(),
+    ...exportHandlers(deps),
+    'experiment.simulate': (input, ctx) => simulate(deps.projects.get(input.project), input, ctx),
     'jobs.list': () => deps.jobs.list(),
     'jobs.cancel': (input) => ({ cancelled: deps.jobs.cancel(input.jobId) }),
   };

@@ -12,4 +12,6 @@ export interface AppDeps {
   clock: () => Date;
   /** The TF.js backend the learner will use, e.g. `wasm (patched)`. */
   backendName: () => Promise<string>;
+  /** PoseLoop's version, recorded in export manifests (default: read from package.json). */
+  appVersion?: string;
 }

@@ -1,5 +1,6 @@
-import { relative, join } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { PredictionView, TrainResult } from '@shared/contract';
+import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { permutation, createRng } from '@shared/random';
 import { getSkeleton, parents } from '@shared/skeletons';
@@ -51,15 +52,40 @@ export function subProgress(
     ctx.progress({ stage, ...extra, fraction: from + (to - from) * Math.min(1, Math.max(0, fraction)) });
 }
 
+/** Which samples to train and test on, and where their labels come from (annotations, or a simulation's oracle). */
+export interface TrainingSet {
+  labelled: readonly number[];
+  test: readonly number[];
+  labelOf(sampleId: number): readonly Joint[] | null;
+}
+
+/** The project's own training set: the labelled split and the test split, labelled by their annotations. */
+export function projectTrainingSet(project: Project): TrainingSet {
+  return {
+    labelled: project.store.sampleIds('train'),
+    test: project.store.sampleIds('test'),
+    labelOf: (id) => project.store.annotations.get(id)?.joints ?? null,
+  };
+}
+
+export interface TrainTarget {
+  roundId: number | null;
+  set: TrainingSet;
+  /** Folder receiving the checkpoint (default: the project's models/). */
+  checkpointDir?: string;
+  /** Record the checkpoint in the project database (simulations do not). */
+  record: boolean;
+}
+
 function labelledUvds(
-  project: Project,
+  set: TrainingSet,
   sampleIds: readonly number[],
 ): { ids: number[]; uvds: Float64Array[] } {
   const ids: number[] = [];
   const uvds: Float64Array[] = [];
   for (const id of sampleIds) {
-    const annotation = project.store.annotations.get(id);
-    const uvd = annotation && jointsToUvd(annotation.joints);
+    const joints = set.labelOf(id);
+    const uvd = joints && jointsToUvd(joints);
     if (uvd) {
       ids.push(id);
       uvds.push(uvd);
@@ -69,8 +95,8 @@ function labelledUvds(
 }
 
 /** Crops + normalised targets of labelled samples (those with a detected hand and every joint present). */
-async function labelledBatch(project: Project, crops: ProjectCrops, sampleIds: readonly number[]) {
-  const { ids, uvds } = labelledUvds(project, sampleIds);
+async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: readonly number[]) {
+  const { ids, uvds } = labelledUvds(set, sampleIds);
   const batch = await readCrops(crops, ids);
   const uvdById = new Map(ids.map((id, i) => [id, uvds[i]!]));
   const y = normalisedTargets(
@@ -113,7 +139,7 @@ function subset(
 export async function trainOnProject(
   project: Project,
   settings: TrainSettings,
-  roundId: number | null,
+  target: TrainTarget,
   ctx: Progress,
   span: [number, number] = [0, 1],
 ): Promise<TrainResult> {
@@ -135,7 +161,7 @@ export async function trainOnProject(
   cropping(0, { message: 'cropping hands' });
   const crops = await projectCrops(project, config.inputSize);
   try {
-    return await trainWithCrops(project, settings, roundId, ctx, span, crops, config, layout, outputs);
+    return await trainWithCrops(project, settings, target, ctx, span, crops, config, layout, outputs);
   } finally {
     await crops.cache.close();
   }
@@ -144,7 +170,7 @@ export async function trainOnProject(
 async function trainWithCrops(
   project: Project,
   settings: TrainSettings,
-  roundId: number | null,
+  target: TrainTarget,
   ctx: Progress,
   [from, to]: [number, number],
   crops: ProjectCrops,
@@ -152,7 +178,7 @@ async function trainWithCrops(
   layout: ReturnType<typeof getSkeleton>,
   outputs: number,
 ): Promise<TrainResult> {
-  const labelled = await labelledBatch(project, crops, project.store.sampleIds('train'));
+  const labelled = await labelledBatch(target.set, crops, target.set.labelled);
   if (labelled.sampleIds.length < 2) {
     throw new AppError(
       'invalid_input',
@@ -174,7 +200,7 @@ async function trainWithCrops(
     train: { x: train.x, y: train.y, count: train.count, ...dims },
     ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
     seed: settings.seed,
-    checkpointDir: project.modelsDir,
+    checkpointDir: target.checkpointDir ?? project.modelsDir,
     signal: ctx.signal,
     onProgress: (p) =>
       training(p.fraction, {
@@ -185,7 +211,7 @@ async function trainWithCrops(
   });
 
   const evaluating = subProgress(ctx, from + (to - from) * 0.85, to, 'evaluate');
-  const test = await labelledBatch(project, crops, project.store.sampleIds('test'));
+  const test = await labelledBatch(target.set, crops, target.set.test);
   let testErrorMm: number | null = null;
   let meanPoseErrorMm: number | null = null;
   let within20: number | null = null;
@@ -217,13 +243,15 @@ async function trainWithCrops(
     valErrorMm: outcome.metrics.bestValErrorMm,
     trainSamplesPerSecond: outcome.samplesPerSecond,
   };
-  const checkpointId = project.store.rounds.addCheckpoint({
-    roundId,
-    path: relative(project.modelsDir, outcome.checkpointPath),
-    config: outcome.config,
-    backend: outcome.backend.name,
-    metrics,
-  });
+  const checkpointId = target.record
+    ? project.store.rounds.addCheckpoint({
+        roundId: target.roundId,
+        path: relative(project.modelsDir, outcome.checkpointPath),
+        config: outcome.config,
+        backend: outcome.backend.name,
+        metrics,
+      })
+    : 0;
   return {
     backend: outcome.backend.name,
     checkpoint: outcome.checkpointPath,
@@ -278,11 +306,11 @@ export async function predictSamples(
   project: Project,
   checkpoint: { id: number; path: string },
   sampleIds: readonly number[],
-  options: { passes: number; seed: number; roundId: number | null },
+  options: { passes: number; seed: number; roundId: number | null; persist: boolean },
   ctx: Progress,
   span: [number, number] = [0, 1],
 ): Promise<SamplePredictions> {
-  const checkpointPath = join(project.modelsDir, checkpoint.path);
+  const checkpointPath = resolve(project.modelsDir, checkpoint.path);
   const { config: model } = await loadCheckpointMeta(checkpointPath);
   const crops = await projectCrops(project, model.inputSize);
   const batch = await readCrops(crops, sampleIds).finally(() => crops.cache.close());
@@ -299,6 +327,7 @@ export async function predictSamples(
         etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
       }),
   });
+  if (!options.persist) return { sampleIds: batch.sampleIds, result, batch };
   const outputs = model.outputs;
   const rows: PredictionRow[] = batch.sampleIds.map((sampleId, i) => {
     const frame = batch.frames[i]!;
@@ -364,7 +393,15 @@ export function learningHandlers(
   deps: AppDeps,
 ): HandlerGroup<'model.train' | 'model.predict' | 'prediction.get'> {
   return {
-    'model.train': (input, ctx) => trainOnProject(deps.projects.get(input.project), input, null, ctx),
+    'model.train': (input, ctx) => {
+      const project = deps.projects.get(input.project);
+      return trainOnProject(
+        project,
+        input,
+        { roundId: null, set: projectTrainingSet(project), record: true },
+        ctx,
+      );
+    },
     'model.predict': async (input, ctx) => {
       const project = deps.projects.get(input.project);
       const checkpoint = project.store.rounds.latestCheckpoint();
@@ -382,7 +419,7 @@ export function learningHandlers(
         project,
         checkpoint,
         ids,
-        { passes: input.mc, seed: input.seed, roundId: null },
+        { passes: input.mc, seed: input.seed, roundId: null, persist: true },
         ctx,
       );
       const views = sampleIds.map((id) => predictionView(project, id)!);

@@ -2,13 +2,13 @@ import type { QueueItem, RoundDetail, RoundSummary } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { createRng, permutation } from '@shared/random';
 import { getSkeleton, parents } from '@shared/skeletons';
-import { SAMPLERS, runSampler, type Reason, type SamplerInput } from '../samplers';
+import { SAMPLERS, runSampler, type Reason, type SamplerInput, type Selection } from '../samplers';
 import { loadSamplerInput } from '../samplers/node';
 import type { QueueRecord, RoundRecord } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';
 import type { Project } from './project';
-import { predictSamples, trainOnProject } from './learning-ops';
+import { predictSamples, projectTrainingSet, trainOnProject, type SamplePredictions } from './learning-ops';
 
 export interface RoundSettings {
   sampler: 'random' | 'coreset' | 'uncertainty' | 'cke' | 'cke-alg1' | 'aleatoric' | 'vl4pose';
@@ -71,6 +71,48 @@ function toQueueItem(item: QueueRecord): QueueItem {
   return { ...item, reason: sentence ?? '', reasonDetail: detail };
 }
 
+/** A seeded random fraction of the pool (never fewer than the budget), in id order: the candidates a round scores. */
+export function candidateSubset(
+  pool: readonly number[],
+  fraction: number,
+  budget: number,
+  seed: number,
+): number[] {
+  const take = Math.max(Math.min(budget, pool.length), Math.round(pool.length * fraction));
+  const order = permutation(pool.length, createRng(seed));
+  return Array.from(order.subarray(0, take), (i) => pool[i]!).sort((a, b) => a - b);
+}
+
+/** Runs the sampler on MC predictions of the candidates, with the labelled set's predictions as known centres. */
+export function rankPredictions(
+  project: Project,
+  scored: SamplePredictions,
+  known: SamplePredictions,
+  settings: Pick<RoundSettings, 'sampler' | 'budget' | 'seed' | 'eta'>,
+): Selection {
+  const layout = project.store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId);
+  const { result } = scored;
+  const input: SamplerInput = {
+    candidates: {
+      mean: result.mean,
+      std: result.std,
+      ...(result.aleatoric ? { aleatoric: result.aleatoric } : {}),
+      ...(result.aux
+        ? { linkOffsetMean: result.aux.offsetMean, linkOffsetLogVar: result.aux.offsetLogVar }
+        : {}),
+    },
+    labelled: { mean: known.result.mean, std: known.result.std },
+    dims: layout.joints.length * 3,
+    jointCount: layout.joints.length,
+    parents: parents(layout),
+  };
+  return runSampler(settings.sampler, input, {
+    budget: settings.budget,
+    seed: settings.seed,
+    eta: settings.eta,
+  });
+}
+
 /** Is the process that owns a round still alive? A round is only recovered when its owner is gone. */
 function ownerAlive(round: RoundRecord): boolean {
   const pid = (round.config.owner as { pid?: number } | undefined)?.pid;
@@ -129,7 +171,7 @@ export async function runRound(
     const trained = await trainOnProject(
       project,
       { ...settings, loss: 'reference' },
-      round.id,
+      { roundId: round.id, set: projectTrainingSet(project), record: true },
       ctx,
       [0, 0.55],
     );
@@ -145,11 +187,9 @@ export async function runRound(
     const pool = store.sampleIds('pool');
     if (pool.length === 0)
       throw new AppError('invalid_input', 'the pool is empty: import unlabelled images first');
-    const take = Math.max(Math.min(settings.budget, pool.length), Math.round(pool.length * settings.subset));
-    const order = permutation(pool.length, createRng(settings.seed));
-    const candidates = Array.from(order.subarray(0, take), (i) => pool[i]!).sort((a, b) => a - b);
+    const candidates = candidateSubset(pool, settings.subset, settings.budget, settings.seed);
     const checkpoint = { id: trained.checkpointId, path: store.rounds.latestCheckpoint()!.path };
-    const options = { passes: settings.mc, seed: settings.seed, roundId: round.id };
+    const options = { passes: settings.mc, seed: settings.seed, roundId: round.id, persist: true };
     const scored = await predictSamples(project, checkpoint, candidates, options, ctx, [0.55, 0.85]);
     const known = await predictSamples(project, checkpoint, labelled, options, ctx, [0.85, 0.95]);
     store.rounds.setStage(round.id, 'ranking', { stageSeconds: stageDone('infer') });
@@ -159,26 +199,7 @@ export async function runRound(
       stage: 'rank',
       message: `${settings.sampler} over ${scored.sampleIds.length} candidates`,
     });
-    const layout = store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId);
-    const input: SamplerInput = {
-      candidates: {
-        mean: scored.result.mean,
-        std: scored.result.std,
-        ...(scored.result.aleatoric ? { aleatoric: scored.result.aleatoric } : {}),
-        ...(scored.result.aux
-          ? { linkOffsetMean: scored.result.aux.offsetMean, linkOffsetLogVar: scored.result.aux.offsetLogVar }
-          : {}),
-      },
-      labelled: { mean: known.result.mean, std: known.result.std },
-      dims: layout.joints.length * 3,
-      jointCount: layout.joints.length,
-      parents: parents(layout),
-    };
-    const selection = runSampler(settings.sampler, input, {
-      budget: settings.budget,
-      seed: settings.seed,
-      eta: settings.eta,
-    });
+    const selection = rankPredictions(project, scored, known, settings);
     if (ctx.signal.aborted) throw new AppError('cancelled', 'cancelled');
     store.rounds.putRanking(
       round.id,

@@ -13,4 +13,11 @@ export {
   type StoredPrediction,
   type RankingRow,
 } from './rounds';
+export {
+  ExportRepo,
+  type ExportCounts,
+  type ExportQuery,
+  type ExportSampleRecord,
+  type ExportedState,
+} from './exports';
 export { benchProjectOpen, type StoreBenchResult } from './bench';

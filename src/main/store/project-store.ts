@@ -5,6 +5,7 @@ import { AppError } from '@shared/errors';
 import { openDatabase, type Db } from './db';
 import { AnnotationRepo } from './annotations';
 import { RoundRepo } from './rounds';
+import { ExportRepo } from './exports';
 import type { AnnotatorRecord, DatasetRow, NewSample, SampleRecord } from './rows';
 
 interface SampleDbRow {
@@ -35,6 +36,7 @@ export function hashToken(token: string): string {
 export class ProjectStore {
   readonly annotations: AnnotationRepo;
   readonly rounds: RoundRepo;
+  readonly exports: ExportRepo;
 
   private constructor(
     readonly db: Db,
@@ -42,6 +44,7 @@ export class ProjectStore {
   ) {
     this.annotations = new AnnotationRepo(db, () => this.now());
     this.rounds = new RoundRepo(db, () => this.now());
+    this.exports = new ExportRepo(db);
   }
 
   static open(file: string, clock: () => Date = () => new Date()): ProjectStore {

@@ -6,6 +6,8 @@ import { dataOperations } from './data';
 import { learningOperations } from './learning';
 import { roundOperations } from './rounds';
 import { benchOperations } from './bench';
+import { exportOperations } from './exports';
+import { experimentOperations } from './experiments';
 
 export * from './operation';
 export * from './common';
@@ -16,6 +18,8 @@ export * from './data';
 export * from './learning';
 export * from './rounds';
 export * from './bench';
+export * from './exports';
+export * from './experiments';
 export type { PoseLoopEvent } from './events';
 
 /** The whole operation table. Add an area's table here; every shell picks it up without new code. */
@@ -26,6 +30,8 @@ export const operations = {
   ...learningOperations,
   ...roundOperations,
   ...benchOperations,
+  ...exportOperations,
+  ...experimentOperations,
   ...jobOperations,
 };
 

@@ -1,0 +1,244 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '@shared/errors';
+import type { Joint } from '@shared/domain';
+import { createRng, permutation } from '@shared/random';
+import { getSampler } from '../samplers';
+import { writeFileAtomic } from '../fs/atomic';
+import type { OpContext } from './context';
+import type { Project } from './project';
+import { learningCurvesSvg } from './curves-svg';
+import { predictSamples, subProgress, trainOnProject, type TrainingSet } from './learning-ops';
+import { candidateSubset, rankPredictions, type RoundSettings } from './round-ops';
+
+export interface SimulateSettings {
+  out: string;
+  samplers: string;
+  trials: number;
+  rounds: number;
+  budget: number;
+  seedSize: number;
+  subset: number;
+  mc: number;
+  eta: number;
+  preset: 'auto' | 'paper' | 'fast';
+  variant: 'plain' | 'A' | 'B' | 'C';
+  epochs?: number;
+  seed: number;
+}
+
+const RoundResult = z.object({
+  sampler: z.string(),
+  trial: z.number().int(),
+  round: z.number().int(),
+  labelled: z.number().int(),
+  testErrorMm: z.number(),
+  /** Sample ids added after this round (empty after the last round). */
+  picks: z.array(z.number().int()),
+});
+type RoundResult = z.infer<typeof RoundResult>;
+
+const State = z.object({ settings: z.record(z.string(), z.unknown()), results: z.array(RoundResult) });
+
+/** Oracle labels: what an annotator would have given (the visible annotation or the hidden ground truth). */
+function oracle(project: Project): (id: number) => Joint[] | null {
+  return (id) => project.store.annotations.get(id)?.joints ?? project.store.groundTruth(id);
+}
+
+function samplerList(list: string): RoundSettings['sampler'][] {
+  const names = [
+    'random',
+    ...list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+  const unique = [...new Set(names)];
+  for (const name of unique) {
+    try {
+      getSampler(name);
+    } catch (error) {
+      throw new AppError('invalid_input', (error as Error).message, 'samplers');
+    }
+  }
+  return unique as RoundSettings['sampler'][];
+}
+
+/** Per-labelled-count mean and population std of the test error over trials, per sampler. */
+export function learningCurves(results: readonly RoundResult[]) {
+  const curves: Record<
+    string,
+    { labelled: number; meanErrorMm: number; stdErrorMm: number; trials: number }[]
+  > = {};
+  for (const sampler of [...new Set(results.map((r) => r.sampler))]) {
+    const rounds = [...new Set(results.filter((r) => r.sampler === sampler).map((r) => r.round))].sort(
+      (a, b) => a - b,
+    );
+    curves[sampler] = rounds.map((round) => {
+      const rows = results.filter((r) => r.sampler === sampler && r.round === round);
+      const mean = rows.reduce((sum, r) => sum + r.testErrorMm, 0) / rows.length;
+      const variance = rows.reduce((sum, r) => sum + (r.testErrorMm - mean) ** 2, 0) / rows.length;
+      return {
+        labelled: rows[0]!.labelled,
+        meanErrorMm: mean,
+        stdErrorMm: Math.sqrt(variance),
+        trials: rows.length,
+      };
+    });
+  }
+  return curves;
+}
+
+/**
+ * A headless active-learning experiment (the papers' protocol): per trial a random seed set shared by every sampler
+ * (paired pools), then rounds of train → evaluate on the test split → MC inference on the pool → pick `budget`
+ * samples whose labels the oracle reveals. Results are saved after every round; a rerun with the same settings
+ * resumes where it stopped.
+ */
+export async function simulate(
+  project: Project,
+  settings: SimulateSettings,
+  ctx: Pick<OpContext, 'signal' | 'progress'>,
+) {
+  const out = resolve(settings.out);
+  const samplers = samplerList(settings.samplers);
+  const { out: _out, ...recorded } = settings;
+  const statePath = join(out, 'results.json');
+  let results: RoundResult[] = [];
+  try {
+    const previous = State.parse(JSON.parse(readFileSync(statePath, 'utf8')));
+    if (JSON.stringify(previous.settings) !== JSON.stringify(recorded)) {
+      throw new AppError(
+        'conflict',
+        `${statePath} holds a run with other settings; choose another --out`,
+        'out',
+      );
+    }
+    results = previous.results;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+  }
+  const label = oracle(project);
+  const universe = [...project.store.sampleIds('train'), ...project.store.sampleIds('pool')].filter(
+    (id) => label(id) !== null,
+  );
+  const test = project.store.sampleIds('test');
+  if (universe.length < settings.seedSize + settings.budget) {
+    throw new AppError(
+      'invalid_input',
+      `only ${universe.length} labelled train/pool samples: too few for seed ${settings.seedSize} + budget ${settings.budget}`,
+      'seedSize',
+    );
+  }
+  if (test.length === 0)
+    throw new AppError(
+      'invalid_input',
+      'the project has no test split to measure learning curves on',
+      'project',
+    );
+
+  const total = settings.trials * samplers.length * settings.rounds;
+  const save = () => writeFileAtomic(statePath, JSON.stringify({ settings: recorded, results }, null, 1));
+  for (let trial = 0; trial < settings.trials; trial++) {
+    const trialSeed = settings.seed * 1000 + trial;
+    const order = permutation(universe.length, createRng(trialSeed));
+    const seedSet = Array.from(order.subarray(0, settings.seedSize), (i) => universe[i]!);
+    for (const sampler of samplers) {
+      let labelled = [...seedSet];
+      for (let round = 0; round < settings.rounds; round++) {
+        const done = results.find((r) => r.sampler === sampler && r.trial === trial && r.round === round);
+        if (done) {
+          labelled = [...labelled, ...done.picks];
+          continue;
+        }
+        if (ctx.signal.aborted)
+          throw new AppError('cancelled', `cancelled; rerun with the same --out to resume`);
+        const index = results.length;
+        const span: [number, number] = [index / total, (index + 1) / total];
+        const set: TrainingSet = { labelled, test, labelOf: label };
+        const scratch = join(out, 'models', `${sampler}-${trial}-${round}`);
+        const trained = await trainOnProject(
+          project,
+          {
+            variant: settings.variant,
+            preset: settings.preset,
+            seed: trialSeed + round,
+            loss: 'reference',
+            ...(settings.epochs ? { epochs: settings.epochs } : {}),
+          },
+          { roundId: null, set, checkpointDir: scratch, record: false },
+          {
+            signal: ctx.signal,
+            progress: (p) =>
+              subProgress(
+                ctx,
+                span[0],
+                span[1],
+                `${sampler} trial ${trial + 1} round ${round + 1}`,
+              )(p.fraction, { message: p.message }),
+          },
+        );
+        let picks: number[] = [];
+        if (round < settings.rounds - 1) {
+          const inLabelled = new Set(labelled);
+          const pool = universe.filter((id) => !inLabelled.has(id));
+          const checkpoint = { id: 0, path: trained.checkpoint };
+          const options = { passes: settings.mc, seed: trialSeed + round, roundId: null, persist: false };
+          const candidates = candidateSubset(pool, settings.subset, settings.budget, trialSeed + round);
+          const scored = await predictSamples(project, checkpoint, candidates, options, {
+            signal: ctx.signal,
+            progress: () => {},
+          });
+          const known = await predictSamples(project, checkpoint, labelled, options, {
+            signal: ctx.signal,
+            progress: () => {},
+          });
+          const selection = rankPredictions(project, scored, known, {
+            sampler,
+            budget: settings.budget,
+            seed: trialSeed + round,
+            eta: settings.eta,
+          });
+          picks = Array.from(selection.picks, (pick) => scored.sampleIds[pick]!);
+        }
+        rmSync(scratch, { recursive: true, force: true });
+        results.push({
+          sampler,
+          trial,
+          round,
+          labelled: labelled.length,
+          testErrorMm: trained.testErrorMm ?? Number.NaN,
+          picks,
+        });
+        await save();
+        labelled = [...labelled, ...picks];
+      }
+    }
+  }
+  rmSync(join(out, 'models'), { recursive: true, force: true });
+  const curves = learningCurves(results);
+  const csv = [
+    'sampler,trial,round,labelled,test_error_mm',
+    ...results.map((r) => `${r.sampler},${r.trial},${r.round},${r.labelled},${r.testErrorMm}`),
+  ].join('\n');
+  await writeFileAtomic(join(out, 'results.csv'), `${csv}\n`);
+  const svg = learningCurvesSvg(
+    Object.entries(curves).map(([name, points]) => ({
+      name,
+      points: points.map((p) => ({ x: p.labelled, mean: p.meanErrorMm, std: p.stdErrorMm })),
+    })),
+    {
+      title: `${project.name}: test error vs labels (${settings.trials} trials, mean ± std)`,
+      x: 'labelled samples',
+      y: 'mean 3-D joint error (mm)',
+    },
+  );
+  await writeFileAtomic(join(out, 'curves.svg'), svg);
+  await writeFileAtomic(join(out, 'curves.json'), JSON.stringify(curves, null, 2));
+  return {
+    out,
+    files: ['results.json', 'results.csv', 'curves.json', 'curves.svg'].map((f) => join(out, f)),
+    curves,
+  };
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { defineOperations } from './operation';
+import { projectInput } from './common';
+import { SamplerId } from './rounds';
+
+/**
+ * Export formats. File formats (`out` is a file, a `<out>.manifest.json` sidecar is written beside it): coco, json3d,
+ * csv. Folder formats (`out` is a folder holding labels, copied depth PNGs, provenance.json and manifest.json), each
+ * re-importable with `poseloop import --format <same>`: icvl, bighand, generic.
+ */
+export const ExportFormat = z.enum(['coco', 'json3d', 'icvl', 'bighand', 'generic', 'csv']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const EXPORT_FOLDER_FORMATS: readonly ExportFormat[] = ['icvl', 'bighand', 'generic'];
+
+/** An ISO date (`2024-05-01`, a whole day) or date-time. */
+const DateBound = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
+  message: 'expected an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z',
+});
+
+/** Which samples an export takes. Every filter narrows; none given = every labelled sample. */
+export const ExportFilters = {
+  split: z.enum(['train', 'pool', 'test', 'all']).default('all').describe('train, pool, test or all'),
+  status: z
+    .enum(['labelled', 'all'])
+    .default('labelled')
+    .describe(
+      'labelled = annotation done (default); all = every sample (unfinished ones as their last done state, or unlabelled)',
+    ),
+  roundId: z.number().int().positive().optional().describe('only samples this round selected'),
+  sampler: SamplerId.optional().describe('only samples selected by a round of this sampler'),
+  annotator: z.string().min(1).optional().describe('only samples this annotator edited'),
+  datasetId: z.number().int().positive().optional().describe('only samples of this dataset'),
+  updatedFrom: DateBound.optional().describe('annotation updated at or after (ISO date or date-time)'),
+  updatedTo: DateBound.optional().describe(
+    'annotation updated at or before (a date includes that whole day)',
+  ),
+};
+
+export const ExportFilterSchema = z.object(ExportFilters);
+export type ExportFilterInput = z.output<typeof ExportFilterSchema>;
+
+export const ExportPreview = z.object({
+  samples: z.number().int(),
+  bySplit: z.record(z.string(), z.number().int()),
+  byStatus: z.record(z.string(), z.number().int()),
+  byRound: z.array(
+    z.object({
+      roundId: z.number().int().nullable(),
+      number: z.number().int().nullable(),
+      sampler: z.string().nullable(),
+      samples: z.number().int(),
+    }),
+  ),
+  byAnnotator: z.array(z.object({ annotator: z.string().nullable(), samples: z.number().int() })),
+  /** Present when a format was given: how many samples that format can hold, and why the others would be left out. */
+  exportable: z.number().int().optional(),
+  skipped: z.record(z.string(), z.number().int()).optional(),
+});
+export type ExportPreview = z.infer<typeof ExportPreview>;
+
+export const ExportResult = z.object({
+  out: z.string(),
+  format: ExportFormat,
+  /** Label, provenance and manifest files written (absolute paths); copied images are counted in `images`. */
+  files: z.array(z.string()),
+  images: z.number().int(),
+  samples: z.number().int(),
+  /** Samples matched by the filters that the format cannot hold, by reason (e.g. absent-joints for ICVL). */
+  skipped: z.record(z.string(), z.number().int()),
+  /** SHA-256 (hex): of the data file (file formats), or of the sorted `sha256  path` listing (folder formats). */
+  checksum: z.string(),
+  manifest: z.string(),
+});
+export type ExportResult = z.infer<typeof ExportResult>;
+
+export const exportOperations = defineOperations({
+  'export.run': {
+    summary:
+      'Export the labelled subset (filters) as COCO keypoints, 3D JSON, ICVL, BigHand, generic folder or CSV, with provenance and a checksummed manifest.',
+    input: projectInput({
+      format: ExportFormat.describe('coco, json3d, icvl, bighand, generic or csv'),
+      out: z.string().min(1).describe('output file (coco, json3d, csv) or folder (icvl, bighand, generic)'),
+      force: z.boolean().default(false).describe('replace an existing output'),
+      ...ExportFilters,
+    }),
+    output: ExportResult,
+    mutates: false,
+    job: true,
+    cli: { command: 'export', positional: ['project'] },
+  },
+  'export.preview': {
+    summary: 'What an export with these filters would contain: counts by split, status, round and annotator.',
+    input: projectInput({
+      format: ExportFormat.optional().describe('also count what this format would leave out'),
+      ...ExportFilters,
+    }),
+    output: ExportPreview,
+    mutates: false,
+  },
+});
