@@ -1,4 +1,4 @@
-import { Intrinsics } from '@shared/domain';
+import { Intrinsics, Visibility } from '@shared/domain';
 import { z } from 'zod';
 import { type LineProblem, problem } from './labels';
 
@@ -17,6 +17,8 @@ const ManifestFrame = z.object({
   family: z.string().optional(),
   /** Camera-frame joints in mm (informative; uvd is what is imported). */
   xyz: z.array(z.number()).optional(),
+  /** Per-joint visibility (absent / occluded / visible); default: visible where uvd is present. */
+  visibility: z.array(Visibility).nullable().optional(),
 });
 
 /**

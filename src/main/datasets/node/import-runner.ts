@@ -1,4 +1,4 @@
-import type { Intrinsics } from '@shared/domain';
+import type { Intrinsics, Joint, Visibility } from '@shared/domain';
 import { join } from 'node:path';
 import { PNG_HEADER_BYTES, readPngSize } from '../formats/depth-png';
 import { checkUvd, uvdToJoints } from '../formats/labels';
@@ -37,6 +37,8 @@ export interface LabelCandidate {
   imagePath: string;
   /** Flat (u, v, d) in the dataset's native skeleton order; NaN triples = absent joints; null = unlabelled. */
   uvd: Float64Array | null;
+  /** Per-joint visibility when the format records it (occluded joints); default visible where uvd is present. */
+  visibility?: readonly Visibility[];
   /** The file the label came from (for error messages), relative to the root. */
   file: string;
   line?: number;
@@ -124,7 +126,7 @@ export function runImport(
         key: candidate.key,
         imagePath: candidate.imagePath,
         ...size,
-        joints: candidate.uvd && uvdToJoints(candidate.uvd),
+        joints: candidate.uvd && withVisibility(uvdToJoints(candidate.uvd), candidate.visibility),
         ...(candidate.line === undefined ? {} : { line: candidate.line }),
         ...(candidate.split === undefined ? {} : { split: candidate.split }),
         ...(candidate.tags === undefined ? {} : { tags: candidate.tags }),
@@ -167,4 +169,14 @@ export async function collectImport(run: DatasetImport): Promise<ImportRecord[]>
   const records: ImportRecord[] = [];
   for await (const batch of run.records) records.push(...batch);
   return records;
+}
+
+/** Applies recorded visibility to present joints (an absent joint stays absent whatever the record says). */
+function withVisibility(joints: Joint[], visibility: readonly Visibility[] | undefined): Joint[] {
+  if (!visibility) return joints;
+  return joints.map((joint, j) =>
+    joint.visibility === 'absent' || visibility[j] !== 'occluded'
+      ? joint
+      : { ...joint, visibility: 'occluded' },
+  );
 }

@@ -67,7 +67,7 @@ export function planGeneric(samples: readonly ExportSample[], context: ExportCon
     samples: samples.length,
     skipped: {},
     notes: [
-      'the generic importer reads uvd and split; per-joint visibility and state are kept for other readers',
+      'the generic importer reads uvd, split and per-joint visibility; per-joint state is kept for other readers',
     ],
   };
 }

@@ -64,6 +64,14 @@ async function* manifestFrames(
 ): AsyncGenerator<LabelCandidate> {
   for (const [index, frame] of (manifest.frames ?? []).entries()) {
     const where = `frames[${index}]`;
+    if (frame.visibility && frame.visibility.length !== jointCount) {
+      tally.error({
+        file,
+        reason: 'joint-count',
+        message: `${where}: ${frame.visibility.length} visibility flags, expected ${jointCount}`,
+      });
+      continue;
+    }
     if (frame.uvd !== null && frame.uvd.length !== 3 * jointCount) {
       tally.error({
         file,
@@ -76,6 +84,7 @@ async function* manifestFrames(
       key: frame.image,
       imagePath: frame.image,
       uvd: frame.uvd && manifestUvd(frame.uvd),
+      ...(frame.visibility ? { visibility: frame.visibility } : {}),
       file,
       ...(frame.split ? { split: frame.split } : {}),
       ...(frame.family ? { tags: [frame.family] } : {}),
