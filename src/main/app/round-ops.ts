@@ -116,7 +116,9 @@ export function rankPredictions(
 /** Is the process that owns a round still alive? A round is only recovered when its owner is gone. */
 function ownerAlive(round: RoundRecord): boolean {
   const pid = (round.config.owner as { pid?: number } | undefined)?.pid;
-  if (pid === undefined || pid === process.pid) return false;
+  if (pid === undefined) return false;
+  // A round of this very process is alive: its job either finishes or abandons the round itself.
+  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,5 @@
 import type { SampleRow } from '@shared/contract';
+import type { Intrinsics } from '@shared/domain';
 import type { SampleRecord } from '../store';
 import type { AppDeps } from './deps';
 import type { HandlerGroup } from './context';
@@ -32,6 +33,7 @@ export function sampleHandlers(
       return {
         sample: toRow(sample),
         skeleton: dataset?.skeletonId ?? project.skeletonId,
+        intrinsics: dataset?.intrinsics ? (JSON.parse(dataset.intrinsics) as Intrinsics) : null,
         annotation: project.store.annotations.get(sample.id),
         history: project.store.annotations.history(sample.id),
       };

@@ -15,7 +15,10 @@ export const experimentOperations = defineOperations({
     summary:
       'Headless active-learning experiment on a fully labelled project: samplers × trials × rounds, with learning curves.',
     input: projectInput({
-      out: z.string().min(1).describe('results folder (resumes if it holds an unfinished run with the same settings)'),
+      out: z
+        .string()
+        .min(1)
+        .describe('results folder (resumes if it holds an unfinished run with the same settings)'),
       samplers: z
         .string()
         .default('random,coreset,uncertainty,cke,vl4pose')
@@ -29,7 +32,13 @@ export const experimentOperations = defineOperations({
       eta: z.number().min(0).default(0.3).describe('CKE uncertainty weight'),
       preset: Preset.default('auto').describe('paper, fast or auto'),
       variant: Variant.default('A').describe('plain, A, B or C'),
-      epochs: z.number().int().min(1).max(1000).optional().describe('epochs per round (default: the preset’s)'),
+      epochs: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .describe('epochs per round (default: the preset’s)'),
       seed: z.number().int().default(1).describe('base seed; trial t uses its own derived seed'),
     }),
     output: z.object({

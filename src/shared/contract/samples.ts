@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Joint, Modality, Split } from '../domain';
+import { Intrinsics, Joint, Modality, Split } from '../domain';
 import { defineOperations } from './operation';
 import { Cursor, PageLimit, projectInput } from './common';
 
@@ -57,6 +57,8 @@ export const sampleOperations = defineOperations({
     output: z.object({
       sample: SampleRow,
       skeleton: z.string(),
+      /** The dataset's camera (depth samples), for back-projection to millimetres and the 3-D view. */
+      intrinsics: Intrinsics.nullable(),
       annotation: Annotation.nullable(),
       history: z.array(HistoryEntry),
     }),

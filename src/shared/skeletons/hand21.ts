@@ -15,7 +15,12 @@ export const HAND21: SkeletonLayout = {
   joints: ['wrist', ...FINGERS.flatMap((finger) => PARTS.map((part) => `${finger}_${part}`))],
   edges: FINGERS.flatMap((_, f) => {
     const base = 1 + 4 * f;
-    return [[0, base] as const, [base, base + 1] as const, [base + 1, base + 2] as const, [base + 2, base + 3] as const];
+    return [
+      [0, base] as const,
+      [base, base + 1] as const,
+      [base + 1, base + 2] as const,
+      [base + 2, base + 3] as const,
+    ];
   }),
   toCanonical: Array.from({ length: 21 }, (_, i) => i),
 };

@@ -9,6 +9,7 @@ export function parents(layout: SkeletonLayout): number[] {
 
 export function jointIndex(layout: SkeletonLayout, name: string): number {
   const index = layout.joints.indexOf(name);
-  if (index < 0) throw new Error(`skeleton ${layout.id} has no joint "${name}" (joints: ${layout.joints.join(', ')})`);
+  if (index < 0)
+    throw new Error(`skeleton ${layout.id} has no joint "${name}" (joints: ${layout.joints.join(', ')})`);
   return index;
 }

@@ -6,6 +6,8 @@ export interface Transport {
   readonly kind: 'ipc' | 'http';
   call(name: OpName, input: unknown, background: boolean): Promise<unknown>;
   subscribe(listener: (event: PoseLoopEvent) => void): () => void;
+  /** Who the server records as the caller (HTTP only; the desktop window is the local annotator). */
+  session?(): Promise<{ annotator: string } | null>;
 }
 
 /** The one typed API client every view uses; it does not know which transport it runs on. */
@@ -23,6 +25,11 @@ export class ApiClient {
 
   subscribe(listener: (event: PoseLoopEvent) => void): () => void {
     return this.transport.subscribe(listener);
+  }
+
+  /** The annotator name the server records for this client, or null when the transport does not say. */
+  async session(): Promise<{ annotator: string } | null> {
+    return this.transport.session ? this.transport.session() : null;
   }
 }
 
@@ -63,6 +70,12 @@ function httpTransport(base: string): Transport {
         );
       }
       return body;
+    },
+    async session() {
+      const response = await fetch(`${base}api/session`);
+      if (!response.ok) return null;
+      const body = (await response.json()) as { annotator?: unknown };
+      return typeof body.annotator === 'string' ? { annotator: body.annotator } : null;
     },
     subscribe(listener) {
       listeners.add(listener);
