@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import torchReferenceScript from './torch_ref.py?raw';
 import type { DeepPriorConfig } from '../models/deepprior/types';
 
 export type TorchReference =
@@ -20,14 +19,8 @@ interface Speeds {
   mcSamplePassesPerSecond: number;
 }
 
-/**
- * The script sits beside this file in the sources; the bundle does not ship it, so a packaged app reports the
- * reference as unavailable.
- */
-function scriptPath(): string | null {
-  const path = fileURLToPath(new URL('./torch_ref.py', import.meta.url));
-  return existsSync(path) ? path : null;
-}
+/** Python interpreters to try, in order: the one on PATH, then Debian's (where `apt install python3-torch` puts torch). */
+const PYTHONS = ['python3', '/usr/bin/python3'];
 
 /** Runs the same net in PyTorch (CPU) when `python3 -c "import torch"` works; never required. */
 export async function runTorchReference(
@@ -35,13 +28,18 @@ export async function runTorchReference(
   sizes: { trainBatches: number; mcSamples: number; mcPasses: number },
   ours: Speeds,
 ): Promise<TorchReference> {
-  const script = scriptPath();
-  if (script === null) return { available: false, reason: 'torch_ref.py is not shipped with this build' };
-  const probe = await run('python3', ['-c', 'import torch; print(torch.__version__)']);
-  if (probe.error !== null)
-    return { available: false, reason: `python3 with torch not found (${probe.error})` };
-  const args = JSON.stringify({ config, ...sizes });
-  const reference = await run('python3', [script, args]);
+  let python: string | null = null;
+  let probe = { stdout: '', error: 'no python3' as string | null };
+  for (const candidate of PYTHONS) {
+    probe = await run(candidate, ['-c', 'import torch; print(torch.__version__)']);
+    if (probe.error === null) {
+      python = candidate;
+      break;
+    }
+  }
+  if (python === null) return { available: false, reason: `python3 with torch not found (${probe.error})` };
+  // The script travels inside the bundle as text and is fed to python on stdin.
+  const reference = await run(python, ['-', JSON.stringify({ config, ...sizes })], torchReferenceScript);
   if (reference.error !== null)
     return { available: false, reason: `torch reference failed: ${reference.error}` };
   const speeds = JSON.parse(reference.stdout) as Speeds;
@@ -54,10 +52,23 @@ export async function runTorchReference(
   };
 }
 
-function run(command: string, args: string[]): Promise<{ stdout: string; error: string | null }> {
+function run(
+  command: string,
+  args: string[],
+  stdin?: string,
+): Promise<{ stdout: string; error: string | null }> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: 600_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      resolve({ stdout, error: error === null ? null : (stderr.trim().split('\n').pop() ?? error.message) });
-    });
+    const child = execFile(
+      command,
+      args,
+      { timeout: 600_000, maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        resolve({
+          stdout,
+          error: error === null ? null : (stderr.trim().split('\n').pop() ?? error.message),
+        });
+      },
+    );
+    child.stdin?.end(stdin ?? '');
   });
 }
