@@ -5,6 +5,7 @@ Prints {"trainSamplesPerSecond": float, "mcSamplePassesPerSecond": float}. Same 
 pool → LeakyReLU (×2), conv → dropout → LeakyReLU, dense ReLU ×2, mean + log-var heads; dropout always on.
 """
 import json
+import os
 import sys
 import time
 
@@ -44,6 +45,8 @@ class DeepPrior(nn.Module):
 
 def main():
     args = json.loads(sys.argv[1])
+    # A fair peer uses every core (Debian's build starts with one thread).
+    torch.set_num_threads(os.cpu_count() or 1)
     c = args["config"]
     torch.manual_seed(1)
     net = DeepPrior(c)
