@@ -5,9 +5,9 @@ import { startHttpShell, type RunningServer } from '../../src/main/shells/http/s
 import type { App } from '../../src/main/app';
 import { tempDir } from '../helpers/tmp';
 import { testApp } from '../helpers/app';
+import { launchChromium } from '../helpers/browser';
 import {
   jointRows,
-  launchChromiumWithWebGL,
   medianDepth,
   screenPoint,
   screenshot,
@@ -45,7 +45,7 @@ describe('annotation workstation', () => {
       rendererDir: join(import.meta.dirname, '../../out/renderer'),
       localAnnotator: 'e2e',
     });
-    browser = await launchChromiumWithWebGL();
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,37 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { ARTIFACTS, REPO, RENDERER_DIR } from './browser';
+import type { Locator, Page } from 'playwright-core';
+import { ARTIFACTS, REPO } from './browser';
 
 export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
-
-/**
- * Debian's Chromium with WebGL on the software rasteriser (SwiftShader), so the three.js view renders headless.
- * The shared launcher turns the GPU off entirely, which leaves no WebGL at all.
- */
-export async function launchChromiumWithWebGL(): Promise<Browser> {
-  const executablePath = process.env.POSELOOP_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    throw new Error(`browser tests need Chromium at ${executablePath} (or set POSELOOP_CHROMIUM)`);
-  }
-  if (!existsSync(join(RENDERER_DIR, 'index.html')))
-    throw new Error('renderer not built: run npm run build first');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-}
 
 /** Saves a screenshot to test-results/ and to docs/screenshots/ (the README's pictures). */
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -6,7 +6,10 @@ export const REPO = resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = join(REPO, 'out', 'renderer');
 export const ARTIFACTS = join(REPO, 'test-results');
 
-/** Debian's Chromium driven by playwright-core (no browser download). */
+/**
+ * Debian's Chromium driven by playwright-core (no browser download), with WebGL on the software rasteriser
+ * (SwiftShader) so the three.js view renders headless.
+ */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = process.env.POSELOOP_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
@@ -21,7 +24,9 @@ export async function launchChromium(): Promise<Browser> {
     executablePath,
     args: [
       '--no-sandbox',
-      '--disable-gpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
