@@ -73,6 +73,34 @@ describe('renderer over the HTTP shell', () => {
     await page.close();
   });
 
+  it('imports a dataset from the project page and shows the summary, or the first problem', async () => {
+    const dir = join(tmp.dir, 'import-ui');
+    await app.call('project.init', { dir }, { annotator: 'e2e' });
+    const data = join(tmp.dir, 'synth-for-ui');
+    await app.call('synth.generate', { out: data, frames: 12, seed: 4 }, { annotator: 'e2e' });
+    const page = await browser.newPage();
+    await page.goto(`${server.url}#/home?path=${encodeURIComponent(dir)}`);
+    const form = page.getByRole('form', { name: 'Import dataset' });
+    await form.getByPlaceholder('/data/icvl').fill(data);
+    await form.getByRole('button', { name: 'Import' }).click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor();
+    const imported = (await app.call('project.info', { project: dir }, { annotator: 'e2e' })).samples.total;
+    expect(imported).toBeGreaterThan(8);
+    expect(await summary.textContent()).toContain(`${imported} imported`);
+    await page.getByTestId('sample-counts').getByText(String(imported)).first().waitFor();
+
+    await form.getByLabel('Format').selectOption('icvl');
+    await form
+      .getByPlaceholder('/data/icvl')
+      .fill(join(import.meta.dirname, '../../../shared/fixtures/real/icvl'));
+    await form.getByRole('button', { name: 'Import' }).click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/nothing imported .*test_seq_1\.txt:1: .*image file not found/);
+    await page.close();
+  });
+
   it('serves the page with a strict content security policy', async () => {
     const response = await fetch(server.url);
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'.*object-src 'none'/);
