@@ -1,58 +1,11 @@
-import type { Intrinsics, Joint, Modality, Split } from '@shared/domain';
+import type { Intrinsics } from '@shared/domain';
 import type { SkeletonLayout } from '@shared/skeletons';
 
 export type ExportFormatId = 'coco' | 'json3d' | 'icvl' | 'bighand' | 'generic' | 'csv';
 
-/**
- * One sample as the exporters consume it: the final annotation state (never an unfinished edit) plus what its
- * provenance needs. The store's export query returns exactly this shape; the app hands it over unchanged.
- */
-export interface ExportSample {
-  sampleId: number;
-  datasetId: number;
-  sourceKey: string;
-  /** Relative to the dataset root, '/'-separated. */
-  imagePath: string;
-  modality: Modality;
-  width: number;
-  height: number;
-  split: Split;
-  /** A person box supplied with the sample (RGB), used as the COCO bbox instead of the keypoint box. */
-  box: readonly [number, number, number, number] | null;
-  /** Project skeleton order; null = unlabelled. */
-  joints: readonly Joint[] | null;
-  exportedState: 'current' | 'last-done' | 'none';
-  annotation: {
-    status: 'in_progress' | 'done' | 'skipped';
-    revision: number;
-    annotator: string | null;
-    createdAt: string;
-    updatedAt: string;
-    secondsSpent: number;
-    fromPredictionId: number | null;
-  } | null;
-  annotators: readonly string[];
-  historyRows: number;
-  edits: number;
-  selection: {
-    roundId: number;
-    roundNumber: number;
-    sampler: string;
-    rank: number;
-    score: number;
-    reason: Record<string, unknown>;
-  } | null;
-  checkpoint: { id: number; path: string; roundId: number | null; createdAt: string } | null;
-  prediction: {
-    id: number;
-    roundId: number | null;
-    checkpointId: number | null;
-    passes: number;
-    createdAt: string;
-    mean: readonly number[];
-    std: readonly number[];
-  } | null;
-}
+import type { ExportSample } from '@shared/export-sample';
+
+export type { ExportSample };
 
 export interface ExportDataset {
   id: number;

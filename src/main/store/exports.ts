@@ -1,4 +1,5 @@
 import type { Joint, Modality, Split } from '@shared/domain';
+import type { ExportSample, ExportedState } from '@shared/export-sample';
 import type { Db } from './db';
 import type { AnnotationStatus } from './rows';
 
@@ -15,61 +16,6 @@ export interface ExportQuery {
   /** ISO bounds on the annotation's updated_at; `updatedBefore` is exclusive. */
   updatedFrom?: string;
   updatedBefore?: string;
-}
-
-/** How a sample's joints were chosen: its current done annotation, its last done state, or none (unlabelled). */
-export type ExportedState = 'current' | 'last-done' | 'none';
-
-/** One exported sample with everything its provenance needs, read in one snapshot. */
-export interface ExportSampleRecord {
-  sampleId: number;
-  datasetId: number;
-  sourceKey: string;
-  imagePath: string;
-  modality: Modality;
-  width: number;
-  height: number;
-  split: Split;
-  box: [number, number, number, number] | null;
-  /** The joints exported (project skeleton order), null when unlabelled. Never an unfinished edit. */
-  joints: Joint[] | null;
-  exportedState: ExportedState;
-  annotation: {
-    status: AnnotationStatus;
-    revision: number;
-    annotator: string | null;
-    createdAt: string;
-    updatedAt: string;
-    secondsSpent: number;
-    fromPredictionId: number | null;
-  } | null;
-  /** Distinct annotators of the sample's history, in order of their first change. */
-  annotators: string[];
-  /** History rows (edits, undos, redos). */
-  historyRows: number;
-  edits: number;
-  /** The latest round (within the round/sampler filters) whose ranking picked the sample. */
-  selection: {
-    roundId: number;
-    roundNumber: number;
-    sampler: string;
-    rank: number;
-    score: number;
-    reason: Record<string, unknown>;
-  } | null;
-  /** The model version: the prediction's checkpoint, else the selecting round's. */
-  checkpoint: { id: number; path: string; roundId: number | null; createdAt: string } | null;
-  /** The prediction shown before correction: the annotation's own, else the selecting round's. */
-  prediction: {
-    id: number;
-    roundId: number | null;
-    checkpointId: number | null;
-    passes: number;
-    createdAt: string;
-    /** Flat (u px, v px, d mm) per joint, float32 values. */
-    mean: number[];
-    std: number[];
-  } | null;
 }
 
 export interface ExportCounts {
@@ -208,7 +154,7 @@ export class ExportRepo {
    * Every matching sample with its provenance, ascending by id. All pages are read in one transaction, so the export
    * is one consistent snapshot even while annotators keep saving.
    */
-  collect(query: ExportQuery): ExportSampleRecord[] {
+  collect(query: ExportQuery): ExportSample[] {
     const base = this.filtered(
       query,
       `s.id, s.dataset_id, s.source_key, s.image_path, s.modality, s.width, s.height, s.split, s.box,
@@ -249,8 +195,8 @@ export class ExportRepo {
       'SELECT id, path, round_id, created_at FROM checkpoints WHERE round_id = ? ORDER BY id DESC LIMIT 1',
     );
 
-    const read = (): ExportSampleRecord[] => {
-      const records: ExportSampleRecord[] = [];
+    const read = (): ExportSample[] => {
+      const records: ExportSample[] = [];
       for (let after = 0; ;) {
         const rows = page.all({ ...base.params, after });
         for (const row of rows) {

@@ -13,11 +13,5 @@ export {
   type StoredPrediction,
   type RankingRow,
 } from './rounds';
-export {
-  ExportRepo,
-  type ExportCounts,
-  type ExportQuery,
-  type ExportSampleRecord,
-  type ExportedState,
-} from './exports';
+export { ExportRepo, type ExportCounts, type ExportQuery } from './exports';
 export { benchProjectOpen, type StoreBenchResult } from './bench';
