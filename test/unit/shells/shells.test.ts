@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations, type OperationSpec } from '@shared/contract';
@@ -151,5 +152,58 @@ describe('shells', () => {
       await secured.close();
       await pinned.close();
     }
+  });
+});
+
+describe('poseloop sample', () => {
+  const tmp = tempDir();
+  const input = join(tmp.dir, 't5.json');
+  afterAll(() => tmp.cleanup());
+
+  it('reproduces the spec vectors T5–T7 from the command line', async () => {
+    // Spec T5: candidates 0–3, labelled 4–5, 2-D "skeletons" with per-coordinate std.
+    writeFileSync(
+      input,
+      JSON.stringify({
+        jointCount: 1,
+        candidates: {
+          mean: [
+            [0.5, 0.1],
+            [-0.4, 0.3],
+            [0.1, -0.45],
+            [-0.3, -0.35],
+          ],
+          std: [
+            [0.05, 0.05],
+            [0.6, 0.6],
+            [0.1, 0.1],
+            [0.2, 0.2],
+          ],
+        },
+        labelled: {
+          mean: [
+            [0.05, 0.05],
+            [-0.1, 0.4],
+          ],
+          std: [
+            [0.1, 0.1],
+            [0.1, 0.1],
+          ],
+        },
+      }),
+    );
+    const picks = async (...args: string[]) => {
+      const run = await cli(['sample', '--input', input, '--budget', '2', '--json', ...args]);
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { picks: number[] }).picks;
+    };
+    expect(await picks('--sampler', 'coreset')).toEqual([3, 0]);
+    expect(await picks('--sampler', 'cke', '--eta', '0.3')).toEqual([0, 2]);
+    expect(await picks('--sampler', 'cke', '--eta', '1')).toEqual([0, 1]);
+    expect(await picks('--sampler', 'cke-alg1', '--eta', '0.3')).toEqual([3, 0]);
+    expect(await picks('--sampler', 'cke-alg1', '--eta', '1')).toEqual([2, 0]);
+    const bad = await cli(['sample', '--input', input, '--budget', '0', '--sampler', 'coreset']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/budget/);
   });
 });
