@@ -15,6 +15,7 @@ import { sampleHandlers } from './sample-ops';
 import { dataHandlers } from './data-ops';
 import { learningHandlers } from './learning-ops';
 import { roundHandlers } from './round-ops';
+import { seedHandlers } from './seed-ops';
 import { benchHandlers } from './bench';
 import { exportHandlers } from './export-ops';
 import { simulate } from './simulate';
@@ -51,6 +52,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...dataHandlers(deps),
     ...learningHandlers(deps),
     ...roundHandlers(deps),
+    ...seedHandlers(deps),
     ...benchHandlers(),
     ...exportHandlers(deps),
     'experiment.simulate': (input, ctx) => simulate(deps.projects.get(input.project), input, ctx),

@@ -54,7 +54,7 @@ export function toRoundSummary(round: RoundRecord): RoundSummary {
   };
 }
 
-function toRoundDetail(project: Project, round: RoundRecord): RoundDetail {
+export function roundDetail(project: Project, round: RoundRecord): RoundDetail {
   const { owner: _owner, ...config } = round.config;
   return {
     ...toRoundSummary(round),
@@ -212,7 +212,7 @@ export async function runRound(
       })),
     );
     store.rounds.setStage(round.id, 'done', { stageSeconds: stageDone('rank') });
-    return toRoundDetail(project, store.rounds.get(round.id)!);
+    return roundDetail(project, store.rounds.get(round.id)!);
   } catch (error) {
     const cancelled = ctx.signal.aborted || (error instanceof AppError && error.code === 'cancelled');
     store.rounds.abandon(
@@ -258,7 +258,7 @@ export function roundHandlers(
       const project = deps.projects.get(input.project);
       const round =
         input.roundId === undefined ? project.store.rounds.latest() : project.store.rounds.get(input.roundId);
-      return round ? toRoundDetail(project, round) : null;
+      return round ? roundDetail(project, round) : null;
     },
     'queue.list': (input) => {
       const project = deps.projects.get(input.project);

@@ -335,6 +335,32 @@ export class RoundRepo {
     })();
   }
 
+  /** Appends samples to a round's ranking and queue after its last rank (hand-marked images); skips ones already in it. */
+  appendToQueue(roundId: number, rows: readonly RankingRow[]): number {
+    return this.db.transaction(() => {
+      let rank = this.db
+        .prepare<[number], number>('SELECT COALESCE(MAX(rank), 0) FROM rankings WHERE round_id = ?')
+        .pluck()
+        .get(roundId)!;
+      let added = 0;
+      for (const row of rows) {
+        const present = this.db
+          .prepare('SELECT 1 FROM rankings WHERE round_id = ? AND sample_id = ?')
+          .get(roundId, row.sampleId);
+        if (present) continue;
+        rank++;
+        this.db
+          .prepare('INSERT INTO rankings (round_id, rank, sample_id, score, reason) VALUES (?, ?, ?, ?, ?)')
+          .run(roundId, rank, row.sampleId, row.score, JSON.stringify(row.reason));
+        this.db
+          .prepare(`INSERT INTO queue (round_id, sample_id, rank, status) VALUES (?, ?, ?, 'new')`)
+          .run(roundId, row.sampleId, rank);
+        added++;
+      }
+      return added;
+    })();
+  }
+
   queueCount(roundId: number, status?: QueueStatus): number {
     return status
       ? this.db

@@ -26,7 +26,8 @@ export const RoundConfig = z.object({
 });
 
 export const RoundDetail = RoundSummary.extend({
-  config: RoundConfig,
+  /** A learning round's settings; a seed-set round has only size, method and seed. */
+  config: RoundConfig.partial().extend({ size: z.number().int().optional(), method: z.string().optional() }),
   stageSeconds: z.record(z.string(), z.number()),
   metrics: z.record(z.string(), z.number().nullable()),
   error: z.string().nullable(),
@@ -93,6 +94,29 @@ export const roundOperations = defineOperations({
     job: true,
     topics: ['rounds', 'queue', 'models', 'project'],
     cli: { command: 'round', positional: ['project'] },
+  },
+  'seed.select': {
+    summary:
+      'Choose the initial labelled set from the pool, at random or by CoreSet on image features, as a queue to annotate.',
+    input: projectInput({
+      size: z.number().int().min(1).max(100_000).describe('how many images'),
+      method: z
+        .enum(['random', 'coreset'])
+        .default('coreset')
+        .describe('random, or coreset on image-space features'),
+      seed: z.number().int().default(1).describe('random seed'),
+    }),
+    output: RoundDetail,
+    mutates: true,
+    topics: ['rounds', 'queue', 'project'],
+    cli: { command: 'seed', positional: ['project'] },
+  },
+  'queue.add': {
+    summary: 'Mark pool images by hand: add them to the end of the latest queue.',
+    input: projectInput({ sampleIds: z.array(z.number().int().positive()).min(1).max(10_000) }),
+    output: z.object({ added: z.number().int(), queued: z.number().int() }),
+    mutates: true,
+    topics: ['queue'],
   },
   'round.get': {
     summary: 'One round: its configuration, stage timings, metrics and queue size.',
