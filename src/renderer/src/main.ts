@@ -1,3 +1,4 @@
+import './styles/forms.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { createClient } from './api/client';
