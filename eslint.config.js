@@ -27,6 +27,27 @@ const deepLayerImports = (from) =>
       `import ${layer} through its index.ts`,
     ]);
 
+/** The exports layer sits beside store/datasets/learner/samplers: it imports only src/shared; app composes them. */
+const EXPORTS_IMPORT_ONLY_SHARED = [
+  [
+    [
+      '**/store',
+      '**/store/*',
+      '**/datasets',
+      '**/datasets/*',
+      '**/learner',
+      '**/learner/*',
+      '**/samplers',
+      '**/samplers/*',
+    ],
+    'exports import only src/shared; the app composes layers',
+  ],
+  [
+    ['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
+    'lower layers never import app, shells or UI',
+  ],
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'docs/**', 'test-results/**', '**/*.py'] },
   js.configs.recommended,
@@ -61,49 +82,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbid(
         [NODE_ONLY, 'pure export code: file writing belongs in exports/node'],
-        [
-          [
-            '**/store',
-            '**/store/*',
-            '**/datasets',
-            '**/datasets/*',
-            '**/learner',
-            '**/learner/*',
-            '**/samplers',
-            '**/samplers/*',
-          ],
-          'exports import only src/shared; the app composes layers',
-        ],
-        [
-          ['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
-          'lower layers never import app, shells or UI',
-        ],
+        ...EXPORTS_IMPORT_ONLY_SHARED,
       ),
     },
   },
   {
     files: ['src/main/exports/node/**'],
     rules: {
-      'no-restricted-imports': forbid(
-        [
-          [
-            '**/store',
-            '**/store/*',
-            '**/datasets',
-            '**/datasets/*',
-            '**/learner',
-            '**/learner/*',
-            '**/samplers',
-            '**/samplers/*',
-          ],
-          'exports import only src/shared; the app composes layers',
-        ],
-        [
-          ['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
-          'lower layers never import app, shells or UI',
-        ],
-        [['electron'], 'only shells/electron imports electron'],
-      ),
+      'no-restricted-imports': forbid(...EXPORTS_IMPORT_ONLY_SHARED, [
+        ['electron'],
+        'only shells/electron imports electron',
+      ]),
     },
   },
   {

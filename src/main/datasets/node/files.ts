@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /**
@@ -40,18 +40,6 @@ export async function listFiles(root: string, keep: (name: string) => boolean): 
 
 export function toPosix(path: string): string {
   return path.split(sep).join('/');
-}
-
-/** Writes via a temp file + rename, so readers never see a half-written file. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 export function isMissingFile(error: unknown): boolean {

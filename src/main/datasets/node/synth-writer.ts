@@ -9,7 +9,7 @@ import type { GenericManifest, GenericManifestFrame } from '../formats/generic';
 import { formatIcvlLine } from '../formats/icvl';
 import { createSynthGenerator, type SynthOptions } from '../synth/generate';
 import type { PoseFamily } from '../synth/poses';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from '../../fs/atomic';
 
 export interface SynthSplit {
   name: 'train' | 'test';
