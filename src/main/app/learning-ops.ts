@@ -195,7 +195,7 @@ async function trainWithCrops(
 
   const training = subProgress(ctx, from + (to - from) * 0.1, from + (to - from) * 0.85, 'train');
   const outcome = await trainModel({
-    config,
+    config: { ...config, epochs: settings.epochs ?? epochsForSteps(config.epochs, config.batchSize, train.count) },
     aux: { parents: parents(layout) },
     train: { x: train.x, y: train.y, count: train.count, ...dims },
     ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
@@ -268,6 +268,18 @@ async function trainWithCrops(
     preset: outcome.config.preset,
     variant: outcome.config.variant,
   };
+}
+
+/**
+ * A preset's epoch count assumes a few thousand labels. A small labelled set (a project's first rounds) would then
+ * get only a few dozen optimiser steps, too few to learn anything, so unless the user sets --epochs, training runs at
+ * least MIN_TRAIN_STEPS steps.
+ */
+export const MIN_TRAIN_STEPS = 200;
+
+export function epochsForSteps(presetEpochs: number, batchSize: number, samples: number): number {
+  const batchesPerEpoch = Math.max(1, Math.ceil(samples / batchSize));
+  return Math.max(presetEpochs, Math.ceil(MIN_TRAIN_STEPS / batchesPerEpoch));
 }
 
 /** Per-joint mean error (mm) over frames and each frame's worst joint error. */
