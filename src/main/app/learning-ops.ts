@@ -195,7 +195,10 @@ async function trainWithCrops(
 
   const training = subProgress(ctx, from + (to - from) * 0.1, from + (to - from) * 0.85, 'train');
   const outcome = await trainModel({
-    config: { ...config, epochs: settings.epochs ?? epochsForSteps(config.epochs, config.batchSize, train.count) },
+    config: {
+      ...config,
+      epochs: settings.epochs ?? epochsForSteps(config.epochs, config.batchSize, train.count),
+    },
     aux: { parents: parents(layout) },
     train: { x: train.x, y: train.y, count: train.count, ...dims },
     ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
