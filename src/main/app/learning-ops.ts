@@ -266,10 +266,15 @@ async function trainWithCrops(
     framesWithin20Mm: within20,
     framesWithin40Mm: within40,
     perJointErrorMm: perJoint,
+    testPckh: null,
+    meanPosePckh: null,
+    testPckhReference: null,
+    perJointPckh: [],
     trainSamplesPerSecond: outcome.samplesPerSecond,
     epochs: outcome.config.epochs,
     preset: outcome.config.preset,
     variant: outcome.config.variant,
+    model: 'deepprior',
   };
 }
 
@@ -400,6 +405,7 @@ export function predictionView(project: Project, sampleId: number): PredictionVi
     passes: stored.passes,
     joints,
     loglik: stored.loglik,
+    details: (stored.details as PredictionView['details'] | undefined) ?? null,
     createdAt: stored.createdAt,
   };
 }

@@ -12,6 +12,7 @@ export async function describeProject(project: Project, deps: AppDeps): Promise<
     name: project.name,
     path: project.dir,
     skeleton: project.skeletonId,
+    modality: project.modality,
     createdAt: store.getSetting('createdAt') ?? '',
     samples: store.counts(),
     datasets: store.listDatasets().map((d) => ({

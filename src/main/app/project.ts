@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '@shared/errors';
-import { getSkeleton } from '@shared/skeletons';
+import { getSkeleton, type SkeletonLayout } from '@shared/skeletons';
 import { ProjectStore } from '../store';
 
 export const PROJECT_DB = 'project.sqlite';
@@ -25,6 +25,15 @@ export class Project {
 
   get skeletonId(): string {
     return this.store.getSetting('skeleton') ?? 'hand21';
+  }
+
+  get skeleton(): SkeletonLayout {
+    return this.store.getSkeleton(this.skeletonId) ?? getSkeleton(this.skeletonId);
+  }
+
+  /** Human skeletons are RGB projects (heatmap learner); hand skeletons are depth projects (DeepPrior). */
+  get modality(): 'depth' | 'rgb' {
+    return this.skeleton.kind === 'human' ? 'rgb' : 'depth';
   }
 }
 

@@ -49,6 +49,7 @@ export function toRoundSummary(round: RoundRecord): RoundSummary {
     status: round.status,
     labelled: round.labelledCount,
     testErrorMm: round.metrics.testErrorMm ?? null,
+    testPckh: round.metrics.testPckh ?? null,
     startedAt: round.startedAt,
     finishedAt: round.finishedAt,
   };

@@ -1,5 +1,6 @@
 import type { SampleRow } from '@shared/contract';
 import type { Intrinsics } from '@shared/domain';
+import { AppError } from '@shared/errors';
 import type { SampleRecord } from '../store';
 import type { AppDeps } from './deps';
 import type { HandlerGroup } from './context';
@@ -13,13 +14,16 @@ function toRow(s: SampleRecord): SampleRow {
     width: s.width,
     height: s.height,
     split: s.split,
+    box: s.box,
     annotationStatus: s.annotationStatus,
   };
 }
 
 export function sampleHandlers(
   deps: AppDeps,
-): HandlerGroup<'samples.list' | 'sample.get' | 'annotation.save' | 'annotation.undo' | 'annotation.redo'> {
+): HandlerGroup<
+  'samples.list' | 'sample.get' | 'sample.setBox' | 'annotation.save' | 'annotation.undo' | 'annotation.redo'
+> {
   return {
     'samples.list': (input) => {
       const { store } = deps.projects.get(input.project);
@@ -37,6 +41,18 @@ export function sampleHandlers(
         annotation: project.store.annotations.get(sample.id),
         history: project.store.annotations.history(sample.id),
       };
+    },
+    'sample.setBox': (input) => {
+      const { store } = deps.projects.get(input.project);
+      const sample = store.requireSample(input.sampleId);
+      if (sample.modality !== 'rgb')
+        throw new AppError(
+          'invalid_input',
+          `sample ${sample.id} is a depth frame: boxes are for RGB people`,
+          'sampleId',
+        );
+      store.setBox(sample.id, input.box);
+      return toRow(store.requireSample(sample.id));
     },
     'annotation.save': (input, ctx) => {
       const { store } = deps.projects.get(input.project);

@@ -349,6 +349,11 @@ export class ProjectStore {
     });
   }
 
+  /** Sets the person box [x, y, w, h] (image px) of a sample. */
+  setBox(sampleId: number, box: readonly [number, number, number, number]): void {
+    this.db.prepare('UPDATE samples SET box = ? WHERE id = ?').run(JSON.stringify(box), sampleId);
+  }
+
   /** The hidden oracle labels of a sample (simulations), if it has any. */
   groundTruth(sampleId: number): Joint[] | null {
     const json = this.db

@@ -29,6 +29,8 @@ export interface PredictionRow {
   /** float32 aleatoric variance, same layout (null for a plain model). */
   aleatoric: Float32Array | null;
   loglik: number | null;
+  /** JSON-ready extras of heatmap models (peaks, per-link terms, refined pose); null for depth models. */
+  details?: Record<string, unknown> | null;
 }
 
 export interface StoredPrediction extends PredictionRow {
@@ -261,11 +263,11 @@ export class RoundRepo {
     rows: readonly PredictionRow[],
   ): void {
     const insert = this.db.prepare(
-      `INSERT INTO predictions (round_id, checkpoint_id, sample_id, passes, mean, epistemic_std, aleatoric, loglik, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO predictions (round_id, checkpoint_id, sample_id, passes, mean, epistemic_std, aleatoric, loglik, details, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (round_id, sample_id) DO UPDATE SET checkpoint_id = excluded.checkpoint_id, passes = excluded.passes,
          mean = excluded.mean, epistemic_std = excluded.epistemic_std, aleatoric = excluded.aleatoric,
-         loglik = excluded.loglik, created_at = excluded.created_at`,
+         loglik = excluded.loglik, details = excluded.details, created_at = excluded.created_at`,
     );
     this.db.transaction(() => {
       const at = this.now();
@@ -279,6 +281,7 @@ export class RoundRepo {
           blob(r.std),
           blob(r.aleatoric),
           r.loglik,
+          r.details ? JSON.stringify(r.details) : null,
           at,
         );
     })();
@@ -297,6 +300,7 @@ export class RoundRepo {
           epistemic_std: Buffer;
           aleatoric: Buffer | null;
           loglik: number | null;
+          details: string | null;
           created_at: string;
         }
       >('SELECT * FROM predictions WHERE sample_id = ? ORDER BY id DESC LIMIT 1')
@@ -311,6 +315,7 @@ export class RoundRepo {
       std: floats(row.epistemic_std)!,
       aleatoric: floats(row.aleatoric),
       loglik: row.loglik,
+      details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
       createdAt: row.created_at,
     };
   }

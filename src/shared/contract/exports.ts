@@ -13,6 +13,25 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 
 export const EXPORT_FOLDER_FORMATS: readonly ExportFormat[] = ['icvl', 'bighand', 'generic'];
 
+export const LabelQcFlag = z.object({
+  kind: z.enum(['unlikely-link', 'lr-swap']),
+  /** The joints involved (the link's two ends, or the swapped pair). */
+  joints: z.array(z.number().int()),
+  /** The link's log-likelihood (unlikely-link) or the log-likelihood gain of swapping (lr-swap). */
+  value: z.number(),
+  sentence: z.string(),
+});
+
+export const LabelQcReport = z.object({
+  checkpointId: z.number().int(),
+  checked: z.number().int(),
+  /** Labelled samples the model could not crop (no person box), not checked. */
+  skipped: z.number().int(),
+  /** Flagged samples, least likely first. */
+  flagged: z.array(z.object({ sampleId: z.number().int(), loglik: z.number(), flags: z.array(LabelQcFlag) })),
+});
+export type LabelQcReport = z.infer<typeof LabelQcReport>;
+
 /** An ISO date (`2024-05-01`, a whole day) or date-time. */
 const DateBound = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
   message: 'expected an ISO date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z',
@@ -97,5 +116,21 @@ export const exportOperations = defineOperations({
     }),
     output: ExportPreview,
     mutates: false,
+  },
+  'labels.qc': {
+    summary:
+      'Label QC before export (RGB): score human labels with the latest model’s VL4Pose skeleton likelihood and flag unlikely ones (impossible limbs, left/right swaps).',
+    input: projectInput({
+      split: z.enum(['train', 'test', 'all']).default('all').describe('which labelled samples to check'),
+      threshold: z
+        .number()
+        .max(0)
+        .default(-6)
+        .describe('flag a link whose log-likelihood is below this (−6 ≈ 3σ from the learnt length)'),
+    }),
+    output: LabelQcReport,
+    mutates: false,
+    job: true,
+    cli: { command: 'qc', positional: ['project'] },
   },
 });

@@ -19,10 +19,18 @@ export const TrainResult = z.object({
   framesWithin20Mm: z.number().nullable(),
   framesWithin40Mm: z.number().nullable(),
   perJointErrorMm: z.array(z.number()),
+  /** RGB (heatmap) models: PCKh@0.5, standard definition, on the test split; null for depth models. */
+  testPckh: z.number().nullable(),
+  /** PCKh@0.5 of always predicting the training set's mean pose (in crop coordinates). */
+  meanPosePckh: z.number().nullable(),
+  /** The reference code's variant: full head diagonal, threshold 0.3 (≈ standard 0.5), every joint. */
+  testPckhReference: z.number().nullable(),
+  perJointPckh: z.array(z.number()),
   trainSamplesPerSecond: z.number(),
   epochs: z.number().int(),
   preset: z.string(),
   variant: Variant,
+  model: z.enum(['deepprior', 'hourglass']),
 });
 export type TrainResult = z.infer<typeof TrainResult>;
 
@@ -44,6 +52,17 @@ export const PredictionView = z.object({
     }),
   ),
   loglik: z.number().nullable(),
+  /** Heatmap models only: the VL4Pose refinement and per-link terms (null for depth models). */
+  details: z
+    .object({
+      /** The max-product configuration over peaks (§4.7): per joint the suggested position, null = same as `joints`. */
+      refined: z.array(z.object({ u: z.number(), v: z.number() }).nullable()),
+      /** Per link (skeleton edge order) the log-likelihood of the predicted pose's link length. */
+      links: z.array(z.object({ parent: z.number().int(), child: z.number().int(), loglik: z.number() })),
+      /** Joints whose second peak is at least half as high as the first: the network is torn. */
+      ambiguous: z.array(z.object({ joint: z.number().int(), ratio: z.number() })),
+    })
+    .nullable(),
   createdAt: z.string(),
 });
 export type PredictionView = z.infer<typeof PredictionView>;

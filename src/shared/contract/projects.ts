@@ -11,6 +11,8 @@ export const RoundSummary = z.object({
   status: z.string(),
   labelled: z.number().int(),
   testErrorMm: z.number().nullable(),
+  /** RGB projects: PCKh@0.5 on the test split (fraction of joints within half a head size). */
+  testPckh: z.number().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
 });
@@ -30,6 +32,8 @@ export const ProjectInfo = z.object({
   name: z.string(),
   path: z.string(),
   skeleton: z.string(),
+  /** depth (hand projects) or rgb (human projects): which learner, tools and samplers apply. */
+  modality: z.enum(['depth', 'rgb']),
   createdAt: z.string(),
   samples: SampleCounts,
   datasets: z.array(DatasetSummary),
@@ -47,7 +51,10 @@ export const projectOperations = defineOperations({
       dir: z.string().min(1).describe('folder to create the project in'),
       name: z.string().min(1).max(200).optional().describe('display name (default: the folder name)'),
       skeleton: z.string().default('hand21').describe('skeleton layout id'),
-      demo: z.boolean().default(false).describe('fill it with the synthetic demo data'),
+      demo: z
+        .boolean()
+        .default(false)
+        .describe('fill it with synthetic demo data (depth hands, or RGB people for a human skeleton)'),
       demoSize: z
         .enum(['tiny', 'standard'])
         .default('standard')

@@ -12,6 +12,8 @@ export const SamplerId = z.enum([
   'cke-alg1',
   'aleatoric',
   'vl4pose',
+  'mpe',
+  'learning-loss',
 ]);
 
 export const RoundConfig = z.object({
@@ -52,9 +54,13 @@ export type QueueItem = z.infer<typeof QueueItem>;
 
 export const roundOperations = defineOperations({
   'samplers.list': {
-    summary: 'The samplers, each with a one-line description.',
-    input: z.object({}),
-    output: z.array(z.object({ id: z.string(), description: z.string() })),
+    summary: 'The samplers, each with a one-line description (for a project: only those its model supports).',
+    input: z.object({
+      project: z.string().min(1).optional().describe('project folder: list what its modality supports'),
+    }),
+    output: z.array(
+      z.object({ id: z.string(), description: z.string(), modality: z.enum(['depth', 'rgb', 'both']) }),
+    ),
     mutates: false,
     cli: { command: 'samplers' },
   },
@@ -79,7 +85,7 @@ export const roundOperations = defineOperations({
       'One active-learning round: train, MC inference on a pool subset, rank, write the annotation queue.',
     input: projectInput({
       sampler: SamplerId.default('cke').describe(
-        'random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose',
+        'depth: random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose; RGB: random, coreset, vl4pose, mpe, aleatoric, learning-loss',
       ),
       budget: z.number().int().min(1).max(100_000).default(50).describe('images to queue'),
       subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),

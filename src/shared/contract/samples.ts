@@ -13,6 +13,8 @@ export const SampleRow = z.object({
   width: z.number().int(),
   height: z.number().int(),
   split: Split,
+  /** RGB: the person box [x, y, w, h] in image pixels the learner crops around (null: not drawn yet). */
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
   annotationStatus: AnnotationStatus.nullable(),
 });
 export type SampleRow = z.infer<typeof SampleRow>;
@@ -78,6 +80,18 @@ export const sampleOperations = defineOperations({
     output: Annotation,
     mutates: true,
     topics: ['annotations', 'samples'],
+  },
+  'sample.setBox': {
+    summary: 'Draw or move the person box of an RGB sample (the learner crops around it).',
+    input: projectInput({
+      sampleId: z.number().int().positive(),
+      box: z
+        .tuple([z.number(), z.number(), z.number().positive(), z.number().positive()])
+        .describe('x, y, width, height in image pixels'),
+    }),
+    output: SampleRow,
+    mutates: true,
+    topics: ['samples'],
   },
   'annotation.undo': {
     summary: 'Undo the last edit of one sample (persisted: survives a restart).',

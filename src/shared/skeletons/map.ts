@@ -3,10 +3,12 @@ import type { SkeletonLayout } from './types';
 
 /**
  * For every joint of `to`, the index of the same joint in `from`, or null when `from` has no such joint. Both layouts
- * go through the canonical 21-joint hand, so any two hand layouts can be mapped (native → canonical, canonical →
+ * go through their kind's canonical layout (the 21-joint hand, or MPII16 for humans), so any two layouts of a kind map (native → canonical, canonical →
  * native, native → native). Joints that either side lacks are null: never invented.
  */
 export function jointIndexMap(from: SkeletonLayout, to: SkeletonLayout): (number | null)[] {
+  if (from.kind !== to.kind)
+    throw new Error(`cannot map a ${from.kind} skeleton (${from.id}) to a ${to.kind} one (${to.id})`);
   const fromCanonical = requireCanonical(from);
   const toCanonical = requireCanonical(to);
   const result = new Array<number | null>(to.joints.length).fill(null);
@@ -29,6 +31,6 @@ export function absentJoint(): Joint {
 }
 
 function requireCanonical(layout: SkeletonLayout): readonly (number | null)[] {
-  if (!layout.toCanonical) throw new Error(`skeleton ${layout.id} has no mapping to the canonical hand`);
+  if (!layout.toCanonical) throw new Error(`skeleton ${layout.id} has no mapping to its canonical layout`);
   return layout.toCanonical;
 }
