@@ -96,7 +96,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/datasets/formats/**', 'src/main/datasets/synth/**', 'src/main/datasets/preprocess/**'],
+    files: [
+      'src/main/datasets/formats/**',
+      'src/main/datasets/synth/**',
+      'src/main/datasets/synth-rgb/**',
+      'src/main/datasets/preprocess/**',
+    ],
     rules: {
       'no-restricted-imports': forbid([NODE_ONLY, 'pure dataset code: file access belongs in datasets/node']),
     },

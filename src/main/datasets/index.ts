@@ -5,10 +5,14 @@
 export type {
   DatasetFormat,
   DatasetInfo,
+  DepthDatasetInfo,
   DepthImage,
   ImportCounts,
   ImportIssue,
   ImportRecord,
+  PersonBox,
+  RgbDatasetInfo,
+  RgbImage,
   SkipReason,
 } from './types';
 
@@ -39,6 +43,37 @@ export {
 } from './formats/nyu';
 export { matIndex, readMatNumericArrays, type Inflate, type MatArray } from './formats/mat5';
 export { BIGHAND_JOINTS, parseBigHandLine } from './formats/bighand';
+export { JPEG_HEADER_BYTES, isJpeg, readJpegSize } from './formats/jpeg';
+export {
+  LSP_JOINTS,
+  LSP_NATIVE_JOINTS,
+  LSP_TO_INTERNAL,
+  lspImageName,
+  lspSplit,
+  parseLspJointMat,
+  type LspTable,
+  type LspVariant,
+} from './formats/lsp';
+export {
+  MPII_JOINTS,
+  MPII_NATIVE_JOINTS,
+  MPII_TO_INTERNAL,
+  isMpiiPersonList,
+  parseMpiiPerson,
+  type MpiiPerson,
+} from './formats/mpii';
+export {
+  boxAroundJoints,
+  cocoKeypointsToJoints,
+  cocoLayoutFor,
+  imageJoint,
+  isCocoKeypointsFile,
+  parseCocoAnnotation,
+  parseCocoKeypointsFile,
+  type CocoAnnotation,
+  type CocoKeypointsFile,
+  type CocoLayout,
+} from './formats/coco';
 export {
   MSRA15_FAULTY_FRAMES,
   MSRA_JOINTS,
@@ -88,3 +123,29 @@ export {
   type CropFrame,
   type CropSettings,
 } from './preprocess/crop';
+
+export {
+  DEFAULT_HUMAN_SYNTH_OPTIONS,
+  MAX_PLACEMENT_ATTEMPTS,
+  benchHumanSynth,
+  createHumanSynth,
+  generateHumanFrame,
+  humanFrameSeed,
+  type Facing,
+  type HumanJoint,
+  type HumanSynth,
+  type HumanSynthFrame,
+  type HumanSynthOptions,
+} from './synth-rgb/generate';
+export { HUMAN_POSE_FAMILIES, HUMAN_LIMITS, type HumanPoseFamily } from './synth-rgb/poses';
+export { BONES as HUMAN_BONES, WIDTH_RANGES as HUMAN_WIDTH_RANGES, type BoneSpec } from './synth-rgb/figure';
+export { insideOccluder, occluderDistance, type Occluder } from './synth-rgb/render';
+export {
+  PERSON_CROP_SCALE,
+  boxAround,
+  cropRgb,
+  cropToImage,
+  imageToCrop,
+  personCrop,
+  type PersonCrop,
+} from './preprocess/rgb-crop';

@@ -1,6 +1,7 @@
 import type { Intrinsics, Joint } from '@shared/domain';
 
-export type DatasetFormat = 'icvl' | 'nyu' | 'bighand' | 'msra' | 'generic' | 'unlabelled';
+export type DatasetFormat =
+  'icvl' | 'nyu' | 'bighand' | 'msra' | 'generic' | 'unlabelled' | 'lsp' | 'mpii' | 'coco' | 'rgb-folder';
 
 /** A depth frame in millimetres; 0 = no reading (sensor-specific "invalid" codes are mapped to 0 on decode). */
 export interface DepthImage {
@@ -10,16 +11,38 @@ export interface DepthImage {
   depth: Uint16Array<ArrayBuffer>;
 }
 
-export interface DatasetInfo {
+/** An RGB image decoded to 8-bit RGBA, row-major. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
+
+interface DatasetInfoBase {
   format: DatasetFormat;
   name: string;
   /** Layout id in `@shared/skeletons` SKELETONS (native joint order of the labels). */
   skeleton: string;
+}
+
+export interface DepthDatasetInfo extends DatasetInfoBase {
   modality: 'depth';
   intrinsics: Intrinsics;
   /** Side of the 3D crop cube in mm (spec §1.2 step 3). */
   cubeMm: number;
 }
+
+/** RGB datasets have no camera model and no 3D crop cube. */
+export interface RgbDatasetInfo extends DatasetInfoBase {
+  modality: 'rgb';
+  intrinsics: null;
+  cubeMm: null;
+}
+
+export type DatasetInfo = DepthDatasetInfo | RgbDatasetInfo;
+
+/** A person box [x, y, width, height] in image pixels (COCO's bbox convention). */
+export type PersonBox = [number, number, number, number];
 
 export interface ImportRecord {
   /** Stable and unique within the dataset, so a re-import can be de-duplicated. */
@@ -30,6 +53,8 @@ export interface ImportRecord {
   height: number;
   /** Native skeleton order; null = unlabelled. */
   joints: Joint[] | null;
+  /** RGB: the person this sample is about, when the dataset gives or implies one (absent: the annotator draws it). */
+  box?: PersonBox;
   /** 1-based line of the label in its file, when it came from a text file. */
   line?: number;
   /** The dataset's own split, when it declares one. */
@@ -38,7 +63,10 @@ export interface ImportRecord {
   tags?: string[];
 }
 
-/** Why a label or image was not imported. `augmented-copy` and `duplicate-key` are skips, not errors. */
+/**
+ * Why a label or image was not imported. `augmented-copy`, `duplicate-key`, `crowd` (COCO crowd regions) and
+ * `other-category` (COCO annotations of a category without keypoints) are skips, not errors.
+ */
 export type SkipReason =
   | 'malformed-line'
   | 'not-a-number'
@@ -46,8 +74,11 @@ export type SkipReason =
   | 'out-of-range'
   | 'missing-image'
   | 'unreadable-image'
+  | 'malformed-record'
   | 'augmented-copy'
-  | 'duplicate-key';
+  | 'duplicate-key'
+  | 'crowd'
+  | 'other-category';
 
 export interface ImportIssue {
   file: string;

@@ -8,6 +8,7 @@
  * - Links follow `parents`: link k is the k-th non-root joint in increasing index order, i.e. the link
  *   parents[child] → child. For the canonical 21-joint hand (root 0) link k is the link into joint k + 1.
  */
+import type { TreeAggregator } from '@shared/pose2d';
 
 /** Predictions for one set of samples (candidates or labelled). */
 export interface PoseSet {
@@ -48,7 +49,17 @@ export interface SamplerOptions {
   eta?: number;
 }
 
-export type SamplerId = 'random' | 'coreset' | 'uncertainty' | 'cke' | 'cke-alg1' | 'aleatoric' | 'vl4pose';
+export type SamplerId =
+  | 'random'
+  | 'coreset'
+  | 'uncertainty'
+  | 'cke'
+  | 'cke-alg1'
+  | 'aleatoric'
+  | 'vl4pose'
+  /** Heatmap samplers only (heatmap.ts). */
+  | 'mpe'
+  | 'learning-loss';
 
 /** Which already-chosen centre a diversity pick was measured against. */
 export type CentreRef = { set: 'labelled' | 'picked'; index: number } | null;
@@ -109,6 +120,42 @@ export type Reason =
       loglik: number;
       /** The three links with the lowest log-likelihood. */
       leastLikelyLinks: LinkScore[];
+      sentence: string;
+    }
+  // Heatmap (2-D human) samplers, heatmap.ts. Link indices there follow the tree's link order (layout.edges).
+  | {
+      kind: 'vl4pose-heatmap';
+      /** The tree score of the candidate's peaks under `aggregator` (lowest = least likely = picked first). */
+      score: number;
+      aggregator: TreeAggregator;
+      /** The three links with the lowest ℓ between the parent's and the child's top peaks. */
+      leastLikelyLinks: LinkScore[];
+      /** Joints whose second peak is at least half as high as the top one; ratio = second / top. */
+      ambiguousJoints: { joint: number; ratio: number }[];
+      sentence: string;
+    }
+  | {
+      kind: 'mpe';
+      /** Σ_j entropy (nats) of the softmax over each joint's peak values. */
+      entropy: number;
+      /** The three joints with the largest entropy (> 0). */
+      topJoints: { joint: number; entropy: number }[];
+      sentence: string;
+    }
+  | {
+      kind: 'aleatoric-heatmap';
+      /** Mean over joints of the predicted log-variance s_j (the reference's score). */
+      meanLogVariance: number;
+      /** The three joints with the largest s_j. */
+      topJoints: { joint: number; logVariance: number }[];
+      sentence: string;
+    }
+  | { kind: 'learning-loss'; predictedLoss: number; sentence: string }
+  | {
+      kind: 'coreset-features';
+      /** Euclidean distance in embedding space to the nearest centre when picked; null when there was none. */
+      distance: number | null;
+      nearest: CentreRef;
       sentence: string;
     };
 

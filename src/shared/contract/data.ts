@@ -2,7 +2,18 @@ import { z } from 'zod';
 import { defineOperations } from './operation';
 import { projectInput } from './common';
 
-export const ImportFormat = z.enum(['icvl', 'nyu', 'bighand', 'msra', 'generic', 'unlabelled']);
+export const ImportFormat = z.enum([
+  'icvl',
+  'nyu',
+  'bighand',
+  'msra',
+  'generic',
+  'unlabelled',
+  'lsp',
+  'mpii',
+  'coco',
+  'rgb-folder',
+]);
 
 export const ImportSummary = z.object({
   datasetId: z.number().int(),
@@ -29,7 +40,9 @@ export const dataOperations = defineOperations({
     summary:
       'Import a dataset folder (labels + images); bad lines are reported with file and line, the rest goes on.',
     input: projectInput({
-      format: ImportFormat.describe('icvl, nyu, bighand, msra, generic or unlabelled'),
+      format: ImportFormat.describe(
+        'depth: icvl, nyu, bighand, msra, generic or unlabelled; RGB: lsp, mpii (HRNet/mmpose JSON), coco or rgb-folder',
+      ),
       root: z.string().min(1).describe('dataset folder'),
       split: z
         .enum(['auto', 'train', 'pool', 'test'])

@@ -3,12 +3,17 @@ import { defineOperations } from './operation';
 import { projectInput } from './common';
 import { Preset, Variant } from './learning';
 
+/** Mean and population std over trials of the test metric after training on `labelled` samples. */
 export const CurvePoint = z.object({
   labelled: z.number().int(),
-  meanErrorMm: z.number(),
-  stdErrorMm: z.number(),
+  mean: z.number(),
+  std: z.number(),
   trials: z.number().int(),
 });
+
+/** The learning-curve metric: mean 3-D joint error (mm, lower is better) or PCKh@0.5 (fraction, higher is better). */
+export const CurveMetric = z.enum(['test_error_mm', 'test_pckh']);
+export type CurveMetric = z.infer<typeof CurveMetric>;
 
 export const experimentOperations = defineOperations({
   'experiment.simulate': {
@@ -21,8 +26,10 @@ export const experimentOperations = defineOperations({
         .describe('results folder (resumes if it holds an unfinished run with the same settings)'),
       samplers: z
         .string()
-        .default('random,coreset,uncertainty,cke,vl4pose')
-        .describe('comma-separated samplers (random is always included)'),
+        .optional()
+        .describe(
+          'comma-separated samplers (random is always included; default depth: coreset,uncertainty,cke,vl4pose; RGB: coreset,vl4pose,mpe,aleatoric,learning-loss)',
+        ),
       trials: z.number().int().min(1).max(50).default(3).describe('trials (each with its own seed set)'),
       rounds: z.number().int().min(1).max(50).default(5).describe('training rounds per trial'),
       budget: z.number().int().min(1).default(20).describe('labels added per round'),
@@ -44,6 +51,7 @@ export const experimentOperations = defineOperations({
     output: z.object({
       out: z.string(),
       files: z.array(z.string()),
+      metric: CurveMetric,
       curves: z.record(z.string(), z.array(CurvePoint)),
     }),
     mutates: false,

@@ -72,9 +72,24 @@ describe('ProjectStore', () => {
     store.close();
     expect(() => ProjectStore.open(file)).toThrow(/newer PoseLoop \(schema 99/);
     const raw = new Database(file);
+    raw.pragma(`user_version = ${MIGRATIONS.at(-1)!.version}`);
+    raw.close();
+    store = ProjectStore.open(file);
+  });
+
+  it('migrates a version-1 database forward, keeping its rows', () => {
+    const id = dataset();
+    store.insertSamples(id, [sample('kept')], store.annotatorId('importer'));
+    store.close();
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE predictions DROP COLUMN details');
     raw.pragma('user_version = 1');
     raw.close();
     store = ProjectStore.open(file);
+    expect(schemaVersion(store.db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(store.counts().total).toBe(1);
+    const columns = store.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('predictions');
+    expect(columns).toContain('details');
   });
 
   it('inserts samples once per (dataset, key) and counts them by split', () => {

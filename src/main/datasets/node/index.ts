@@ -1,15 +1,20 @@
 /** Datasets layer, node part: importers over folders, image loading, the synthetic dataset writer, the crop cache. */
 export {
   openBigHandImport,
+  openCocoImport,
   openDatasetImport,
   openGenericImport,
   openIcvlImport,
+  openLspImport,
+  openMpiiImport,
   openMsraImport,
   openNyuImport,
+  openRgbFolderImport,
   openUnlabelledImport,
   type AnyImportOptions,
   type IcvlImportOptions,
   type NyuImportOptions,
+  type RgbFolderImportOptions,
   type UnlabelledImportOptions,
 } from './importers';
 export {
@@ -19,6 +24,7 @@ export {
   type ImportOptions,
 } from './import-runner';
 export { loadDepth } from './load-depth';
+export { decodeRgb, loadRgb } from './load-rgb';
 export { SYNTH_MANIFEST, writeSynthDataset, type SynthDatasetOptions, type SynthSplit } from './synth-writer';
 export {
   CropCache,
@@ -27,3 +33,11 @@ export {
   type CropCacheSettings,
   type CropSource,
 } from './crop-cache';
+export {
+  HUMAN_SYNTH_MANIFEST,
+  HUMAN_SYNTH_VERSION,
+  writeHumanSynthDataset,
+  type HumanSynthDatasetOptions,
+  type HumanSynthManifest,
+  type HumanSynthSplit,
+} from './synth-rgb-writer';

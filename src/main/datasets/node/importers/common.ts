@@ -1,8 +1,9 @@
 import type { Intrinsics } from '@shared/domain';
 import { AppError } from '@shared/errors';
-import { access } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import type { DatasetFormat, DatasetInfo } from '../../types';
+import { access, readdir, readFile } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import type { DatasetFormat, DepthDatasetInfo, RgbDatasetInfo } from '../../types';
+import { isMissingFile } from '../files';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions } from '../import-runner';
 
 export function resolveOptions<T extends object>(options: Partial<ImportOptions> & T): ImportOptions & T {
@@ -15,15 +16,35 @@ export function datasetInfo(
   skeleton: string,
   intrinsics: Intrinsics,
   options: ImportOptions,
-): DatasetInfo {
+): DepthDatasetInfo {
   return {
     format,
-    name: options.name ?? `${format}: ${basename(root)}`,
+    name: datasetName(format, root, options),
     skeleton,
     modality: 'depth',
     intrinsics: options.intrinsics ?? intrinsics,
     cubeMm: options.cubeMm,
   };
+}
+
+export function rgbDatasetInfo(
+  format: DatasetFormat,
+  root: string,
+  skeleton: string,
+  options: ImportOptions,
+): RgbDatasetInfo {
+  return {
+    format,
+    name: datasetName(format, root, options),
+    skeleton,
+    modality: 'rgb',
+    intrinsics: null,
+    cubeMm: null,
+  };
+}
+
+function datasetName(format: DatasetFormat, root: string, options: ImportOptions): string {
+  return options.name ?? `${format}: ${basename(root)}`;
 }
 
 export async function exists(path: string): Promise<boolean> {
@@ -41,4 +62,50 @@ export async function existing(root: string, relativePaths: readonly string[]): 
 
 export function nothingToImport(format: DatasetFormat, root: string, looked: string): AppError {
   return new AppError('not_found', `no ${format} labels under ${root} (looked for ${looked})`, root);
+}
+
+/** Files directly in each of `folders` (relative to `root`; absent ones skipped) whose name ends in `extension`. */
+export async function filesIn(
+  root: string,
+  folders: readonly string[],
+  extension: string,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const folder of folders) {
+    const entries = await readdir(join(root, folder), { withFileTypes: true }).catch((error: unknown) => {
+      if (isMissingFile(error)) return [];
+      throw error;
+    });
+    found.push(
+      ...entries
+        .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith(extension))
+        .map((entry) => posix.join(folder, entry.name))
+        .sort(),
+    );
+  }
+  return found;
+}
+
+/** Parses a JSON file under `root`; invalid JSON is an AppError naming the file. */
+export async function readJsonFile(root: string, file: string): Promise<unknown> {
+  const text = await readFile(join(root, file), 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AppError(
+      'invalid_input',
+      `${file}: ${error instanceof Error ? error.message : String(error)}`,
+      file,
+    );
+  }
+}
+
+/**
+ * The split a label file's name declares, as mmpose / COCO name them: `…train…` → train (HRNet's trainval too),
+ * `…val…` or `…test…` → test; otherwise none.
+ */
+export function splitFromFileName(file: string): 'train' | 'test' | undefined {
+  const name = posix.basename(file).toLowerCase();
+  if (name.includes('train')) return 'train';
+  return name.includes('val') || name.includes('test') ? 'test' : undefined;
 }

@@ -1,24 +1,34 @@
 import type { DatasetFormat } from '../../types';
 import type { DatasetImport } from '../import-runner';
 import { openBigHandImport } from './bighand';
+import { openCocoImport } from './coco';
 import { openGenericImport } from './generic';
 import { type IcvlImportOptions, openIcvlImport } from './icvl';
+import { openLspImport } from './lsp';
+import { openMpiiImport } from './mpii';
 import { type NyuImportOptions, openNyuImport } from './nyu';
 import { openMsraImport } from './msra';
+import { type RgbFolderImportOptions, openRgbFolderImport } from './rgb-folder';
 import { type UnlabelledImportOptions, openUnlabelledImport } from './unlabelled';
 
-export type { IcvlImportOptions, NyuImportOptions, UnlabelledImportOptions };
+export type { IcvlImportOptions, NyuImportOptions, RgbFolderImportOptions, UnlabelledImportOptions };
 export {
   openBigHandImport,
+  openCocoImport,
   openGenericImport,
   openIcvlImport,
+  openLspImport,
+  openMpiiImport,
   openMsraImport,
   openNyuImport,
+  openRgbFolderImport,
   openUnlabelledImport,
 };
 
 /** Every format-specific option, for the one entry point; each importer ignores what is not its own. */
-export type AnyImportOptions = Partial<IcvlImportOptions & NyuImportOptions & UnlabelledImportOptions>;
+export type AnyImportOptions = Partial<
+  IcvlImportOptions & NyuImportOptions & UnlabelledImportOptions & RgbFolderImportOptions
+>;
 
 /** Opens an import of `root` in `format`; throws AppError when the folder holds no such dataset. */
 export function openDatasetImport(
@@ -39,5 +49,13 @@ export function openDatasetImport(
       return openGenericImport(root, options);
     case 'unlabelled':
       return openUnlabelledImport(root, options);
+    case 'lsp':
+      return openLspImport(root, options);
+    case 'mpii':
+      return openMpiiImport(root, options);
+    case 'coco':
+      return openCocoImport(root, options);
+    case 'rgb-folder':
+      return openRgbFolderImport(root, options);
   }
 }

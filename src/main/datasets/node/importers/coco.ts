@@ -1,0 +1,183 @@
+import { AppError } from '@shared/errors';
+import { join, posix } from 'node:path';
+import {
+  type CocoKeypointsFile,
+  type CocoLayout,
+  boxAroundJoints,
+  cocoKeypointsToJoints,
+  cocoLayoutFor,
+  isCocoKeypointsFile,
+  parseCocoAnnotation,
+  parseCocoKeypointsFile,
+} from '../../formats/coco';
+import { LineProblem } from '../../formats/labels';
+import {
+  type DatasetImport,
+  type ImportOptions,
+  type LabelCandidate,
+  type ImportTally,
+  runImport,
+} from '../import-runner';
+import {
+  exists,
+  filesIn,
+  nothingToImport,
+  readJsonFile,
+  resolveOptions,
+  rgbDatasetInfo,
+  splitFromFileName,
+} from './common';
+
+const ANNOTATION_FOLDER = 'annotations';
+
+interface CocoSource {
+  file: string;
+  coco: CocoKeypointsFile;
+  categoryId: number;
+  layout: CocoLayout;
+  imageFolder: string;
+  split?: 'train' | 'test';
+}
+
+/**
+ * COCO keypoints (formats.md §4.1): every COCO file with a keypoint category in the root or `annotations/`
+ * (`person_keypoints_val2017.json`, PoseLoop's own exports). The skeleton follows the category's keypoint names
+ * (formats/coco.ts cocoLayoutFor); all files must agree. One sample per person annotation, keyed
+ * `<image path>#<annotation id>` (the path, not just `file_name`: per-split files restart both file names and ids),
+ * with its bbox as the person box (else the box of its keypoints). Crowd regions and annotations of other
+ * categories are skipped and counted; a person without labelled keypoints is an unlabelled sample; images without
+ * a person are not imported. Files under `annotations/` take their split from their name (train → train, val /
+ * test → test).
+ */
+export async function openCocoImport(
+  root: string,
+  options: Partial<ImportOptions> = {},
+): Promise<DatasetImport> {
+  const settings = resolveOptions(options);
+  const sources: CocoSource[] = [];
+  for (const file of await filesIn(root, ['.', ANNOTATION_FOLDER], '.json')) {
+    const value = await readJsonFile(root, file);
+    if (!isCocoKeypointsFile(value)) continue;
+    const source = await cocoSource(root, file, value);
+    if (source) sources.push(source);
+  }
+  const layout = sources[0]?.layout.layout;
+  if (layout === undefined)
+    throw nothingToImport('coco', root, `COCO keypoints *.json in ., ${ANNOTATION_FOLDER}/`);
+  const mixed = sources.find((source) => source.layout.layout.id !== layout.id);
+  if (mixed) {
+    throw new AppError(
+      'invalid_input',
+      `${mixed.file} has ${mixed.layout.layout.id} keypoints but ${sources[0]!.file} has ${layout.id}; import them as two datasets`,
+      mixed.file,
+    );
+  }
+  const dataset = rgbDatasetInfo('coco', root, layout.id, settings);
+  return runImport(root, dataset, settings, async function* (tally) {
+    for (const source of sources) yield* annotationsOf(source, tally);
+  });
+}
+
+async function cocoSource(root: string, file: string, value: unknown): Promise<CocoSource | null> {
+  let coco: CocoKeypointsFile;
+  try {
+    coco = parseCocoKeypointsFile(value);
+  } catch (error) {
+    throw new AppError(
+      'invalid_input',
+      `${file}: ${error instanceof Error ? error.message : String(error)}`,
+      file,
+    );
+  }
+  // Detection or caption files share the three arrays but have no keypoint category.
+  const category = coco.categories.find((candidate) => (candidate.keypoints?.length ?? 0) > 0);
+  if (!category?.keypoints) return null;
+  const layout = cocoLayoutFor(category.keypoints);
+  if (!layout) {
+    throw new AppError(
+      'unsupported',
+      `${file}: category "${category.name ?? category.id}" keypoints [${category.keypoints.join(', ')}] match no ` +
+        'built-in human layout (COCO 17, MPII 16 or LSP 14 joint names)',
+      file,
+    );
+  }
+  const inAnnotations = posix.dirname(file) === ANNOTATION_FOLDER;
+  const split = inAnnotations ? splitFromFileName(file) : undefined;
+  return {
+    file,
+    coco,
+    categoryId: category.id,
+    layout,
+    imageFolder: await imageFolderOf(root, file, coco.images[0]?.file_name),
+    ...(split ? { split } : {}),
+  };
+}
+
+/**
+ * `file_name` is relative to an image folder the file does not name. Tried in order, keeping the first that holds
+ * the first image: the JSON's folder, the root, `images/`, and COCO's `<set>/` or `images/<set>/` (`val2017/` for
+ * `person_keypoints_val2017.json`). Default: the JSON's folder (missing images are then reported per record).
+ */
+async function imageFolderOf(root: string, file: string, firstImage: string | undefined): Promise<string> {
+  const set = posix.basename(file, '.json').replace(/^person_keypoints_/, '');
+  const folders = [posix.dirname(file), '.', 'images', set, posix.join('images', set)];
+  if (firstImage !== undefined) {
+    for (const folder of folders) if (await exists(join(root, folder, firstImage))) return folder;
+  }
+  return folders[0]!;
+}
+
+function* annotationsOf(source: CocoSource, tally: ImportTally): Generator<LabelCandidate> {
+  const { file, coco, layout } = source;
+  const images = new Map(coco.images.map((image) => [image.id, image]));
+  for (const [index, value] of coco.annotations.entries()) {
+    const annotation = parseCocoAnnotation(value);
+    if (annotation instanceof LineProblem) {
+      tally.error({
+        file,
+        reason: annotation.reason,
+        message: `annotations[${index}]: ${annotation.message}`,
+      });
+      continue;
+    }
+    const where = `annotations[${index}] (id ${annotation.id})`;
+    if (annotation.category_id !== source.categoryId) {
+      tally.skip('other-category');
+      continue;
+    }
+    if (annotation.iscrowd === 1) {
+      tally.skip('crowd');
+      continue;
+    }
+    const image = images.get(annotation.image_id);
+    if (!image) {
+      tally.error({
+        file,
+        reason: 'malformed-record',
+        message: `${where}: image_id ${annotation.image_id} is not in images[]`,
+      });
+      continue;
+    }
+    const joints = annotation.keypoints && cocoKeypointsToJoints(annotation.keypoints, layout);
+    if (joints instanceof LineProblem) {
+      tally.error({ file, reason: joints.reason, message: `${where}: ${joints.message}` });
+      continue;
+    }
+    // num_keypoints is not trusted (exporters have rewritten it, formats.md §4.1): the flags decide.
+    const labelled = joints?.some((joint) => joint.visibility !== 'absent') ? joints : null;
+    const box = annotation.bbox ?? (labelled && boxAroundJoints(labelled));
+    const imagePath = posix.join(source.imageFolder, image.file_name);
+    yield {
+      key: `${imagePath}#${annotation.id}`,
+      imagePath,
+      uvd: null,
+      ...(labelled ? { joints: labelled } : {}),
+      ...(box ? { box } : {}),
+      ...(image.width && image.height ? { size: { width: image.width, height: image.height } } : {}),
+      file,
+      where,
+      ...(source.split ? { split: source.split } : {}),
+      ...(annotation.poseloop_family ? { tags: [annotation.poseloop_family] } : {}),
+    };
+  }
+}
