@@ -10,11 +10,17 @@ ensureInstalled();
 build();
 
 const cli = join(root, 'out', 'main', 'cli.js');
-const demo =
-  process.env.POSELOOP_DEMO_DIR ?? join(process.env.POSELOOP_HOME ?? join(homedir(), '.poseloop'), 'demo');
-if (!existsSync(join(demo, 'project.sqlite'))) {
-  console.log(`poseloop: creating the demo project in ${demo}…`);
-  if (run(process.execPath, [cli, 'init', demo, '--name', 'Demo: synthetic hands', '--demo']) !== 0)
+const home = process.env.POSELOOP_HOME ?? join(homedir(), '.poseloop');
+const demo = process.env.POSELOOP_DEMO_DIR ?? join(home, 'demo');
+// The hand demo opens; the RGB people demo sits beside it in the project picker's recent list.
+const demos = [
+  { dir: demo, name: 'Demo: synthetic hands', skeleton: 'hand21' },
+  { dir: join(home, 'demo-rgb'), name: 'Demo: synthetic people (RGB)', skeleton: 'mpii16' },
+];
+for (const { dir, name, skeleton } of demos) {
+  if (existsSync(join(dir, 'project.sqlite'))) continue;
+  console.log(`poseloop: creating the demo project in ${dir}…`);
+  if (run(process.execPath, [cli, 'init', dir, '--name', name, '--skeleton', skeleton, '--demo']) !== 0)
     process.exit(1);
 }
 

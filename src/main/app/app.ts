@@ -13,7 +13,8 @@ import type { AppDeps } from './deps';
 import { projectHandlers } from './project-ops';
 import { sampleHandlers } from './sample-ops';
 import { dataHandlers } from './data-ops';
-import { learningHandlers } from './learning-ops';
+import { learningHandlers } from './model-ops';
+import { qcHandlers } from './qc-ops';
 import { roundHandlers } from './round-ops';
 import { seedHandlers } from './seed-ops';
 import { benchHandlers } from './bench';
@@ -51,6 +52,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...sampleHandlers(deps),
     ...dataHandlers(deps),
     ...learningHandlers(deps),
+    ...qcHandlers(deps),
     ...roundHandlers(deps),
     ...seedHandlers(deps),
     ...benchHandlers(),

@@ -5,7 +5,7 @@ import type { Joint, Split } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { getSkeleton, mapJoints, type SkeletonLayout } from '@shared/skeletons';
 import { POSE_FAMILIES, type ImportRecord, type PoseFamily } from '../datasets';
-import { loadDepth, openDatasetImport, writeSynthDataset, type SynthSplit } from '../datasets/node';
+import { loadDepth, loadRgb, openDatasetImport, writeSynthDataset, type SynthSplit } from '../datasets/node';
 import type { NewSample } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';
@@ -98,6 +98,7 @@ export async function importDataset(
         split: place.split,
         joints: place.visible ? joints : null,
         groundTruth: place.visible ? null : joints,
+        ...(record.box ? { box: record.box } : {}),
       };
     });
     const result = store.insertSamples(datasetId, samples, importer);
@@ -185,6 +186,22 @@ export function dataHandlers(
       const sample = project.store.requireSample(input.sampleId);
       const dataset = project.store.getDataset(sample.datasetId);
       if (!dataset) throw new AppError('not_found', `sample ${sample.id} has no dataset`);
+      if (sample.modality === 'rgb') {
+        const image = await loadRgb(dataset.root, { imagePath: sample.imagePath });
+        return {
+          meta: {
+            width: image.width,
+            height: image.height,
+            modality: 'rgb' as const,
+            encoding: 'rgba8' as const,
+          },
+          bytes: new Uint8Array(
+            image.rgba.buffer as ArrayBuffer,
+            image.rgba.byteOffset,
+            image.rgba.byteLength,
+          ),
+        };
+      }
       const image = await loadDepth(dataset.root, { imagePath: sample.imagePath });
       return {
         meta: {

@@ -17,9 +17,9 @@ import {
   type PredictResult,
 } from '../learner';
 import type { PredictionRow } from '../store';
-import type { HandlerGroup, OpContext } from './context';
-import type { AppDeps } from './deps';
+import type { OpContext } from './context';
 import type { Project } from './project';
+import { runSampler, type SamplerInput, type Selection } from '../samplers';
 import {
   jointsToUvd,
   normalisedTargets,
@@ -136,7 +136,7 @@ function subset(
  * Trains on the labelled set (10 % held out for model selection, never the test split), evaluates on the test
  * split through the exact inverse normalisation, and records the checkpoint.
  */
-export async function trainOnProject(
+export async function trainDepthModel(
   project: Project,
   settings: TrainSettings,
   target: TrainTarget,
@@ -315,23 +315,65 @@ function jointErrors(
   return { perJoint: Array.from(perJoint), worstPerFrame };
 }
 
-export interface SamplePredictions {
+/** MC predictions of a depth model for the samples it could crop (`sampleIds`, in row order). */
+export interface DepthPredictions {
+  kind: 'depth';
   sampleIds: number[];
   result: PredictResult;
   batch: CropBatch;
 }
 
+export interface RankSettings {
+  sampler: string;
+  budget: number;
+  seed: number;
+  eta: number;
+}
+
+/** Runs the sampler on MC predictions of the candidates, with the labelled set's predictions as known centres. */
+export function rankDepthPredictions(
+  project: Project,
+  scored: DepthPredictions,
+  known: DepthPredictions,
+  settings: RankSettings,
+): Selection {
+  const layout = project.skeleton;
+  const { result } = scored;
+  const input: SamplerInput = {
+    candidates: {
+      mean: result.mean,
+      std: result.std,
+      ...(result.aleatoric ? { aleatoric: result.aleatoric } : {}),
+      ...(result.aux
+        ? { linkOffsetMean: result.aux.offsetMean, linkOffsetLogVar: result.aux.offsetLogVar }
+        : {}),
+    },
+    labelled: { mean: known.result.mean, std: known.result.std },
+    dims: layout.joints.length * 3,
+    jointCount: layout.joints.length,
+    parents: parents(layout),
+  };
+  return runSampler(settings.sampler, input, {
+    budget: settings.budget,
+    seed: settings.seed,
+    eta: settings.eta,
+  });
+}
+
 /** MC-dropout inference on samples with the given checkpoint; stores per-sample predictions in image space. */
-export async function predictSamples(
+export async function predictDepthSamples(
   project: Project,
   checkpoint: { id: number; path: string },
   sampleIds: readonly number[],
   options: { passes: number; seed: number; roundId: number | null; persist: boolean },
   ctx: Progress,
   span: [number, number] = [0, 1],
-): Promise<SamplePredictions> {
+): Promise<DepthPredictions> {
   const checkpointPath = resolve(project.modelsDir, checkpoint.path);
-  const { config: model } = await loadCheckpointMeta(checkpointPath);
+  const meta = await loadCheckpointMeta(checkpointPath);
+  if (meta.model !== 'deepprior')
+    throw new AppError('invalid_input', `${checkpoint.path} is not a depth model; train this project first`);
+  const model = meta.config;
   const crops = await projectCrops(project, model.inputSize);
   const batch = await readCrops(crops, sampleIds).finally(() => crops.cache.close());
   const step = subProgress(ctx, span[0], span[1], 'infer');
@@ -347,7 +389,7 @@ export async function predictSamples(
         etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
       }),
   });
-  if (!options.persist) return { sampleIds: batch.sampleIds, result, batch };
+  if (!options.persist) return { kind: 'depth', sampleIds: batch.sampleIds, result, batch };
   const outputs = model.outputs;
   const rows: PredictionRow[] = batch.sampleIds.map((sampleId, i) => {
     const frame = batch.frames[i]!;
@@ -366,7 +408,7 @@ export async function predictSamples(
     model.variant === 'plain' ? 1 : options.passes,
     rows,
   );
-  return { sampleIds: batch.sampleIds, result, batch };
+  return { kind: 'depth', sampleIds: batch.sampleIds, result, batch };
 }
 
 function varianceToImageSpace(
@@ -407,54 +449,5 @@ export function predictionView(project: Project, sampleId: number): PredictionVi
     loglik: stored.loglik,
     details: (stored.details as PredictionView['details'] | undefined) ?? null,
     createdAt: stored.createdAt,
-  };
-}
-
-export function learningHandlers(
-  deps: AppDeps,
-): HandlerGroup<'model.train' | 'model.predict' | 'prediction.get'> {
-  return {
-    'model.train': (input, ctx) => {
-      const project = deps.projects.get(input.project);
-      return trainOnProject(
-        project,
-        input,
-        { roundId: null, set: projectTrainingSet(project), record: true },
-        ctx,
-      );
-    },
-    'model.predict': async (input, ctx) => {
-      const project = deps.projects.get(input.project);
-      const checkpoint = project.store.rounds.latestCheckpoint();
-      if (!checkpoint)
-        throw new AppError('invalid_input', 'no trained model yet: run "poseloop train" or a round first');
-      const ids =
-        input.split === 'all'
-          ? [
-              ...project.store.sampleIds('train'),
-              ...project.store.sampleIds('pool'),
-              ...project.store.sampleIds('test'),
-            ]
-          : project.store.sampleIds(input.split);
-      const { result, sampleIds } = await predictSamples(
-        project,
-        checkpoint,
-        ids,
-        { passes: input.mc, seed: input.seed, roundId: null, persist: true },
-        ctx,
-      );
-      const views = sampleIds.map((id) => predictionView(project, id)!);
-      const mean = (values: number[]) =>
-        values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-      return {
-        predicted: sampleIds.length,
-        checkpointId: checkpoint.id,
-        passes: views[0]?.passes ?? input.mc,
-        meanStdPx: mean(views.flatMap((v) => v.joints.map((j) => j.stdPx))),
-        meanStdMm: mean(views.flatMap((v) => v.joints.map((j) => j.stdMm))),
-        backend: result.backend.name,
-      };
-    },
-    'prediction.get': (input) => predictionView(deps.projects.get(input.project), input.sampleId),
   };
 }

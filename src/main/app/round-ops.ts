@@ -1,23 +1,24 @@
 import type { QueueItem, RoundDetail, RoundSummary } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { createRng, permutation } from '@shared/random';
-import { getSkeleton, parents } from '@shared/skeletons';
-import { SAMPLERS, runSampler, type Reason, type SamplerInput, type Selection } from '../samplers';
+import { HEATMAP_SAMPLERS, SAMPLERS, runSampler, type Reason } from '../samplers';
 import { loadSamplerInput } from '../samplers/node';
 import type { QueueRecord, RoundRecord } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';
 import type { Project } from './project';
-import { predictSamples, projectTrainingSet, trainOnProject, type SamplePredictions } from './learning-ops';
+import { projectTrainingSet } from './learning-ops';
+import { checkSampler, pipelineFor } from './pipeline';
 
 export interface RoundSettings {
-  sampler: 'random' | 'coreset' | 'uncertainty' | 'cke' | 'cke-alg1' | 'aleatoric' | 'vl4pose';
+  sampler: string;
   budget: number;
   subset: number;
   mc: number;
   eta: number;
   preset: 'auto' | 'paper' | 'fast';
   variant: 'plain' | 'A' | 'B' | 'C';
+  epochs?: number;
   seed: number;
 }
 
@@ -27,6 +28,7 @@ export function reasonScore(reason: Reason): number {
     case 'random':
       return 0;
     case 'coreset':
+    case 'coreset-features':
     case 'cke':
       return reason.distance ?? Number.POSITIVE_INFINITY;
     case 'cke-alg1':
@@ -37,6 +39,14 @@ export function reasonScore(reason: Reason): number {
       return reason.meanVariance;
     case 'vl4pose':
       return reason.loglik;
+    case 'vl4pose-heatmap':
+      return reason.score;
+    case 'mpe':
+      return reason.entropy;
+    case 'aleatoric-heatmap':
+      return reason.meanLogVariance;
+    case 'learning-loss':
+      return reason.predictedLoss;
   }
 }
 
@@ -84,36 +94,6 @@ export function candidateSubset(
   return Array.from(order.subarray(0, take), (i) => pool[i]!).sort((a, b) => a - b);
 }
 
-/** Runs the sampler on MC predictions of the candidates, with the labelled set's predictions as known centres. */
-export function rankPredictions(
-  project: Project,
-  scored: SamplePredictions,
-  known: SamplePredictions,
-  settings: Pick<RoundSettings, 'sampler' | 'budget' | 'seed' | 'eta'>,
-): Selection {
-  const layout = project.store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId);
-  const { result } = scored;
-  const input: SamplerInput = {
-    candidates: {
-      mean: result.mean,
-      std: result.std,
-      ...(result.aleatoric ? { aleatoric: result.aleatoric } : {}),
-      ...(result.aux
-        ? { linkOffsetMean: result.aux.offsetMean, linkOffsetLogVar: result.aux.offsetLogVar }
-        : {}),
-    },
-    labelled: { mean: known.result.mean, std: known.result.std },
-    dims: layout.joints.length * 3,
-    jointCount: layout.joints.length,
-    parents: parents(layout),
-  };
-  return runSampler(settings.sampler, input, {
-    budget: settings.budget,
-    seed: settings.seed,
-    eta: settings.eta,
-  });
-}
-
 /** Is the process that owns a round still alive? A round is only recovered when its owner is gone. */
 function ownerAlive(round: RoundRecord): boolean {
   const pid = (round.config.owner as { pid?: number } | undefined)?.pid;
@@ -155,6 +135,8 @@ export async function runRound(
   ctx: Pick<OpContext, 'signal' | 'progress'>,
 ): Promise<RoundDetail> {
   recoverRounds(project);
+  const pipeline = pipelineFor(project);
+  checkSampler(pipeline, settings.sampler);
   const { store } = project;
   const labelled = store.sampleIds('train');
   const round = store.rounds.create({
@@ -171,7 +153,7 @@ export async function runRound(
   };
   try {
     store.rounds.setStage(round.id, 'training');
-    const trained = await trainOnProject(
+    const trained = await pipeline.train(
       project,
       { ...settings, loss: 'reference' },
       { roundId: round.id, set: projectTrainingSet(project), record: true },
@@ -183,6 +165,8 @@ export async function runRound(
       metrics: {
         testErrorMm: trained.testErrorMm,
         meanPoseErrorMm: trained.meanPoseErrorMm,
+        testPckh: trained.testPckh,
+        meanPosePckh: trained.meanPosePckh,
         trainSamplesPerSecond: trained.trainSamplesPerSecond,
       },
     });
@@ -193,8 +177,8 @@ export async function runRound(
     const candidates = candidateSubset(pool, settings.subset, settings.budget, settings.seed);
     const checkpoint = { id: trained.checkpointId, path: store.rounds.latestCheckpoint()!.path };
     const options = { passes: settings.mc, seed: settings.seed, roundId: round.id, persist: true };
-    const scored = await predictSamples(project, checkpoint, candidates, options, ctx, [0.55, 0.85]);
-    const known = await predictSamples(project, checkpoint, labelled, options, ctx, [0.85, 0.95]);
+    const scored = await pipeline.predict(project, checkpoint, candidates, options, ctx, [0.55, 0.85]);
+    const known = await pipeline.predict(project, checkpoint, labelled, options, ctx, [0.85, 0.95]);
     store.rounds.setStage(round.id, 'ranking', { stageSeconds: stageDone('infer') });
 
     ctx.progress({
@@ -202,7 +186,7 @@ export async function runRound(
       stage: 'rank',
       message: `${settings.sampler} over ${scored.sampleIds.length} candidates`,
     });
-    const selection = rankPredictions(project, scored, known, settings);
+    const selection = pipeline.rank(project, scored, known, settings);
     if (ctx.signal.aborted) throw new AppError('cancelled', 'cancelled');
     store.rounds.putRanking(
       round.id,
@@ -242,7 +226,18 @@ export function roundHandlers(
   'samplers.list' | 'sampler.run' | 'round.run' | 'round.get' | 'queue.list' | 'queue.next' | 'queue.set'
 > {
   return {
-    'samplers.list': () => SAMPLERS.map((s) => ({ id: s.id, description: s.description })),
+    'samplers.list': (input) => {
+      const depth = SAMPLERS.map((s) => ({ id: s.id, description: s.description }));
+      const rgb = HEATMAP_SAMPLERS.map((s) => ({ id: s.id, description: s.description }));
+      if (input.project !== undefined) {
+        const modality = pipelineFor(deps.projects.get(input.project)).modality;
+        return (modality === 'rgb' ? rgb : depth).map((s) => ({ ...s, modality }));
+      }
+      return [
+        ...depth.map((s) => ({ ...s, modality: 'depth' as const })),
+        ...rgb.map((s) => ({ ...s, modality: 'rgb' as const })),
+      ];
+    },
     'sampler.run': async (input) => {
       const selection = runSampler(input.sampler, await loadSamplerInput(input.input), {
         budget: input.budget,

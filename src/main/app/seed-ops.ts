@@ -6,10 +6,28 @@ import type { HandlerGroup } from './context';
 import type { AppDeps } from './deps';
 import type { Project } from './project';
 import { projectCrops, readCrops } from './crops';
+import { readPersonCrops } from './rgb-learning';
 import { roundDetail } from './round-ops';
 
 /** Side of the downsampled crop used as an image-space feature for seed selection (no model exists yet). */
 const FEATURE_SIZE = 32;
+
+/** Downsampled crops as image-space features: depth hand crops, or RGB person crops (pool images need a box). */
+async function seedFeatures(project: Project, pool: readonly number[], train: readonly number[]) {
+  if (project.modality === 'rgb') {
+    const labelOf = (id: number) => project.store.annotations.get(id)?.joints ?? null;
+    const [batch, labelled] = [
+      await readPersonCrops(project, pool, FEATURE_SIZE),
+      await readPersonCrops(project, train, FEATURE_SIZE, labelOf),
+    ];
+    return { batch, labelled, dims: FEATURE_SIZE ** 2 * 3 };
+  }
+  const crops = await projectCrops(project, FEATURE_SIZE);
+  const [batch, labelled] = await Promise.all([readCrops(crops, pool), readCrops(crops, train)]).finally(() =>
+    crops.cache.close(),
+  );
+  return { batch, labelled, dims: FEATURE_SIZE ** 2 };
+}
 
 /**
  * The initial labelled set s0, chosen before any model exists: a seeded random draw from the pool, or k-center
@@ -44,24 +62,25 @@ async function selectSeed(
         },
       }));
     } else {
-      const crops = await projectCrops(project, FEATURE_SIZE);
-      const [batch, labelled] = await Promise.all([
-        readCrops(crops, pool),
-        readCrops(crops, store.sampleIds('train')),
-      ]).finally(() => crops.cache.close());
+      const { batch, labelled, dims } = await seedFeatures(project, pool, store.sampleIds('train'));
+      if (batch.sampleIds.length === 0)
+        throw new AppError(
+          'invalid_input',
+          'no pool image can be cropped yet (RGB: draw person boxes first)',
+        );
       const start = createRng(input.seed).int(batch.sampleIds.length);
       const initial =
         labelled.sampleIds.length > 0
           ? { features: labelled.x }
-          : { features: batch.x.slice(start * FEATURE_SIZE ** 2, (start + 1) * FEATURE_SIZE ** 2) };
-      const result = kCenterGreedy(batch.x, FEATURE_SIZE ** 2, initial, input.size);
+          : { features: batch.x.slice(start * dims, (start + 1) * dims) };
+      const result = kCenterGreedy(batch.x, dims, initial, input.size);
       ranked = Array.from(result.picks, (pick, i) => ({
         sampleId: batch.sampleIds[pick]!,
         score: result.distances[i]!,
         reason: {
           kind: 'coreset',
           distance: result.distances[i]!,
-          sentence: `Covers the pool: its hand crop is ${result.distances[i]!.toFixed(2)} from the nearest image already chosen.`,
+          sentence: `Covers the pool: its ${project.modality === 'rgb' ? 'person' : 'hand'} crop is ${result.distances[i]!.toFixed(2)} from the nearest image already chosen.`,
         },
       }));
     }

@@ -4,17 +4,17 @@ import { z } from 'zod';
 import { AppError } from '@shared/errors';
 import type { Joint } from '@shared/domain';
 import { createRng, permutation } from '@shared/random';
-import { getSampler } from '../samplers';
 import { writeFileAtomic } from '../fs/atomic';
 import type { OpContext } from './context';
 import type { Project } from './project';
 import { learningCurvesSvg } from './curves-svg';
-import { predictSamples, subProgress, trainOnProject, type TrainingSet } from './learning-ops';
-import { candidateSubset, rankPredictions, type RoundSettings } from './round-ops';
+import { subProgress, type TrainingSet } from './learning-ops';
+import { checkSampler, pipelineFor, type LearningPipeline } from './pipeline';
+import { candidateSubset } from './round-ops';
 
 export interface SimulateSettings {
   out: string;
-  samplers: string;
+  samplers?: string;
   trials: number;
   rounds: number;
   budget: number;
@@ -33,7 +33,8 @@ const RoundResult = z.object({
   trial: z.number().int(),
   round: z.number().int(),
   labelled: z.number().int(),
-  testErrorMm: z.number(),
+  /** The test metric after this round's training (mm for depth, PCKh for RGB; NaN without a test split). */
+  value: z.number(),
   /** Sample ids added after this round (empty after the last round). */
   picks: z.array(z.number().int()),
 });
@@ -46,45 +47,34 @@ function oracle(project: Project): (id: number) => Joint[] | null {
   return (id) => project.store.annotations.get(id)?.joints ?? project.store.groundTruth(id);
 }
 
-function samplerList(list: string): RoundSettings['sampler'][] {
-  const names = [
-    'random',
-    ...list
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ];
-  const unique = [...new Set(names)];
+function samplerList(pipeline: LearningPipeline, list: string | undefined): string[] {
+  const names = list
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [...pipeline.simulateSamplers];
+  const unique = [...new Set(['random', ...names])];
   for (const name of unique) {
     try {
-      getSampler(name);
+      checkSampler(pipeline, name);
     } catch (error) {
       throw new AppError('invalid_input', (error as Error).message, 'samplers');
     }
   }
-  return unique as RoundSettings['sampler'][];
+  return unique;
 }
 
-/** Per-labelled-count mean and population std of the test error over trials, per sampler. */
+/** Per-labelled-count mean and population std of the test metric over trials, per sampler. */
 export function learningCurves(results: readonly RoundResult[]) {
-  const curves: Record<
-    string,
-    { labelled: number; meanErrorMm: number; stdErrorMm: number; trials: number }[]
-  > = {};
+  const curves: Record<string, { labelled: number; mean: number; std: number; trials: number }[]> = {};
   for (const sampler of [...new Set(results.map((r) => r.sampler))]) {
     const rounds = [...new Set(results.filter((r) => r.sampler === sampler).map((r) => r.round))].sort(
       (a, b) => a - b,
     );
     curves[sampler] = rounds.map((round) => {
       const rows = results.filter((r) => r.sampler === sampler && r.round === round);
-      const mean = rows.reduce((sum, r) => sum + r.testErrorMm, 0) / rows.length;
-      const variance = rows.reduce((sum, r) => sum + (r.testErrorMm - mean) ** 2, 0) / rows.length;
-      return {
-        labelled: rows[0]!.labelled,
-        meanErrorMm: mean,
-        stdErrorMm: Math.sqrt(variance),
-        trials: rows.length,
-      };
+      const mean = rows.reduce((sum, r) => sum + r.value, 0) / rows.length;
+      const variance = rows.reduce((sum, r) => sum + (r.value - mean) ** 2, 0) / rows.length;
+      return { labelled: rows[0]!.labelled, mean, std: Math.sqrt(variance), trials: rows.length };
     });
   }
   return curves;
@@ -102,7 +92,8 @@ export async function simulate(
   ctx: Pick<OpContext, 'signal' | 'progress'>,
 ) {
   const out = resolve(settings.out);
-  const samplers = samplerList(settings.samplers);
+  const pipeline = pipelineFor(project);
+  const samplers = samplerList(pipeline, settings.samplers);
   const { out: _out, ...recorded } = settings;
   const statePath = join(out, 'results.json');
   let results: RoundResult[] = [];
@@ -158,7 +149,7 @@ export async function simulate(
         const span: [number, number] = [index / total, (index + 1) / total];
         const set: TrainingSet = { labelled, test, labelOf: label };
         const scratch = join(out, 'models', `${sampler}-${trial}-${round}`);
-        const trained = await trainOnProject(
+        const trained = await pipeline.train(
           project,
           {
             variant: settings.variant,
@@ -186,15 +177,10 @@ export async function simulate(
           const checkpoint = { id: 0, path: trained.checkpoint };
           const options = { passes: settings.mc, seed: trialSeed + round, roundId: null, persist: false };
           const candidates = candidateSubset(pool, settings.subset, settings.budget, trialSeed + round);
-          const scored = await predictSamples(project, checkpoint, candidates, options, {
-            signal: ctx.signal,
-            progress: () => {},
-          });
-          const known = await predictSamples(project, checkpoint, labelled, options, {
-            signal: ctx.signal,
-            progress: () => {},
-          });
-          const selection = rankPredictions(project, scored, known, {
+          const quiet = { signal: ctx.signal, progress: () => {} };
+          const scored = await pipeline.predict(project, checkpoint, candidates, options, quiet);
+          const known = await pipeline.predict(project, checkpoint, labelled, options, quiet);
+          const selection = pipeline.rank(project, scored, known, {
             sampler,
             budget: settings.budget,
             seed: trialSeed + round,
@@ -208,7 +194,7 @@ export async function simulate(
           trial,
           round,
           labelled: labelled.length,
-          testErrorMm: trained.testErrorMm ?? Number.NaN,
+          value: pipeline.headline(trained),
           picks,
         });
         await save();
@@ -219,19 +205,19 @@ export async function simulate(
   rmSync(join(out, 'models'), { recursive: true, force: true });
   const curves = learningCurves(results);
   const csv = [
-    'sampler,trial,round,labelled,test_error_mm',
-    ...results.map((r) => `${r.sampler},${r.trial},${r.round},${r.labelled},${r.testErrorMm}`),
+    `sampler,trial,round,labelled,${pipeline.metric}`,
+    ...results.map((r) => `${r.sampler},${r.trial},${r.round},${r.labelled},${r.value}`),
   ].join('\n');
   await writeFileAtomic(join(out, 'results.csv'), `${csv}\n`);
   const svg = learningCurvesSvg(
     Object.entries(curves).map(([name, points]) => ({
       name,
-      points: points.map((p) => ({ x: p.labelled, mean: p.meanErrorMm, std: p.stdErrorMm })),
+      points: points.map((p) => ({ x: p.labelled, mean: p.mean, std: p.std })),
     })),
     {
-      title: `${project.name}: test error vs labels (${settings.trials} trials, mean ± std)`,
+      title: `${project.name}: ${pipeline.metric === 'test_pckh' ? 'PCKh@0.5' : 'test error'} vs labels (${settings.trials} trials, mean ± std)`,
       x: 'labelled samples',
-      y: 'mean 3-D joint error (mm)',
+      y: pipeline.metric === 'test_pckh' ? 'PCKh@0.5 on the test split' : 'mean 3-D joint error (mm)',
     },
   );
   await writeFileAtomic(join(out, 'curves.svg'), svg);
@@ -239,6 +225,7 @@ export async function simulate(
   return {
     out,
     files: ['results.json', 'results.csv', 'curves.json', 'curves.svg'].map((f) => join(out, f)),
+    metric: pipeline.metric,
     curves,
   };
 }

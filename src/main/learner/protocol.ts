@@ -1,6 +1,7 @@
 import type { ErrorPayload } from '@shared/errors';
 import type { BackendChoice, BackendName } from './backend';
 import type { DeepPriorConfig, DeepPriorConfigInput } from './models/deepprior/types';
+import type { HourglassConfig, HourglassConfigInput } from './models/hourglass/types';
 import type { Vl4PoseAuxConfig, Vl4PoseAuxConfigInput, SkeletonLink } from './models/vl4pose-aux/types';
 
 /**
@@ -76,7 +77,70 @@ export interface BenchJob {
   seed: number;
 }
 
-export type LearnerJob = TrainJob | PredictJob | BenchJob;
+/** RGB crops for the heatmap learner: row-major N×S×S×3, RGB values pixel/256 (spec vl4pose §2.1). */
+export interface RgbCrops {
+  x: Float32Array;
+  count: number;
+  /** Side S in pixels; must equal the model's inputSize. */
+  size: number;
+}
+
+/** RGB crops with 2-D joints (spec vl4pose §3.5). */
+export interface HeatmapLabelledCrops extends RgbCrops {
+  /** N×J×2 (row, col) in crop pixels. */
+  joints: Float32Array;
+  /** N×J: −1 absent (empty target map), 0 occluded (drawn), 1 visible. */
+  visibility: Int8Array;
+}
+
+export interface HeatmapTrainJob {
+  kind: 'train-heatmap';
+  backend?: BackendName;
+  config: HourglassConfigInput;
+  train: HeatmapLabelledCrops;
+  /** Model selection by its pose loss (no augmentation, no dropout). */
+  val?: HeatmapLabelledCrops;
+  seed: number;
+}
+
+/** Local-maxima settings of the prediction summaries (spec vl4pose §4.2, border never excluded). */
+export interface HeatmapPeakOptions {
+  /** md, grid px. */
+  minDistance: number;
+  /** K. */
+  maxPeaks: number;
+}
+
+export interface HeatmapPredictJob {
+  kind: 'predict-heatmap';
+  backend?: BackendName;
+  checkpointPath: string;
+  images: RgbCrops;
+  /** Global index of images row 0: dropout masks are keyed by (seed, global index, pass). */
+  firstIndex: number;
+  passes: number;
+  seed: number;
+  batchSize: number;
+  peaks: HeatmapPeakOptions;
+}
+
+export interface HeatmapBenchJob {
+  kind: 'bench-heatmap';
+  backend?: BackendName;
+  config: HourglassConfigInput;
+  trainBatches: number;
+  mcSamples: number;
+  mcPasses: number;
+  seed: number;
+}
+
+export type LearnerJob =
+  | TrainJob
+  | PredictJob
+  | BenchJob
+  | HeatmapTrainJob
+  | HeatmapPredictJob
+  | HeatmapBenchJob;
 
 export interface TrainProgress {
   phase: 'train';
@@ -95,6 +159,23 @@ export interface TrainProgress {
   samplesPerSecond: number;
   fraction: number;
   etaSeconds: number;
+}
+
+/** Last-batch loss of each enabled auxiliary head (null when off). */
+export interface HeatmapAuxLosses {
+  vl4pose: number | null;
+  aleatoric: number | null;
+  learningLoss: number | null;
+}
+
+/**
+ * Progress of the heatmap learner. `loss` is the pose loss (heatmap MSE, peak 30 scale), `auxLoss` the sum of the
+ * head losses, `valMse`/`bestValMse` the validation pose loss.
+ */
+export interface HeatmapTrainProgress extends TrainProgress {
+  auxLosses: HeatmapAuxLosses;
+  /** Last validation: mean grid-px distance of the sub-pixel locations to the visible GT joints. */
+  valGridError?: number;
 }
 
 export interface PredictProgress {
@@ -153,6 +234,70 @@ export interface PredictResult extends McResult {
   backend: BackendChoice;
 }
 
+export interface HeatmapTrainMetrics {
+  /** Validation pose loss of the kept weights (null without a validation set: the last weights are kept). */
+  bestValLoss: number | null;
+  /** Mean grid-px error of the sub-pixel locations on visible validation joints, for the kept weights. */
+  bestValGridError: number | null;
+  /** Epoch (1-based) of the kept weights. */
+  bestEpoch: number | null;
+  finalLoss: number;
+  finalAuxLosses: HeatmapAuxLosses;
+  epochs: number;
+  trainCount: number;
+  valCount: number;
+  trainSeconds: number;
+  samplesPerSecond: number;
+}
+
+export interface HeatmapTrainResult {
+  config: HourglassConfig;
+  backend: BackendChoice;
+  metrics: HeatmapTrainMetrics;
+  weights: WeightTable;
+}
+
+/**
+ * Per-sample summaries of M MC-dropout passes (never full heatmaps). Locations are in crop pixels, peaks in grid
+ * pixels (G×G), VL4Pose parameters in grid pixels (spec §2.4).
+ */
+export interface HeatmapPrediction {
+  count: number;
+  joints: number;
+  links: number;
+  gridSize: number;
+  inputSize: number;
+  /** N×J×2 (row, col) crop px: sub-pixel location of the MC-mean last-stack heatmap, mapped by gridToCrop. */
+  location: Float32Array;
+  /** N×J×2 population std over passes of the per-pass sub-pixel locations, crop px; zeros when M = 1. */
+  locationStd: Float32Array;
+  /** N×J maximum of the mean heatmap. */
+  peakValue: Float32Array;
+  /** N×J×K×3 (row, col grid px, raw value) local maxima of the mean heatmap, highest first, NaN-padded. */
+  peaks: Float32Array;
+  maxPeaks: number;
+  /** N×L×2 (μ, s) per link, mean over passes; null without the VL4Pose head. */
+  linkParams: Float32Array | null;
+  /** N×J mean over passes of the predicted log-variances; null without the aleatoric head. */
+  aleatoricLogVar: Float32Array | null;
+  /** N mean over passes of the predicted loss; null without the learning-loss head. */
+  predictedLoss: Float32Array | null;
+  /** N×C mean over passes of the penultimate features (global average of the last features block). */
+  embedding: Float32Array;
+  embeddingSize: number;
+}
+
+export interface HeatmapPredictResult extends HeatmapPrediction {
+  backend: BackendChoice;
+}
+
+export interface HeatmapBenchResult {
+  backend: BackendChoice;
+  config: HourglassConfig;
+  trainSamplesPerSecond: number;
+  mcSamplePassesPerSecond: number;
+}
+
 export interface BenchResult {
   backend: BackendChoice;
   config: DeepPriorConfig;
@@ -162,5 +307,14 @@ export interface BenchResult {
 
 export type WorkerMessage =
   | { kind: 'progress'; progress: TrainProgress | PredictProgress }
-  | { kind: 'result'; result: TrainResult | PredictResult | BenchResult }
+  | {
+      kind: 'result';
+      result:
+        | TrainResult
+        | PredictResult
+        | BenchResult
+        | HeatmapTrainResult
+        | HeatmapPredictResult
+        | HeatmapBenchResult;
+    }
   | { kind: 'error'; error: ErrorPayload };

@@ -24,6 +24,7 @@ export const RoundConfig = z.object({
   eta: z.number().min(0),
   preset: Preset,
   variant: Variant,
+  epochs: z.number().int().optional(),
   seed: z.number().int(),
 });
 
@@ -93,6 +94,13 @@ export const roundOperations = defineOperations({
       eta: z.number().min(0).max(10).default(0.3).describe('CKE uncertainty weight'),
       preset: Preset.default('auto').describe('paper, fast or auto'),
       variant: Variant.default('A').describe('plain, A, B or C'),
+      epochs: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .describe('training epochs (default: the preset’s, at least 200 optimiser steps)'),
       seed: z.number().int().default(1).describe('random seed'),
     }),
     output: RoundDetail,

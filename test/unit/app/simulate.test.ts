@@ -38,10 +38,10 @@ describe('simulate', () => {
     expect(Object.keys(result.curves).sort()).toEqual(['coreset', 'random']);
     for (const curve of Object.values(result.curves)) {
       expect(curve.map((p) => p.labelled)).toEqual([8, 12]);
-      expect(curve.every((p) => p.trials === 2 && p.meanErrorMm > 0)).toBe(true);
+      expect(curve.every((p) => p.trials === 2 && p.mean > 0)).toBe(true);
     }
     // Paired pools: round 0 trains on the same seed set with the same seed, whatever the sampler.
-    expect(result.curves.coreset![0]!.meanErrorMm).toBeCloseTo(result.curves.random![0]!.meanErrorMm, 6);
+    expect(result.curves.coreset![0]!.mean).toBeCloseTo(result.curves.random![0]!.mean, 6);
     expect(readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 2 * 2);
     const svg = readFileSync(join(out, 'curves.svg'), 'utf8');
     expect(svg).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
@@ -63,11 +63,11 @@ describe('simulate', () => {
 
   it('computes population mean and std per labelled count', () => {
     const rows = [
-      { sampler: 'random', trial: 0, round: 0, labelled: 10, testErrorMm: 10, picks: [] },
-      { sampler: 'random', trial: 1, round: 0, labelled: 10, testErrorMm: 14, picks: [] },
+      { sampler: 'random', trial: 0, round: 0, labelled: 10, value: 10, picks: [] },
+      { sampler: 'random', trial: 1, round: 0, labelled: 10, value: 14, picks: [] },
     ];
     expect(learningCurves(rows)).toEqual({
-      random: [{ labelled: 10, meanErrorMm: 12, stdErrorMm: 2, trials: 2 }],
+      random: [{ labelled: 10, mean: 12, std: 2, trials: 2 }],
     });
   });
 });

@@ -5,8 +5,9 @@ import { AppError } from '@shared/errors';
 import type { BackendChoice } from '../backend';
 import type { NamedWeights } from '../models/deepprior/model';
 import type { DeepPriorConfig } from '../models/deepprior/types';
+import type { HourglassConfig } from '../models/hourglass/types';
 import type { Vl4PoseAuxConfig } from '../models/vl4pose-aux/types';
-import type { TrainMetrics, WeightTable } from '../protocol';
+import type { HeatmapTrainMetrics, TrainMetrics, WeightTable } from '../protocol';
 
 export const CHECKPOINT_FORMAT = 'poseloop-learner-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -15,22 +16,40 @@ const WEIGHTS_FILE = 'weights.bin';
 /** Temporary folders start with this; they are never valid checkpoints and may be deleted at any time. */
 export const TEMP_PREFIX = '.tmp-';
 
-/**
- * A checkpoint is a folder: `checkpoint.json` (format, config, backend, metrics, weight index) + `weights.bin`
- * (little-endian float32 weights concatenated in index order).
- */
-export interface CheckpointMeta {
+/** The model families a checkpoint can hold. Checkpoints written before the field existed hold DeepPrior. */
+export type CheckpointModel = 'deepprior' | 'hourglass';
+const CHECKPOINT_MODELS: readonly CheckpointModel[] = ['deepprior', 'hourglass'];
+
+/** Fields every checkpoint has, whatever the model. */
+interface CheckpointMetaBase {
   format: typeof CHECKPOINT_FORMAT;
   version: number;
-  model: 'deepprior';
   createdAt: string;
   seed: number;
-  config: DeepPriorConfig;
-  aux: Vl4PoseAuxConfig | null;
   backend: Pick<BackendChoice, 'name' | 'reason'>;
-  metrics: TrainMetrics;
   weights: { name: string; shape: number[]; offset: number; length: number }[];
 }
+
+/**
+ * A checkpoint is a folder: `checkpoint.json` (format, model, config, backend, metrics, weight index) + `weights.bin`
+ * (little-endian float32 weights concatenated in index order). This is the DeepPrior hand regressor's metadata.
+ */
+export interface CheckpointMeta extends CheckpointMetaBase {
+  model: 'deepprior';
+  config: DeepPriorConfig;
+  aux: Vl4PoseAuxConfig | null;
+  metrics: TrainMetrics;
+}
+
+/** Metadata of a 2-D human heatmap (stacked hourglass) checkpoint; its auxiliary heads are part of `config`. */
+export interface HourglassCheckpointMeta extends CheckpointMetaBase {
+  model: 'hourglass';
+  config: HourglassConfig;
+  metrics: HeatmapTrainMetrics;
+}
+
+/** Any checkpoint's metadata; `model` tells the kinds apart. */
+export type LearnerCheckpointMeta = CheckpointMeta | HourglassCheckpointMeta;
 
 export interface Checkpoint {
   path: string;
@@ -38,10 +57,16 @@ export interface Checkpoint {
   weights: NamedWeights;
 }
 
-export type CheckpointContent = Omit<
-  CheckpointMeta,
-  'format' | 'version' | 'model' | 'createdAt' | 'weights'
->;
+export interface HourglassCheckpoint {
+  path: string;
+  meta: HourglassCheckpointMeta;
+  weights: NamedWeights;
+}
+
+type WrittenByCaller<M> = Omit<M, 'format' | 'version' | 'createdAt' | 'weights'>;
+
+export type CheckpointContent = Omit<WrittenByCaller<CheckpointMeta>, 'model'>;
+export type HourglassCheckpointContent = WrittenByCaller<HourglassCheckpointMeta>;
 
 /**
  * Writes a checkpoint atomically: everything goes to a temporary sibling folder that is renamed into place, so a
@@ -49,7 +74,7 @@ export type CheckpointContent = Omit<
  */
 export async function writeCheckpoint(
   path: string,
-  content: CheckpointContent,
+  content: CheckpointContent | HourglassCheckpointContent,
   weights: WeightTable,
 ): Promise<void> {
   if (await exists(path))
@@ -69,12 +94,11 @@ export async function writeCheckpoint(
     weights.values.forEach((values, i) =>
       blob.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), index[i]!.offset),
     );
-    const meta: CheckpointMeta = {
+    const meta: LearnerCheckpointMeta = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
-      model: 'deepprior',
       createdAt: new Date().toISOString(),
-      ...content,
+      ...('model' in content ? content : { ...content, model: 'deepprior' as const }),
       weights: index,
     };
     await writeFile(join(temp, WEIGHTS_FILE), blob, { flush: true });
@@ -86,26 +110,54 @@ export async function writeCheckpoint(
   }
 }
 
-export async function readCheckpointMeta(path: string): Promise<CheckpointMeta> {
+/** Reads a checkpoint's metadata; `model` is filled in ('deepprior') for checkpoints older than the field. */
+export async function readCheckpointMeta(path: string): Promise<LearnerCheckpointMeta> {
   let text: string;
   try {
     text = await readFile(join(path, META_FILE), 'utf8');
   } catch {
     throw new AppError('not_found', `no learner checkpoint at ${path}`, 'checkpointPath');
   }
-  const meta = JSON.parse(text) as CheckpointMeta;
-  if (meta.format !== CHECKPOINT_FORMAT || meta.version !== CHECKPOINT_VERSION) {
+  const stored = JSON.parse(text) as Omit<LearnerCheckpointMeta, 'model'> & { model?: CheckpointModel };
+  if (stored.format !== CHECKPOINT_FORMAT || stored.version !== CHECKPOINT_VERSION) {
     throw new AppError(
       'unsupported',
       `${path} is not a version-${CHECKPOINT_VERSION} learner checkpoint`,
       'checkpointPath',
     );
   }
-  return meta;
+  const model = stored.model ?? 'deepprior';
+  if (!CHECKPOINT_MODELS.includes(model)) {
+    throw new AppError('unsupported', `${path} holds an unknown model '${String(model)}'`, 'checkpointPath');
+  }
+  return { ...stored, model } as LearnerCheckpointMeta;
 }
 
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
-  const meta = await readCheckpointMeta(path);
+/** Narrows metadata to one model kind; a checkpoint of the other kind is refused with a clear error. */
+export function requireModel<K extends CheckpointModel>(
+  meta: LearnerCheckpointMeta,
+  model: K,
+  path: string,
+): Extract<LearnerCheckpointMeta, { model: K }> {
+  if (meta.model !== model) {
+    throw new AppError(
+      'unsupported',
+      `${path} holds a ${meta.model} model; this operation needs a ${model} checkpoint`,
+      'checkpointPath',
+    );
+  }
+  return meta as Extract<LearnerCheckpointMeta, { model: K }>;
+}
+
+/** Reads metadata and weights; without `model` the checkpoint must be a DeepPrior one (the original API). */
+export async function readCheckpoint(path: string): Promise<Checkpoint>;
+export async function readCheckpoint(path: string, model: 'deepprior'): Promise<Checkpoint>;
+export async function readCheckpoint(path: string, model: 'hourglass'): Promise<HourglassCheckpoint>;
+export async function readCheckpoint(
+  path: string,
+  model: CheckpointModel = 'deepprior',
+): Promise<Checkpoint | HourglassCheckpoint> {
+  const meta = requireModel(await readCheckpointMeta(path), model, path);
   const blob = await readFile(join(path, WEIGHTS_FILE));
   const weights: NamedWeights = new Map();
   for (const entry of meta.weights) {
@@ -122,7 +174,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
     new Uint8Array(values.buffer).set(bytes);
     weights.set(entry.name, { shape: entry.shape, values });
   }
-  return { path, meta, weights };
+  return { path, meta, weights } as Checkpoint | HourglassCheckpoint;
 }
 
 async function exists(path: string): Promise<boolean> {

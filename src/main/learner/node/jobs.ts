@@ -1,12 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '@shared/random';
+import { createRng, type Rng } from '@shared/random';
 import { selectBackend } from '../backend';
+import { defaultPeakMinDistance, runHeatmapInference } from '../heatmap-inference';
+import {
+  checkRgbCrops,
+  createHeatmapLearner,
+  disposeHeatmapLearner,
+  heatmapTrainStep,
+} from '../heatmap-training';
 import { runMcInference } from '../inference';
 import { checkCrops, cropsAtInputSize } from '../inputs';
 import { DeepPriorModel } from '../models/deepprior/model';
 import { validateModelConfig } from '../models/deepprior/validate';
+import { HeatmapAuxNet } from '../models/hourglass/aux';
+import { HeatmapBatchBuilder } from '../models/hourglass/batch';
+import { HourglassModel } from '../models/hourglass/model';
+import { hasAuxHeads, validateHourglassConfig } from '../models/hourglass/validate';
 import { Vl4PoseAuxHead } from '../models/vl4pose-aux/model';
-import type { BenchJob, BenchResult, PredictJob, PredictProgress, PredictResult } from '../protocol';
+import type {
+  BenchJob,
+  BenchResult,
+  HeatmapBenchJob,
+  HeatmapBenchResult,
+  HeatmapPredictJob,
+  HeatmapPredictResult,
+  PredictJob,
+  PredictProgress,
+  PredictResult,
+} from '../protocol';
 import { trainStep } from '../training';
 import { readCheckpoint } from './checkpoint';
 
@@ -41,8 +62,7 @@ export async function runBenchJob(job: BenchJob): Promise<BenchResult> {
   const config = validateModelConfig(job.config, backend.name);
   const side = config.inputSize;
   const rng = createRng(job.seed);
-  const randomArray = (size: number, scale: number): Float32Array =>
-    Float32Array.from({ length: size }, () => rng.uniform(-scale, scale));
+  const randomArray = (size: number, scale: number): Float32Array => uniformArray(rng, size, -scale, scale);
   const model = new DeepPriorModel(config, job.seed);
   const optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
   try {
@@ -80,4 +100,76 @@ export async function runBenchJob(job: BenchJob): Promise<BenchResult> {
     model.dispose();
     optimizer.dispose();
   }
+}
+
+/** Loads a heatmap checkpoint in this thread and runs MC-dropout inference on the job's images. */
+export async function runHeatmapPredictJob(
+  job: HeatmapPredictJob,
+  onProgress: (progress: PredictProgress) => void,
+): Promise<HeatmapPredictResult> {
+  const backend = await selectBackend(job.backend);
+  const checkpoint = await readCheckpoint(job.checkpointPath, 'hourglass');
+  const { config, seed } = checkpoint.meta;
+  checkRgbCrops('images', job.images, config);
+  const model = new HourglassModel(config, seed);
+  const aux = hasAuxHeads(config) ? new HeatmapAuxNet(config, seed) : null;
+  try {
+    model.loadWeights(checkpoint.weights);
+    aux?.loadWeights(checkpoint.weights);
+    const result = runHeatmapInference(model, aux, job.images.x, job.images.count, job, (samplePassesDone) =>
+      onProgress({ phase: 'predict', samplePassesDone }),
+    );
+    return { ...result, backend };
+  } finally {
+    model.dispose();
+    aux?.dispose();
+  }
+}
+
+/**
+ * Times training steps (all enabled heads, augmentation included) and MC passes of a freshly initialised heatmap
+ * model on random crops and joints (no files touched). The first step and pass are warm-ups, not timed.
+ */
+export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapBenchResult> {
+  const backend = await selectBackend(job.backend);
+  const config = validateHourglassConfig(job.config, backend.name);
+  const { inputSize: s, joints: j, batchSize } = config;
+  const rng = createRng(job.seed);
+  const crops = {
+    x: uniformArray(rng, batchSize * s * s * 3, 0, 1),
+    count: batchSize,
+    size: s,
+    joints: uniformArray(rng, batchSize * j * 2, 0, s - 1),
+    visibility: new Int8Array(batchSize * j).fill(1),
+  };
+  const learner = createHeatmapLearner(config, job.seed);
+  try {
+    const builder = new HeatmapBatchBuilder(config, batchSize);
+    const step = (index: number): void => {
+      heatmapTrainStep(learner, builder.fill(crops, null, 0, batchSize, rng), job.seed, index);
+    };
+    step(0);
+    const trainStart = performance.now();
+    for (let index = 1; index <= job.trainBatches; index++) step(index);
+    const trainSamplesPerSecond = (job.trainBatches * batchSize * 1000) / (performance.now() - trainStart);
+    const images = uniformArray(rng, job.mcSamples * s * s * 3, 0, 1);
+    const options = {
+      firstIndex: 0,
+      passes: job.mcPasses,
+      seed: job.seed,
+      batchSize: Math.min(batchSize, job.mcSamples),
+      peaks: { minDistance: defaultPeakMinDistance(config.gridSize), maxPeaks: 5 },
+    };
+    runHeatmapInference(learner.model, learner.aux, images.subarray(0, s * s * 3), 1, options, () => undefined);
+    const mcStart = performance.now();
+    runHeatmapInference(learner.model, learner.aux, images, job.mcSamples, options, () => undefined);
+    const mcSamplePassesPerSecond = (job.mcSamples * job.mcPasses * 1000) / (performance.now() - mcStart);
+    return { backend, config, trainSamplesPerSecond, mcSamplePassesPerSecond };
+  } finally {
+    disposeHeatmapLearner(learner);
+  }
+}
+
+function uniformArray(rng: Rng, size: number, low: number, high: number): Float32Array {
+  return Float32Array.from({ length: size }, () => rng.uniform(low, high));
 }

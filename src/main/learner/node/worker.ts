@@ -4,9 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorPayload } from '@shared/errors';
+import { runHeatmapTraining } from '../heatmap-training';
 import type { LearnerJob, PredictResult, TrainResult, WorkerMessage } from '../protocol';
 import { runTraining } from '../training';
-import { runBenchJob, runPredictJob } from './jobs';
+import { runBenchJob, runHeatmapBenchJob, runHeatmapPredictJob, runPredictJob } from './jobs';
 
 const port = parentPort;
 if (port === null) throw new Error('learner worker must run in a worker thread');
@@ -43,6 +44,32 @@ async function run(): Promise<void> {
     }
     case 'bench':
       return post({ kind: 'result', result: await runBenchJob(job) });
+    case 'train-heatmap': {
+      const result = await runHeatmapTraining(job, (progress) => post({ kind: 'progress', progress }));
+      return post(
+        { kind: 'result', result },
+        result.weights.values.map((v) => v.buffer as ArrayBuffer),
+      );
+    }
+    case 'predict-heatmap': {
+      const result = await runHeatmapPredictJob(job, (progress) => post({ kind: 'progress', progress }));
+      const arrays = [
+        result.location,
+        result.locationStd,
+        result.peakValue,
+        result.peaks,
+        result.linkParams,
+        result.aleatoricLogVar,
+        result.predictedLoss,
+        result.embedding,
+      ];
+      return post(
+        { kind: 'result', result },
+        arrays.flatMap((a) => (a === null ? [] : [a.buffer as ArrayBuffer])),
+      );
+    }
+    case 'bench-heatmap':
+      return post({ kind: 'result', result: await runHeatmapBenchJob(job) });
   }
 }
 

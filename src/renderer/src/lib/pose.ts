@@ -1,8 +1,13 @@
 import type { Joint } from '@shared/domain';
-import type { PredictionView } from '@shared/contract';
+import type { PredictionView, SampleRow } from '@shared/contract';
 import type { SkeletonLayout } from '@shared/skeletons';
 
 export type Pinhole = { fx: number; fy: number; cx: number; cy: number };
+export type ImagePoint = { u: number; v: number };
+/** An RGB sample's person box [x, y, width, height] in image px. */
+export type PersonBox = NonNullable<SampleRow['box']>;
+/** What a heatmap model adds to its prediction: refinement suggestions, per-link likelihoods, torn joints. */
+export type PredictionDetails = NonNullable<PredictionView['details']>;
 
 /** The camera the renderer back-projects with, and how to describe it to the annotator. */
 export interface CameraGuess {
@@ -31,12 +36,12 @@ export function cameraFor(intrinsics: Pinhole | null, width: number, height: num
 
 export const isPlaced = (j: Joint): j is Joint & { u: number; v: number } => j.u !== null && j.v !== null;
 
-/** The prediction as editable joints (state `predicted`, visible). */
-export function jointsFromPrediction(prediction: PredictionView): Joint[] {
+/** The prediction as editable joints (state `predicted`, visible); RGB joints have no depth (the model says 0). */
+export function jointsFromPrediction(prediction: PredictionView, withDepth: boolean): Joint[] {
   return prediction.joints.map((p) => ({
     u: p.u,
     v: p.v,
-    d: p.d,
+    d: withDepth ? p.d : null,
     visibility: 'visible',
     state: 'predicted',
   }));
@@ -138,6 +143,43 @@ export function boneLengths(
   return bones;
 }
 
+/** Per joint, the refinement suggestion still worth offering: null where there is none or the joint is already there. */
+export function pendingSuggestions(
+  joints: readonly Joint[],
+  details: PredictionDetails | null,
+): (ImagePoint | null)[] {
+  return joints.map((j, i) => {
+    const s = details?.refined[i];
+    if (!s) return null;
+    return isPlaced(j) && Math.hypot(j.u - s.u, j.v - s.v) < 0.5 ? null : s;
+  });
+}
+
+/** The `count` links whose predicted length the skeleton model finds least likely, least likely first. */
+export function leastLikelyLinks(details: PredictionDetails | null, count = 3): PredictionDetails['links'] {
+  return (details?.links ?? [])
+    .slice()
+    .sort((a, b) => a.loglik - b.loglik)
+    .slice(0, count);
+}
+
+/** A person box around the placed joints, with a margin of 15 % of its larger side (at least 10 px), inside the image. */
+export function boxAround(joints: readonly Joint[], width: number, height: number): PersonBox | null {
+  const placed = joints.filter(isPlaced);
+  if (placed.length < 2) return null;
+  const u0 = Math.min(...placed.map((j) => j.u));
+  const v0 = Math.min(...placed.map((j) => j.v));
+  const u1 = Math.max(...placed.map((j) => j.u));
+  const v1 = Math.max(...placed.map((j) => j.v));
+  const margin = Math.max(10, 0.15 * Math.max(u1 - u0, v1 - v0));
+  const x = Math.max(0, u0 - margin);
+  const y = Math.max(0, v0 - margin);
+  const w = Math.min(width, u1 + margin) - x;
+  const h = Math.min(height, v1 + margin) - y;
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return [round(x), round(y), round(w), round(h)];
+}
+
 /** Next visibility in the cycle visible → occluded → absent → visible. */
 export function nextVisibility(v: Joint['visibility']): Joint['visibility'] {
   return v === 'visible' ? 'occluded' : v === 'occluded' ? 'absent' : 'visible';
@@ -149,6 +191,10 @@ export const STATE_COLOURS: Readonly<Record<Joint['state'], string>> = {
   moved: '#3fa7ff',
   created: '#e05cff',
 };
+
+/** Refinement suggestions (hollow markers) and links the skeleton model finds unlikely. */
+export const SUGGESTION_COLOUR = '#3ff0ff';
+export const WARNING_COLOUR = '#ff5a36';
 
 /** Certain (green) → uncertain (red) for t in [0, 1]. */
 export function uncertaintyColour(t: number, alpha = 1): string {

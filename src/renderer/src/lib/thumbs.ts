@@ -40,7 +40,7 @@ export function loadImage(client: ApiClient, project: string, sampleId: number):
   return entry;
 }
 
-/** A small depth thumbnail (turbo colour map, robust window) as an object URL, cached per sample. */
+/** A small thumbnail (depth: turbo colour map, robust window; RGB as is) as an object URL, cached per sample. */
 export function thumbnail(client: ApiClient, project: string, sampleId: number, width = 96): Promise<string> {
   const key = `${project}\n${sampleId}\n${width}`;
   let entry = thumbs.get(key);

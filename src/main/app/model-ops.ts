@@ -1,0 +1,55 @@
+import { AppError } from '@shared/errors';
+import type { HandlerGroup } from './context';
+import type { AppDeps } from './deps';
+import { predictionView, projectTrainingSet } from './learning-ops';
+import { pipelineFor } from './pipeline';
+
+/** model.train / model.predict / prediction.get: the learner of the project's modality, outside a round. */
+export function learningHandlers(
+  deps: AppDeps,
+): HandlerGroup<'model.train' | 'model.predict' | 'prediction.get'> {
+  return {
+    'model.train': (input, ctx) => {
+      const project = deps.projects.get(input.project);
+      return pipelineFor(project).train(
+        project,
+        input,
+        { roundId: null, set: projectTrainingSet(project), record: true },
+        ctx,
+      );
+    },
+    'model.predict': async (input, ctx) => {
+      const project = deps.projects.get(input.project);
+      const checkpoint = project.store.rounds.latestCheckpoint();
+      if (!checkpoint)
+        throw new AppError('invalid_input', 'no trained model yet: run "poseloop train" or a round first');
+      const ids =
+        input.split === 'all'
+          ? [
+              ...project.store.sampleIds('train'),
+              ...project.store.sampleIds('pool'),
+              ...project.store.sampleIds('test'),
+            ]
+          : project.store.sampleIds(input.split);
+      const predictions = await pipelineFor(project).predict(
+        project,
+        checkpoint,
+        ids,
+        { passes: input.mc, seed: input.seed, roundId: null, persist: true },
+        ctx,
+      );
+      const views = predictions.sampleIds.map((id) => predictionView(project, id)!);
+      const mean = (values: number[]) =>
+        values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+      return {
+        predicted: predictions.sampleIds.length,
+        checkpointId: checkpoint.id,
+        passes: views[0]?.passes ?? input.mc,
+        meanStdPx: mean(views.flatMap((v) => v.joints.map((j) => j.stdPx))),
+        meanStdMm: mean(views.flatMap((v) => v.joints.map((j) => j.stdMm))),
+        backend: predictions.result.backend.name,
+      };
+    },
+    'prediction.get': (input) => predictionView(deps.projects.get(input.project), input.sampleId),
+  };
+}

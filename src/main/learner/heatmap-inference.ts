@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs';
+import { peaksWithFallback } from '@shared/pose2d/likelihood';
+import { subpixelLocation } from '@shared/pose2d/metrics';
+import { gridToCrop } from '@shared/pose2d/targets';
+import { aggregatePasses } from './mc_stats';
+import type { HeatmapAuxNet } from './models/hourglass/aux';
+import type { HourglassModel } from './models/hourglass/model';
+import { mixSeed } from './ops/seeds';
+import type { HeatmapPeakOptions, HeatmapPrediction } from './protocol';
+
+export interface HeatmapMcOptions {
+  /** Global index of row 0 (masks are keyed by (seed, global index, pass), so any split gives the same numbers). */
+  firstIndex: number;
+  /** M; 1 turns dropout off (one deterministic pass). */
+  passes: number;
+  seed: number;
+  batchSize: number;
+  peaks: HeatmapPeakOptions;
+}
+
+/**
+ * Default md for the prediction peaks: 8 at G = 64 (the reference's VL4Pose setting), 2 at G = 32. The target
+ * Gaussian's σ = 1.75 grid px does not shrink with G, so md shrinks faster than G to still separate nearby joints on
+ * coarse grids: max(1, round(8·(G/64)²)).
+ */
+export function defaultPeakMinDistance(gridSize: number): number {
+  return Math.max(1, Math.round(8 * (gridSize / 64) ** 2));
+}
+
+/**
+ * MC-dropout inference of the heatmap model on x (N×S×S×3). Per batch, everything before the first dropout is
+ * computed once and the M passes run from there (with one stack only the heatmap conv differs between passes). Per
+ * sample it keeps summaries only: the mean last-stack heatmap's sub-pixel location, peak value and local maxima, the
+ * spread of the per-pass locations, and the pass means of the auxiliary outputs and the embedding.
+ */
+export function runHeatmapInference(
+  model: HourglassModel,
+  aux: HeatmapAuxNet | null,
+  x: Float32Array,
+  count: number,
+  options: HeatmapMcOptions,
+  onBatch: (samplePasses: number) => void,
+): HeatmapPrediction {
+  const { inputSize: s, gridSize: g, joints: j, links, channels } = model.config;
+  const cells = g * g;
+  const passes = Math.max(1, options.passes);
+  const maxPeaks = options.peaks.maxPeaks;
+  const heads = aux?.heads;
+  const prediction: HeatmapPrediction = {
+    count,
+    joints: j,
+    links: links.length,
+    gridSize: g,
+    inputSize: s,
+    location: new Float32Array(count * j * 2),
+    locationStd: new Float32Array(count * j * 2),
+    peakValue: new Float32Array(count * j),
+    peaks: new Float32Array(count * j * maxPeaks * 3).fill(Number.NaN),
+    maxPeaks,
+    linkParams: heads?.vl4pose ? new Float32Array(count * links.length * 2) : null,
+    aleatoricLogVar: heads?.aleatoric ? new Float32Array(count * j) : null,
+    predictedLoss: heads?.learningLoss ? new Float32Array(count) : null,
+    embedding: new Float32Array(count * channels),
+    embeddingSize: channels,
+  };
+  // Outputs averaged over passes, in the order the pass returns them (disabled heads left out).
+  const passMeans = [
+    prediction.linkParams,
+    prediction.aleatoricLogVar,
+    prediction.predictedLoss,
+    prediction.embedding,
+  ].filter((target): target is Float32Array => target !== null);
+  for (let start = 0; start < count; start += options.batchSize) {
+    const n = Math.min(options.batchSize, count - start);
+    const prefix = tf.tidy(() =>
+      model.prefix(tf.tensor4d(x.subarray(start * s * s * 3, (start + n) * s * s * 3), [n, s, s, 3])),
+    );
+    const heatmapSum = new Float64Array(n * j * cells);
+    const passLocations: Float32Array[] = [];
+    const sums = passMeans.map((target) => new Float64Array((target.length / count) * n));
+    for (let pass = 0; pass < passes; pass++) {
+      const rowSeeds =
+        passes > 1 ? (row: number) => mixSeed(options.seed, options.firstIndex + start + row, pass) : undefined;
+      // [last-stack maps as n×J×G×G, then the `passMeans` outputs].
+      const tensors = tf.tidy((): tf.Tensor[] => {
+        const output = model.suffix(prefix, undefined, rowSeeds);
+        const head = aux?.apply(output.taps);
+        const optional = [head?.linkParams, head?.aleatoricLogVar, head?.predictedLoss];
+        return [
+          tf.transpose(output.heatmaps.at(-1)!, [0, 3, 1, 2]),
+          ...optional.filter((t): t is tf.Tensor2D | tf.Tensor1D => t != null),
+          output.penultimate,
+        ];
+      });
+      const values = tensors.map((t) => t.dataSync() as Float32Array);
+      tf.dispose(tensors);
+      const mapValues = values[0]!;
+      const locations = new Float32Array(n * j * 2);
+      for (let m = 0; m < n * j; m++) {
+        const map = mapValues.subarray(m * cells, (m + 1) * cells);
+        const found = subpixelLocation(map, g, g);
+        locations[2 * m] = found.row;
+        locations[2 * m + 1] = found.col;
+        for (let c = 0; c < cells; c++) heatmapSum[m * cells + c] = heatmapSum[m * cells + c]! + map[c]!;
+      }
+      passLocations.push(locations);
+      sums.forEach((sum, k) => {
+        const passValues = values[k + 1]!;
+        for (let i = 0; i < passValues.length; i++) sum[i] = sum[i]! + passValues[i]!;
+      });
+      onBatch(n);
+    }
+    tf.dispose(prefix);
+    const spread = aggregatePasses(passLocations, null).std;
+    for (let m = 0; m < n * j; m++) {
+      const mean = Float32Array.from(heatmapSum.subarray(m * cells, (m + 1) * cells), (v) => v / passes);
+      const at = start * j + m;
+      const found = subpixelLocation(mean, g, g);
+      prediction.location[2 * at] = gridToCrop(found.row, s, g);
+      prediction.location[2 * at + 1] = gridToCrop(found.col, s, g);
+      prediction.locationStd[2 * at] = gridToCrop(spread[2 * m]!, s, g);
+      prediction.locationStd[2 * at + 1] = gridToCrop(spread[2 * m + 1]!, s, g);
+      const peaks = peaksWithFallback(mean, g, g, { ...options.peaks, excludeBorder: false });
+      prediction.peakValue[at] = Math.max(...mean);
+      peaks.forEach((peak, k) => prediction.peaks.set([peak.row, peak.col, peak.value], (at * maxPeaks + k) * 3));
+    }
+    passMeans.forEach((target, k) => {
+      const sum = sums[k]!;
+      const width = sum.length / n;
+      for (let v = 0; v < sum.length; v++) target[start * width + v] = sum[v]! / passes;
+    });
+  }
+  return prediction;
+}

@@ -1,0 +1,339 @@
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '@shared/errors';
+import { globalArgmax } from '@shared/pose2d/peaks';
+import { cropToGrid } from '@shared/pose2d/targets';
+import { subpixelLocation } from '@shared/pose2d/metrics';
+import { createRng, permutation } from '@shared/random';
+import { selectBackend } from './backend';
+import type { NamedWeights } from './models/deepprior/model';
+import { HeatmapAuxNet, type HeatmapAuxOutput } from './models/hourglass/aux';
+import { HeatmapBatchBuilder, type HeatmapBatch } from './models/hourglass/batch';
+import { applyBatchNormUpdates, INFERENCE, type ForwardMode } from './models/hourglass/layers';
+import { aleatoricLoss, learningLossKl, perSampleHeatmapLoss, vl4poseLoss } from './models/hourglass/losses';
+import { HourglassModel } from './models/hourglass/model';
+import type { HourglassConfig } from './models/hourglass/types';
+import { hasAuxHeads, validateHourglassConfig } from './models/hourglass/validate';
+import { detach } from './ops/detach';
+import { mixSeed } from './ops/seeds';
+import type {
+  HeatmapAuxLosses,
+  HeatmapLabelledCrops,
+  HeatmapTrainJob,
+  HeatmapTrainProgress,
+  HeatmapTrainResult,
+  RgbCrops,
+} from './protocol';
+import { toWeightTable, validationSchedule } from './training';
+
+/** Stream keys that keep the random streams of one seed apart. */
+const SHUFFLE_STREAM = 0x5f1f;
+const AUGMENT_STREAM = 0xa06;
+const TRAIN_DROPOUT_STREAM = 0x7a2;
+/** The learning-loss target divides by (annotated joints + this) (spec §5.1). */
+const ANNOTATED_OFFSET = 0.1;
+
+/** Losses of one step: the pose loss and each enabled head's loss. */
+export interface HeatmapStepLosses {
+  pose: number;
+  aux: HeatmapAuxLosses;
+}
+
+/** The pose network, its optional auxiliary network and their one Adam optimiser (spec §3.3). */
+export interface HeatmapLearner {
+  model: HourglassModel;
+  aux: HeatmapAuxNet | null;
+  optimizer: tf.Optimizer;
+}
+
+/** Fresh networks for `config`, weights initialised from `seed`; PyTorch's Adam ε (the reference's framework). */
+export function createHeatmapLearner(config: HourglassConfig, seed: number): HeatmapLearner {
+  return {
+    model: new HourglassModel(config, seed),
+    aux: hasAuxHeads(config) ? new HeatmapAuxNet(config, seed) : null,
+    optimizer: tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8),
+  };
+}
+
+export function disposeHeatmapLearner(learner: HeatmapLearner): void {
+  learner.model.dispose();
+  learner.aux?.dispose();
+  learner.optimizer.dispose();
+}
+
+/**
+ * Trains a fresh hourglass (and auxiliary heads) in this thread: shuffled batches (the last partial one dropped),
+ * seeded augmentation, MC dropout on, one Adam step per batch. With a validation set, the weights of the epoch with
+ * the lowest validation pose loss are returned (pose and auxiliary weights from the same epoch; the reference keeps
+ * the auxiliary net of its own best epoch), else the last. A non-finite loss aborts with an error.
+ */
+export async function runHeatmapTraining(
+  job: HeatmapTrainJob,
+  onProgress: (progress: HeatmapTrainProgress) => void,
+): Promise<HeatmapTrainResult> {
+  const backend = await selectBackend(job.backend);
+  const config = validateHourglassConfig(job.config, backend.name);
+  checkLabelledCrops('train', job.train, config);
+  if (job.train.count === 0) throw new AppError('invalid_input', 'the training set is empty');
+  const val = job.val === undefined || job.val.count === 0 ? null : job.val;
+  if (val !== null) checkLabelledCrops('val', val, config);
+
+  const learner = createHeatmapLearner(config, job.seed);
+  try {
+    const count = job.train.count;
+    const batch = Math.min(config.batchSize, count);
+    const { batchesPerEpoch } = validationSchedule(count, batch, 1);
+    const totalSteps = batchesPerEpoch * config.epochs;
+    const shuffle = createRng(mixSeed(job.seed, SHUFFLE_STREAM));
+    const augment = createRng(mixSeed(job.seed, AUGMENT_STREAM));
+    const builder = new HeatmapBatchBuilder(config, batch);
+    const started = performance.now();
+    let best: { loss: number; gridError: number; epoch: number; weights: NamedWeights } | null = null;
+    let lastCheck: { loss: number; gridError: number } | null = null;
+    let losses: HeatmapStepLosses = { pose: Number.NaN, aux: noAuxLosses() };
+
+    for (let epoch = 1, step = 1; epoch <= config.epochs; epoch++) {
+      const order = permutation(count, shuffle);
+      for (let b = 0; b < batchesPerEpoch; b++, step++) {
+        const data = builder.fill(job.train, order, b * batch, batch, augment);
+        losses = heatmapTrainStep(learner, data, job.seed, step);
+        checkFinite(losses, epoch, b + 1);
+        const lastOfEpoch = b + 1 === batchesPerEpoch;
+        if (lastOfEpoch && val !== null) {
+          lastCheck = evaluateHeatmaps(learner.model, val, builder, batch);
+          if (best === null || lastCheck.loss < best.loss) {
+            best = { ...lastCheck, epoch, weights: readLearnerWeights(learner) };
+          }
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const fraction = step / totalSteps;
+        const auxValues = Object.values(losses.aux).filter((v): v is number => v !== null);
+        onProgress({
+          phase: 'train',
+          epoch,
+          epochs: config.epochs,
+          batch: b + 1,
+          batchesPerEpoch,
+          loss: losses.pose,
+          ...(auxValues.length === 0 ? {} : { auxLoss: auxValues.reduce((a, v) => a + v, 0) }),
+          auxLosses: losses.aux,
+          ...(lastCheck === null ? {} : { valMse: lastCheck.loss, valGridError: lastCheck.gridError }),
+          ...(best === null ? {} : { bestValMse: best.loss }),
+          samplesPerSecond: (step * batch) / seconds,
+          fraction,
+          etaSeconds: (seconds / fraction) * (1 - fraction),
+        });
+      }
+    }
+    const trainSeconds = (performance.now() - started) / 1000;
+    const kept = best as { loss: number; gridError: number; epoch: number; weights: NamedWeights } | null;
+    return {
+      config,
+      backend,
+      weights: toWeightTable(kept?.weights ?? readLearnerWeights(learner)),
+      metrics: {
+        bestValLoss: kept?.loss ?? null,
+        bestValGridError: kept?.gridError ?? null,
+        bestEpoch: kept?.epoch ?? null,
+        finalLoss: losses.pose,
+        finalAuxLosses: losses.aux,
+        epochs: config.epochs,
+        trainCount: count,
+        valCount: val?.count ?? 0,
+        trainSeconds,
+        samplesPerSecond: (totalSteps * batch) / trainSeconds,
+      },
+    };
+  } finally {
+    disposeHeatmapLearner(learner);
+  }
+}
+
+/**
+ * One training step (spec §3.3): total = pose loss + the enabled heads' losses, one Adam step over pose and auxiliary
+ * weights, then the BN running statistics. The auxiliary network reads detached taps, so its losses add nothing to
+ * the pose weights' gradients. Dropout masks are keyed by (seed, step, row).
+ */
+export function heatmapTrainStep(
+  learner: HeatmapLearner,
+  batch: HeatmapBatch,
+  seed: number,
+  step: number,
+): HeatmapStepLosses {
+  const { model, aux, optimizer } = learner;
+  const mode: ForwardMode = { training: true, batchNormUpdates: [] };
+  const variables = [...model.trainableVariables, ...(aux?.trainableVariables ?? [])];
+  const kept: tf.Scalar[] = [];
+  const keep = (loss: tf.Scalar): tf.Scalar => {
+    kept.push(tf.keep(loss));
+    return loss;
+  };
+  let headNames: (keyof HeatmapAuxLosses)[] = [];
+  const { value, grads } = tf.tidy(() => {
+    const tensors = batchTensors(batch, model.config);
+    return tf.variableGrads(() => {
+      const output = model.apply(tensors.x, mode, (row) => mixSeed(seed, TRAIN_DROPOUT_STREAM, step, row));
+      const perSample = perSampleHeatmapLoss(output.heatmaps, tensors.heatmaps);
+      const pose = keep(tf.mean(perSample));
+      if (aux === null) return pose;
+      const heads = auxLosses(aux.apply(output.taps), output.heatmaps.at(-1)!, perSample, batch, tensors);
+      headNames = heads.map(([name]) => name);
+      return tf.addN([pose, ...heads.map(([, loss]) => keep(loss))]) as tf.Scalar;
+    }, variables);
+  });
+  optimizer.applyGradients(grads);
+  applyBatchNormUpdates(mode.batchNormUpdates);
+  const values = kept.map((loss) => loss.dataSync()[0]!);
+  tf.dispose([value, ...Object.values(grads), ...kept]);
+  const auxValues = noAuxLosses();
+  headNames.forEach((name, i) => (auxValues[name] = values[i + 1]!));
+  return { pose: values[0]!, aux: auxValues };
+}
+
+/** The enabled heads' losses, in VL4Pose, aleatoric, learning-loss order. */
+function auxLosses(
+  output: HeatmapAuxOutput,
+  lastHeatmaps: tf.Tensor4D,
+  perSampleLoss: tf.Tensor1D,
+  batch: HeatmapBatch,
+  tensors: BatchTensors,
+): [keyof HeatmapAuxLosses, tf.Scalar][] {
+  const losses: [keyof HeatmapAuxLosses, tf.Scalar][] = [];
+  if (output.linkParams !== null) {
+    losses.push(['vl4pose', vl4poseLoss(output.linkParams, tensors.linkDistances, tensors.linkMask)]);
+  }
+  if (output.aleatoricLogVar !== null) {
+    // Read back, not traced: the argmax is a constant of the loss (the reference detaches the prediction).
+    const squaredError = tf.tensor2d(squaredArgmaxErrors(lastHeatmaps, batch), tensors.exists.shape);
+    losses.push(['aleatoric', aleatoricLoss(output.aleatoricLogVar, squaredError, tensors.exists)]);
+  }
+  if (output.predictedLoss !== null) {
+    const trueLoss = tf.div(detach(perSampleLoss), tf.add(tensors.annotated, ANNOTATED_OFFSET)) as tf.Tensor1D;
+    losses.push(['learningLoss', learningLossKl(output.predictedLoss, trueLoss)]);
+  }
+  return losses;
+}
+
+/**
+ * Spec §5.2's r: per sample and joint, the squared grid distance between the integer argmax (first in row-major
+ * order on ties) of the predicted map [n, G, G, J] and that of the GT map; n×J.
+ */
+function squaredArgmaxErrors(heatmaps: tf.Tensor4D, batch: HeatmapBatch): Float32Array {
+  const [, g, , j] = heatmaps.shape;
+  const cells = g * g;
+  const maps = tf.tidy(() => tf.transpose(heatmaps, [0, 3, 1, 2]).dataSync() as Float32Array);
+  const errors = new Float32Array(batch.count * j);
+  for (let m = 0; m < errors.length; m++) {
+    const peak = globalArgmax(maps.subarray(m * cells, (m + 1) * cells), g, g);
+    errors[m] = (peak.row - batch.argmax[2 * m]!) ** 2 + (peak.col - batch.argmax[2 * m + 1]!) ** 2;
+  }
+  return errors;
+}
+
+type BatchTensors = ReturnType<typeof batchTensors>;
+
+/** The batch's arrays as tensors (call inside tf.tidy). */
+function batchTensors(batch: HeatmapBatch, config: HourglassConfig) {
+  const n = batch.count;
+  const { inputSize: s, gridSize: g, joints: j, links } = config;
+  const l = links.length;
+  return {
+    x: tf.tensor4d(batch.x.subarray(0, n * s * s * 3), [n, s, s, 3]),
+    heatmaps: tf.tensor4d(batch.heatmaps.subarray(0, n * g * g * j), [n, g, g, j]),
+    exists: tf.tensor2d(batch.exists.subarray(0, n * j), [n, j]),
+    linkDistances: tf.tensor2d(batch.linkDistances.subarray(0, n * l), [n, l]),
+    linkMask: tf.tensor2d(batch.linkMask.subarray(0, n * l), [n, l]),
+    annotated: tf.tensor1d(batch.annotated.subarray(0, n)),
+  };
+}
+
+/**
+ * Validation without augmentation or dropout (BN running statistics): the mean pose loss, and the mean grid-px
+ * distance between the last stack's sub-pixel locations and the visible GT joints (a cheap PCK-like check).
+ */
+export function evaluateHeatmaps(
+  model: HourglassModel,
+  val: HeatmapLabelledCrops,
+  builder: HeatmapBatchBuilder,
+  batchSize: number,
+): { loss: number; gridError: number } {
+  const { inputSize: s, gridSize: g, joints: j } = model.config;
+  const cells = g * g;
+  let lossSum = 0;
+  let errorSum = 0;
+  let visible = 0;
+  for (let start = 0; start < val.count; start += batchSize) {
+    const n = Math.min(batchSize, val.count - start);
+    const data = builder.fill(val, null, start, n, null);
+    const [perSample, maps] = tf.tidy(() => {
+      const tensors = batchTensors(data, model.config);
+      const output = model.apply(tensors.x, INFERENCE);
+      return [
+        perSampleHeatmapLoss(output.heatmaps, tensors.heatmaps),
+        tf.transpose(output.heatmaps.at(-1)!, [0, 3, 1, 2]),
+      ];
+    });
+    for (const value of perSample.dataSync()) lossSum += value;
+    const values = maps.dataSync() as Float32Array;
+    tf.dispose([perSample, maps]);
+    for (let r = 0; r < n; r++) {
+      for (let k = 0; k < j; k++) {
+        if (data.visibility[r * j + k] !== 1) continue;
+        const at = (r * j + k) * 2;
+        const found = subpixelLocation(values.subarray((r * j + k) * cells, (r * j + k + 1) * cells), g, g);
+        errorSum += Math.hypot(
+          found.row - cropToGrid(data.joints[at]!, s, g),
+          found.col - cropToGrid(data.joints[at + 1]!, s, g),
+        );
+        visible++;
+      }
+    }
+  }
+  return { loss: lossSum / val.count, gridError: visible === 0 ? Number.NaN : errorSum / visible };
+}
+
+function readLearnerWeights(learner: HeatmapLearner): NamedWeights {
+  const pose = learner.model.readWeights();
+  return learner.aux === null ? pose : new Map([...pose, ...learner.aux.readWeights()]);
+}
+
+function noAuxLosses(): HeatmapAuxLosses {
+  return { vl4pose: null, aleatoric: null, learningLoss: null };
+}
+
+function checkFinite(losses: HeatmapStepLosses, epoch: number, batch: number): void {
+  const bad = Object.entries({ pose: losses.pose, ...losses.aux }).find(
+    ([, value]) => value !== null && !Number.isFinite(value),
+  );
+  if (bad === undefined) return;
+  throw new AppError(
+    'internal',
+    `training diverged: ${bad[0]} loss is ${bad[1]} at epoch ${epoch}, batch ${batch}; no checkpoint was written and the previous model stays in use`,
+    'loss',
+  );
+}
+
+/** Checks the array sizes of RGB crops against the model's input size. */
+export function checkRgbCrops(name: string, images: RgbCrops, config: HourglassConfig): void {
+  const { x, count, size } = images;
+  if (!Number.isInteger(count) || count < 0) {
+    throw new AppError('invalid_input', `${name}: count must be a non-negative integer`, name);
+  }
+  if (size !== config.inputSize) {
+    throw new AppError('invalid_input', `${name}: crops are ${size} px, the model takes ${config.inputSize}`, name);
+  }
+  if (x.length !== count * size * size * 3) {
+    throw new AppError('invalid_input', `${name}: x has ${x.length} values, expected count·S·S·3`, name);
+  }
+}
+
+function checkLabelledCrops(name: string, crops: HeatmapLabelledCrops, config: HourglassConfig): void {
+  checkRgbCrops(name, crops, config);
+  const values = crops.count * config.joints;
+  if (crops.joints.length !== values * 2 || crops.visibility.length !== values) {
+    throw new AppError(
+      'invalid_input',
+      `${name}: expected ${config.joints} joints per sample (joints N×J×2, visibility N×J)`,
+      name,
+    );
+  }
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/main/app';
+import { tempDir } from '../../helpers/tmp';
+import { testApp } from '../../helpers/app';
+
+const lead = { annotator: 'lead' };
+
+/**
+ * The RGB (human) loop through the app layer on the synthetic people demo: import → round with VL4Pose (heatmap
+ * model, one epoch: plumbing, not accuracy — the learner's own tests check that it learns) → predictions with
+ * refinement details → label QC → COCO export → a simulate run measured by PCKh.
+ */
+describe('the RGB active-learning loop', () => {
+  const tmp = tempDir();
+  const project = join(tmp.dir, 'people');
+  let app: App;
+
+  beforeAll(async () => {
+    app = testApp(tmp.dir);
+    await app.call('project.init', { dir: project, skeleton: 'mpii16', demo: true, demoSize: 'tiny' }, lead);
+  }, 120_000);
+  afterAll(async () => {
+    await app.close();
+    tmp.cleanup();
+  });
+
+  it('builds the RGB demo: person boxes, hidden pool labels, RGBA images', async () => {
+    const info = await app.call('project.info', { project }, lead);
+    expect(info.modality).toBe('rgb');
+    expect(info.skeleton).toBe('mpii16');
+    expect(info.samples).toMatchObject({ labelled: 24, unlabelled: 60, test: 24 });
+    const pool = await app.call('samples.list', { project, split: 'pool', limit: 1 }, lead);
+    const first = pool.items[0]!;
+    expect(first.modality).toBe('rgb');
+    expect(first.box).not.toBeNull();
+    expect((await app.call('sample.get', { project, sampleId: first.id }, lead)).annotation).toBeNull();
+    const image = await app.call('sample.image', { project, sampleId: first.id }, lead);
+    expect(image.meta).toEqual({ width: 128, height: 128, modality: 'rgb', encoding: 'rgba8' });
+    expect(image.bytes.byteLength).toBe(128 * 128 * 4);
+  });
+
+  it('lists only the heatmap samplers for an RGB project and refuses depth-only ones', async () => {
+    const samplers = await app.call('samplers.list', { project }, lead);
+    expect(samplers.map((s) => s.id).sort()).toEqual(
+      ['aleatoric', 'coreset', 'learning-loss', 'mpe', 'random', 'vl4pose'].sort(),
+    );
+    await expect(
+      app.call('round.run', { project, sampler: 'cke', budget: 4, mc: 2, epochs: 1 }, lead),
+    ).rejects.toThrow(/does not apply to rgb projects/);
+  });
+
+  it('runs a VL4Pose round: queue with link reasons, predictions with refinement details', async () => {
+    const round = await app.call(
+      'round.run',
+      { project, sampler: 'vl4pose', budget: 6, mc: 2, preset: 'fast', epochs: 1 },
+      lead,
+    );
+    expect(round.status).toBe('done');
+    expect(round.metrics.testPckh).toBeGreaterThanOrEqual(0);
+    expect(round.metrics.testPckh).toBeLessThanOrEqual(1);
+    const queue = await app.call('queue.list', { project }, lead);
+    expect(queue.total).toBe(6);
+    const item = queue.items[0]!;
+    expect(item.reasonDetail.kind).toBe('vl4pose-heatmap');
+    expect(item.reason).toMatch(/link/);
+    // Lowest likelihood first.
+    const scores = queue.items.map((i) => i.score);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    const prediction = await app.call('prediction.get', { project, sampleId: item.sampleId }, lead);
+    expect(prediction!.joints).toHaveLength(16);
+    expect(prediction!.details!.links).toHaveLength(15);
+    expect(prediction!.details!.refined).toHaveLength(16);
+    expect(prediction!.loglik).toBeCloseTo(item.score, 6);
+  });
+
+  it('checks human labels against the model (label QC)', async () => {
+    const report = await app.call('labels.qc', { project, split: 'train' }, lead);
+    expect(report.checked).toBe(24);
+    expect(report.skipped).toBe(0);
+    for (const flagged of report.flagged) {
+      expect(flagged.flags.length).toBeGreaterThan(0);
+      expect(flagged.flags[0]!.sentence.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('exports the labelled people as COCO keypoints', async () => {
+    const out = join(tmp.dir, 'people.coco.json');
+    const result = await app.call('export.run', { project, format: 'coco', out }, lead);
+    expect(result.samples).toBe(48);
+    const coco = JSON.parse(readFileSync(out, 'utf8')) as {
+      categories: { keypoints: string[] }[];
+      annotations: { keypoints: number[] }[];
+    };
+    expect(coco.categories[0]!.keypoints).toHaveLength(16);
+    expect(coco.annotations[0]!.keypoints).toHaveLength(48);
+  });
+
+  it('simulates rounds on the RGB demo and reports PCKh learning curves', async () => {
+    const out = join(tmp.dir, 'sim');
+    const result = await app.call(
+      'experiment.simulate',
+      {
+        project,
+        out,
+        samplers: 'vl4pose',
+        trials: 1,
+        rounds: 2,
+        budget: 4,
+        seedSize: 10,
+        mc: 2,
+        preset: 'fast',
+        epochs: 1,
+      },
+      lead,
+    );
+    expect(result.metric).toBe('test_pckh');
+    expect(Object.keys(result.curves).sort()).toEqual(['random', 'vl4pose']);
+    expect(result.curves.vl4pose!.map((p) => p.labelled)).toEqual([10, 14]);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toMatch(/^sampler,trial,round,labelled,test_pckh/);
+  }, 300_000);
+});
