@@ -38,7 +38,7 @@ function projectSkeleton(project: Project, native: SkeletonLayout): SkeletonLayo
   const { store } = project;
   store.putSkeleton(native);
   if (store.counts().total === 0 && project.skeletonId !== native.id) store.setSetting('skeleton', native.id);
-  const target = store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId);
+  const target = project.skeleton;
   if (target.id !== native.id && (!target.toCanonical || !native.toCanonical)) {
     throw new AppError(
       'invalid_input',

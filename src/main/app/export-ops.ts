@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { ExportFilterInput, ExportPreview, ExportResult } from '@shared/contract';
+import {
+  RGB_EXPORT_FORMATS,
+  type ExportFilterInput,
+  type ExportPreview,
+  type ExportResult,
+} from '@shared/contract';
 import type { Intrinsics } from '@shared/domain';
 import { AppError } from '@shared/errors';
-import { getSkeleton } from '@shared/skeletons';
 import { encodeDepthPng } from '../datasets';
 import { loadDepth } from '../datasets/node';
 import {
@@ -87,13 +91,22 @@ function exportContext(
   );
   return {
     format,
-    skeleton: store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId),
+    skeleton: project.skeleton,
     datasets,
     project: { name: project.name, path: project.dir },
     appVersion,
     createdAt,
     filters: filtersOf(filters),
   };
+}
+
+function checkFormat(project: Project, format: ExportFormatId): void {
+  if (project.modality === 'rgb' && !RGB_EXPORT_FORMATS.includes(format))
+    throw new AppError(
+      'invalid_input',
+      `${format} is a depth-hand format; an RGB project exports ${RGB_EXPORT_FORMATS.join(' or ')}`,
+      'format',
+    );
 }
 
 /** Only the datasets the samples come from go into the manifest and the format's dataset lists. */
@@ -148,6 +161,7 @@ export async function runExport(
   createdAt: string,
   ctx: Pick<OpContext, 'signal' | 'progress'>,
 ): Promise<ExportResult> {
+  checkFormat(project, input.format);
   const out = resolve(input.out);
   guardOut(project, out);
   const query = exportQuery(project, input);

@@ -3,7 +3,7 @@ import type { PredictionView, TrainResult } from '@shared/contract';
 import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { permutation, createRng } from '@shared/random';
-import { getSkeleton, parents } from '@shared/skeletons';
+import { parents, type SkeletonLayout } from '@shared/skeletons';
 import {
   loadCheckpointMeta,
   meanJointErrorMm,
@@ -144,7 +144,7 @@ export async function trainDepthModel(
   span: [number, number] = [0, 1],
 ): Promise<TrainResult> {
   const backend = await selectBackend();
-  const layout = project.store.getSkeleton(project.skeletonId) ?? getSkeleton(project.skeletonId);
+  const layout = project.skeleton;
   const outputs = layout.joints.length * 3;
   const config = validateModelConfig(
     {
@@ -175,7 +175,7 @@ async function trainWithCrops(
   [from, to]: [number, number],
   crops: ProjectCrops,
   config: ReturnType<typeof validateModelConfig>,
-  layout: ReturnType<typeof getSkeleton>,
+  layout: SkeletonLayout,
   outputs: number,
 ): Promise<TrainResult> {
   const labelled = await labelledBatch(target.set, crops, target.set.labelled);

@@ -13,6 +13,9 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 
 export const EXPORT_FOLDER_FORMATS: readonly ExportFormat[] = ['icvl', 'bighand', 'generic'];
 
+/** What an RGB (people) project can export: the depth formats need a depth image, a camera and millimetres. */
+export const RGB_EXPORT_FORMATS: readonly ExportFormat[] = ['coco', 'csv'];
+
 export const LabelQcFlag = z.object({
   kind: z.enum(['unlikely-link', 'lr-swap']),
   /** The joints involved (the link's two ends, or the swapped pair). */
