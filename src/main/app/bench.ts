@@ -3,9 +3,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '@shared/errors';
-import { benchSynth } from '../datasets';
+import { benchHumanSynth, benchSynth } from '../datasets';
 import { collectImport, openDatasetImport, writeSynthDataset } from '../datasets/node';
-import { bench as benchLearner } from '../learner';
+import { bench as benchLearner, benchHeatmap } from '../learner';
 import { runSamplerBench } from '../samplers/node';
 import { benchProjectOpen } from '../store';
 import { writeFileAtomic } from '../fs/atomic';
@@ -81,6 +81,10 @@ export async function runBench(
           nyu: benchSynth(input.quick ? 50 : 200, { camera: 'nyu' }),
         },
         synthTargetFramesPerSecond: 200,
+        humanSynthFramesPerSecond: {
+          '128': benchHumanSynth(input.quick ? 100 : 400, { width: 128, height: 128 }),
+          '256': benchHumanSynth(input.quick ? 50 : 200, { width: 256, height: 256 }),
+        },
         import: await benchImport(input.quick ? 100 : 500),
       };
     }
@@ -95,7 +99,25 @@ export async function runBench(
         signal: ctx.signal,
         ...(input.quick ? { trainBatches: 1, mcSamples: 8, mcPasses: 2 } : {}),
       });
-      results.learner = { fast, paper, targets: { trainVsTorch: 0.5, mcVsTorch: 1.5 } };
+      // The RGB heatmap model (stacked hourglass + auxiliary heads); the paper net is timed on few samples.
+      const heatmapFast = await benchHeatmap({
+        preset: 'fast',
+        signal: ctx.signal,
+        ...(input.quick ? { trainBatches: 2, mcSamples: 16, mcPasses: 4 } : {}),
+      });
+      const heatmapPaper = await benchHeatmap({
+        preset: 'paper',
+        signal: ctx.signal,
+        ...(input.quick
+          ? { trainBatches: 1, mcSamples: 4, mcPasses: 2 }
+          : { trainBatches: 2, mcSamples: 8, mcPasses: 4 }),
+      });
+      results.learner = {
+        fast,
+        paper,
+        heatmap: { fast: heatmapFast, paper: heatmapPaper },
+        targets: { trainVsTorch: 0.5, mcVsTorch: 1.5 },
+      };
     }
     if (section === 'samplers') {
       results.samplers = runSamplerBench(

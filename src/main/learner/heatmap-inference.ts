@@ -29,9 +29,10 @@ export function defaultPeakMinDistance(gridSize: number): number {
 
 /**
  * MC-dropout inference of the heatmap model on x (N×S×S×3). Per batch, everything before the first dropout is
- * computed once and the M passes run from there (with one stack only the heatmap conv differs between passes). Per
- * sample it keeps summaries only: the mean last-stack heatmap's sub-pixel location, peak value and local maxima, the
- * spread of the per-pass locations, and the pass means of the auxiliary outputs and the embedding.
+ * computed once and the M passes run from there; with one stack only the heatmap conv differs between passes, so the
+ * auxiliary heads and the embedding (which read the last stack's taps and features) run once. Per sample it keeps
+ * summaries only: the mean last-stack heatmap's sub-pixel location, peak value and local maxima, the spread of the
+ * per-pass locations, and the pass means of the auxiliary outputs and the embedding.
  */
 export function runHeatmapInference(
   model: HourglassModel,
@@ -70,6 +71,8 @@ export function runHeatmapInference(
     prediction.predictedLoss,
     prediction.embedding,
   ].filter((target): target is Float32Array => target !== null);
+  const headsVaryByPass = model.config.stacks > 1;
+  const headPasses = headsVaryByPass ? passes : 1;
   for (let start = 0; start < count; start += options.batchSize) {
     const n = Math.min(options.batchSize, count - start);
     const prefix = tf.tidy(() =>
@@ -80,14 +83,19 @@ export function runHeatmapInference(
     const sums = passMeans.map((target) => new Float64Array((target.length / count) * n));
     for (let pass = 0; pass < passes; pass++) {
       const rowSeeds =
-        passes > 1 ? (row: number) => mixSeed(options.seed, options.firstIndex + start + row, pass) : undefined;
-      // [last-stack maps as n×J×G×G, then the `passMeans` outputs].
+        passes > 1
+          ? (row: number) => mixSeed(options.seed, options.firstIndex + start + row, pass)
+          : undefined;
+      const withHeads = pass < headPasses;
+      // [last-stack maps as n×J×G×G, then (withHeads) the `passMeans` outputs].
       const tensors = tf.tidy((): tf.Tensor[] => {
         const output = model.suffix(prefix, undefined, rowSeeds);
+        const maps = tf.transpose(output.heatmaps.at(-1)!, [0, 3, 1, 2]);
+        if (!withHeads) return [maps];
         const head = aux?.apply(output.taps);
         const optional = [head?.linkParams, head?.aleatoricLogVar, head?.predictedLoss];
         return [
-          tf.transpose(output.heatmaps.at(-1)!, [0, 3, 1, 2]),
+          maps,
           ...optional.filter((t): t is tf.Tensor2D | tf.Tensor1D => t != null),
           output.penultimate,
         ];
@@ -104,10 +112,12 @@ export function runHeatmapInference(
         for (let c = 0; c < cells; c++) heatmapSum[m * cells + c] = heatmapSum[m * cells + c]! + map[c]!;
       }
       passLocations.push(locations);
-      sums.forEach((sum, k) => {
-        const passValues = values[k + 1]!;
-        for (let i = 0; i < passValues.length; i++) sum[i] = sum[i]! + passValues[i]!;
-      });
+      if (withHeads) {
+        sums.forEach((sum, k) => {
+          const passValues = values[k + 1]!;
+          for (let i = 0; i < passValues.length; i++) sum[i] = sum[i]! + passValues[i]!;
+        });
+      }
       onBatch(n);
     }
     tf.dispose(prefix);
@@ -122,12 +132,14 @@ export function runHeatmapInference(
       prediction.locationStd[2 * at + 1] = gridToCrop(spread[2 * m + 1]!, s, g);
       const peaks = peaksWithFallback(mean, g, g, { ...options.peaks, excludeBorder: false });
       prediction.peakValue[at] = Math.max(...mean);
-      peaks.forEach((peak, k) => prediction.peaks.set([peak.row, peak.col, peak.value], (at * maxPeaks + k) * 3));
+      peaks.forEach((peak, k) =>
+        prediction.peaks.set([peak.row, peak.col, peak.value], (at * maxPeaks + k) * 3),
+      );
     }
     passMeans.forEach((target, k) => {
       const sum = sums[k]!;
       const width = sum.length / n;
-      for (let v = 0; v < sum.length; v++) target[start * width + v] = sum[v]! / passes;
+      for (let v = 0; v < sum.length; v++) target[start * width + v] = sum[v]! / headPasses;
     });
   }
   return prediction;

@@ -32,6 +32,12 @@ const TRAIN_DROPOUT_STREAM = 0x7a2;
 /** The learning-loss target divides by (annotated joints + this) (spec §5.1). */
 const ANNOTATED_OFFSET = 0.1;
 
+/** One validation pass: mean pose loss and mean grid-px location error on visible joints. */
+interface ValidationCheck {
+  loss: number;
+  gridError: number;
+}
+
 /** Losses of one step: the pose loss and each enabled head's loss. */
 export interface HeatmapStepLosses {
   pose: number;
@@ -87,8 +93,8 @@ export async function runHeatmapTraining(
     const augment = createRng(mixSeed(job.seed, AUGMENT_STREAM));
     const builder = new HeatmapBatchBuilder(config, batch);
     const started = performance.now();
-    let best: { loss: number; gridError: number; epoch: number; weights: NamedWeights } | null = null;
-    let lastCheck: { loss: number; gridError: number } | null = null;
+    let best: (ValidationCheck & { epoch: number; weights: NamedWeights }) | null = null;
+    let lastCheck: ValidationCheck | null = null;
     let losses: HeatmapStepLosses = { pose: Number.NaN, aux: noAuxLosses() };
 
     for (let epoch = 1, step = 1; epoch <= config.epochs; epoch++) {
@@ -125,15 +131,14 @@ export async function runHeatmapTraining(
       }
     }
     const trainSeconds = (performance.now() - started) / 1000;
-    const kept = best as { loss: number; gridError: number; epoch: number; weights: NamedWeights } | null;
     return {
       config,
       backend,
-      weights: toWeightTable(kept?.weights ?? readLearnerWeights(learner)),
+      weights: toWeightTable(best?.weights ?? readLearnerWeights(learner)),
       metrics: {
-        bestValLoss: kept?.loss ?? null,
-        bestValGridError: kept?.gridError ?? null,
-        bestEpoch: kept?.epoch ?? null,
+        bestValLoss: best?.loss ?? null,
+        bestValGridError: best?.gridError ?? null,
+        bestEpoch: best?.epoch ?? null,
         finalLoss: losses.pose,
         finalAuxLosses: losses.aux,
         epochs: config.epochs,
@@ -207,7 +212,10 @@ function auxLosses(
     losses.push(['aleatoric', aleatoricLoss(output.aleatoricLogVar, squaredError, tensors.exists)]);
   }
   if (output.predictedLoss !== null) {
-    const trueLoss = tf.div(detach(perSampleLoss), tf.add(tensors.annotated, ANNOTATED_OFFSET)) as tf.Tensor1D;
+    const trueLoss = tf.div(
+      detach(perSampleLoss),
+      tf.add(tensors.annotated, ANNOTATED_OFFSET),
+    ) as tf.Tensor1D;
     losses.push(['learningLoss', learningLossKl(output.predictedLoss, trueLoss)]);
   }
   return losses;
@@ -255,7 +263,7 @@ export function evaluateHeatmaps(
   val: HeatmapLabelledCrops,
   builder: HeatmapBatchBuilder,
   batchSize: number,
-): { loss: number; gridError: number } {
+): ValidationCheck {
   const { inputSize: s, gridSize: g, joints: j } = model.config;
   const cells = g * g;
   let lossSum = 0;
@@ -319,10 +327,24 @@ export function checkRgbCrops(name: string, images: RgbCrops, config: HourglassC
     throw new AppError('invalid_input', `${name}: count must be a non-negative integer`, name);
   }
   if (size !== config.inputSize) {
-    throw new AppError('invalid_input', `${name}: crops are ${size} px, the model takes ${config.inputSize}`, name);
+    throw new AppError(
+      'invalid_input',
+      `${name}: crops are ${size} px, the model takes ${config.inputSize}`,
+      name,
+    );
   }
   if (x.length !== count * size * size * 3) {
     throw new AppError('invalid_input', `${name}: x has ${x.length} values, expected count·S·S·3`, name);
+  }
+  // Checked here because a NaN pixel would not surface as a NaN loss: wasm's ReLU maps NaN to 0.
+  const bad = x.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) {
+    const pixels = size * size * 3;
+    throw new AppError(
+      'invalid_input',
+      `${name}: crop ${Math.floor(bad / pixels)} has a non-finite pixel value`,
+      name,
+    );
   }
 }
 
@@ -335,5 +357,16 @@ function checkLabelledCrops(name: string, crops: HeatmapLabelledCrops, config: H
       `${name}: expected ${config.joints} joints per sample (joints N×J×2, visibility N×J)`,
       name,
     );
+  }
+  for (let k = 0; k < values; k++) {
+    const visibility = crops.visibility[k]!;
+    const finite = Number.isFinite(crops.joints[2 * k]) && Number.isFinite(crops.joints[2 * k + 1]);
+    if (visibility < -1 || visibility > 1 || (visibility >= 0 && !finite)) {
+      throw new AppError(
+        'invalid_input',
+        `${name}: sample ${Math.floor(k / config.joints)}, joint ${k % config.joints} needs visibility −1, 0 or 1 and finite coordinates when annotated`,
+        name,
+      );
+    }
   }
 }

@@ -47,10 +47,7 @@ export type { BackendChoice, BackendName } from './backend';
 export { PAPER_CONFIG, FAST_CONFIG, PAPER_PARAM_COUNTS } from './models/deepprior/constants';
 export { validateModelConfig, layerShapes } from './models/deepprior/validate';
 export { linksOf } from './models/vl4pose-aux/validate';
-export {
-  HOURGLASS_PRESETS,
-  HOURGLASS_PAPER_PARAM_COUNTS,
-} from './models/hourglass/constants';
+export { HOURGLASS_PRESETS, HOURGLASS_PAPER_PARAM_COUNTS } from './models/hourglass/constants';
 export { validateHourglassConfig } from './models/hourglass/validate';
 export { defaultPeakMinDistance } from './heatmap-inference';
 export { meanJointErrorMm, toXyz } from './metrics';
@@ -65,6 +62,7 @@ export type {
   HourglassConfig,
   HourglassConfigInput,
   HourglassPreset,
+  HourglassPresetChoice,
   HourglassAugmentation,
   AuxHeads,
   JointLink,
@@ -237,8 +235,8 @@ export async function predictMc(options: PredictOptions): Promise<PredictResult>
   return concatenate(parts);
 }
 
-/** What `splitOverWorkers` reports to the caller. */
-interface SplitProgress {
+/** Progress of inference split over workers: fraction in [0, 1], ETA in seconds, sample·passes done so far. */
+export interface SplitProgress {
   fraction: number;
   etaSeconds: number;
   samplePassesDone: number;
@@ -501,7 +499,8 @@ export async function predictHeatmaps(
   );
   const { images } = options;
   const passes = options.passes ?? config.mcPasses;
-  if (!Number.isInteger(passes) || passes < 1) throw new AppError('invalid_input', 'passes must be ≥ 1', 'passes');
+  if (!Number.isInteger(passes) || passes < 1)
+    throw new AppError('invalid_input', 'passes must be ≥ 1', 'passes');
   const batchSize = options.batchSize ?? config.batchSize;
   const seed = options.seed ?? 0;
   const peaks = {
@@ -537,7 +536,8 @@ export async function predictHeatmaps(
     },
   );
   const first = parts[0]!;
-  const joined = (pick: (part: HeatmapPredictResult) => Float32Array): Float32Array => join32(parts.map(pick));
+  const joined = (pick: (part: HeatmapPredictResult) => Float32Array): Float32Array =>
+    join32(parts.map(pick));
   const nullable = (pick: (part: HeatmapPredictResult) => Float32Array | null): Float32Array | null =>
     pick(first) === null ? null : joined((part) => pick(part)!);
   return {

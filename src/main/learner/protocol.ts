@@ -135,12 +135,7 @@ export interface HeatmapBenchJob {
 }
 
 export type LearnerJob =
-  | TrainJob
-  | PredictJob
-  | BenchJob
-  | HeatmapTrainJob
-  | HeatmapPredictJob
-  | HeatmapBenchJob;
+  TrainJob | PredictJob | BenchJob | HeatmapTrainJob | HeatmapPredictJob | HeatmapBenchJob;
 
 export interface TrainProgress {
   phase: 'train';

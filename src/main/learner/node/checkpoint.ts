@@ -142,7 +142,7 @@ export function requireModel<K extends CheckpointModel>(
   if (meta.model !== model) {
     throw new AppError(
       'unsupported',
-      `${path} holds a ${meta.model} model; this operation needs a ${model} checkpoint`,
+      `${path} holds a ${meta.model} model; this operation needs the ${model} model`,
       'checkpointPath',
     );
   }

@@ -160,7 +160,14 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
       batchSize: Math.min(batchSize, job.mcSamples),
       peaks: { minDistance: defaultPeakMinDistance(config.gridSize), maxPeaks: 5 },
     };
-    runHeatmapInference(learner.model, learner.aux, images.subarray(0, s * s * 3), 1, options, () => undefined);
+    runHeatmapInference(
+      learner.model,
+      learner.aux,
+      images.subarray(0, s * s * 3),
+      1,
+      options,
+      () => undefined,
+    );
     const mcStart = performance.now();
     runHeatmapInference(learner.model, learner.aux, images, job.mcSamples, options, () => undefined);
     const mcSamplePassesPerSecond = (job.mcSamples * job.mcPasses * 1000) / (performance.now() - mcStart);

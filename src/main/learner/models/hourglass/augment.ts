@@ -63,47 +63,43 @@ export function augmentSample(
       swap(out.visibility, left, right);
     }
   }
-  // Inverse map per output pixel: p = A⁻¹(p' − c − t) + c, then undo the flip.
+  // Inverse map per output pixel: p = A⁻¹(p' − c − t) + c, then undo the flip. Affine, so it advances by constant
+  // steps along a row of the output.
+  const srcRowStep = sin / scale;
+  const srcColStep = flip ? -cos / scale : cos / scale;
+  const image = source.image;
+  const target = out.image;
   for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) {
-      const dr = r - centre - shiftRow;
-      const dc = c - centre - shiftCol;
-      const srcRow = (cos * dr + sin * dc) / scale + centre;
-      const srcColBeforeFlip = (-sin * dr + cos * dc) / scale + centre;
-      const srcCol = flip ? size - 1 - srcColBeforeFlip : srcColBeforeFlip;
-      sampleBilinear(source.image, size, srcRow, srcCol, out.image, (r * size + c) * 3);
-    }
-  }
-}
-
-/** Writes the 3 channels at (row, col) of an S×S×3 image into out[at..at+3), zero outside the image. */
-function sampleBilinear(
-  image: Float32Array,
-  size: number,
-  row: number,
-  col: number,
-  out: Float32Array,
-  at: number,
-): void {
-  const r0 = Math.floor(row);
-  const c0 = Math.floor(col);
-  const fr = row - r0;
-  const fc = col - c0;
-  out[at] = 0;
-  out[at + 1] = 0;
-  out[at + 2] = 0;
-  for (let dr = 0; dr <= 1; dr++) {
-    const r = r0 + dr;
-    if (r < 0 || r >= size) continue;
-    for (let dc = 0; dc <= 1; dc++) {
-      const c = c0 + dc;
-      if (c < 0 || c >= size) continue;
-      const weight = (dr === 1 ? fr : 1 - fr) * (dc === 1 ? fc : 1 - fc);
-      if (weight === 0) continue;
-      const from = (r * size + c) * 3;
-      out[at] = out[at]! + weight * image[from]!;
-      out[at + 1] = out[at + 1]! + weight * image[from + 1]!;
-      out[at + 2] = out[at + 2]! + weight * image[from + 2]!;
+    const dr = r - centre - shiftRow;
+    const dc = -centre - shiftCol;
+    let srcRow = (cos * dr + sin * dc) / scale + centre;
+    const colBeforeFlip = (-sin * dr + cos * dc) / scale + centre;
+    let srcCol = flip ? size - 1 - colBeforeFlip : colBeforeFlip;
+    for (let c = 0; c < size; c++, srcRow += srcRowStep, srcCol += srcColStep) {
+      const at = (r * size + c) * 3;
+      target[at] = 0;
+      target[at + 1] = 0;
+      target[at + 2] = 0;
+      // Bilinear, zero outside the image.
+      const r0 = Math.floor(srcRow);
+      const c0 = Math.floor(srcCol);
+      if (r0 < -1 || r0 >= size || c0 < -1 || c0 >= size) continue;
+      const fr = srcRow - r0;
+      const fc = srcCol - c0;
+      for (let dy = 0; dy <= 1; dy++) {
+        const y = r0 + dy;
+        if (y < 0 || y >= size) continue;
+        const wy = dy === 1 ? fr : 1 - fr;
+        for (let dx = 0; dx <= 1; dx++) {
+          const x = c0 + dx;
+          const weight = wy * (dx === 1 ? fc : 1 - fc);
+          if (x < 0 || x >= size || weight === 0) continue;
+          const from = (y * size + x) * 3;
+          target[at] = target[at]! + weight * image[from]!;
+          target[at + 1] = target[at + 1]! + weight * image[from + 1]!;
+          target[at + 2] = target[at + 2]! + weight * image[from + 2]!;
+        }
+      }
     }
   }
 }

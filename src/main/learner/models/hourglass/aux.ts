@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@shared/random';
 import { detach } from '../../ops/detach';
 import { mixSeed } from '../../ops/seeds';
+import type { NamedWeights } from '../deepprior/model';
 import { Conv2d, Dense, ParamStore } from './layers';
 import type { HourglassTaps } from './model';
 import type { AuxHeads, HourglassConfig } from './types';
 
 /** Weight names of the auxiliary network carry this prefix inside a checkpoint. */
-export const HEATMAP_AUX_WEIGHT_PREFIX = 'aux/';
+const HEATMAP_AUX_WEIGHT_PREFIX = 'aux/';
 
 /** Raw head outputs; a disabled head gives null. */
 export interface HeatmapAuxOutput {
@@ -47,7 +48,9 @@ export class HeatmapAuxNet {
     const stack = (head: keyof AuxHeads, out: number): Dense[] | null => {
       if (!this.heads[head]) return null;
       const widths = [c, ...config.auxHiddenUnits, out];
-      return widths.slice(1).map((width, i) => new Dense(this.store, name(`${head}/fc${i + 1}`), widths[i]!, width));
+      return widths
+        .slice(1)
+        .map((width, i) => new Dense(this.store, name(`${head}/fc${i + 1}`), widths[i]!, width));
     };
     this.fc = {
       vl4pose: stack('vl4pose', 2 * config.links.length),
@@ -64,11 +67,11 @@ export class HeatmapAuxNet {
     return this.store.paramCount();
   }
 
-  readWeights(): ReturnType<ParamStore['readWeights']> {
+  readWeights(): NamedWeights {
     return this.store.readWeights();
   }
 
-  loadWeights(weights: Parameters<ParamStore['loadWeights']>[0]): void {
+  loadWeights(weights: NamedWeights): void {
     this.store.loadWeights(weights);
   }
 

@@ -88,7 +88,10 @@ export interface ForwardMode {
   batchNormUpdates: BatchNormUpdate[];
 }
 
-export const INFERENCE: ForwardMode = Object.freeze({ training: false, batchNormUpdates: [] as BatchNormUpdate[] });
+export const INFERENCE: ForwardMode = Object.freeze({
+  training: false,
+  batchNormUpdates: [] as BatchNormUpdate[],
+});
 
 /** Folds recorded batch statistics into the running ones (PyTorch: momentum 0.1, unbiased variance) and frees them. */
 export function applyBatchNormUpdates(updates: readonly BatchNormUpdate[]): void {
@@ -160,7 +163,11 @@ export class BatchNorm {
           const sumDyNormalised = columnSum(tf.mul(dyFlat, saved!) as tf.Tensor2D);
           const inner = tf.sub(tf.sub(tf.mul(dyFlat, count), sumDy), tf.mul(saved!, sumDyNormalised));
           const dx = tf.mul(tf.div(tf.mul(gamma as tf.Tensor, savedRstd!), count), inner);
-          return [tf.reshape(dx, x.shape), tf.reshape(sumDyNormalised, [channels]), tf.reshape(sumDy, [channels])];
+          return [
+            tf.reshape(dx, x.shape),
+            tf.reshape(sumDyNormalised, [channels]),
+            tf.reshape(sumDy, [channels]),
+          ];
         },
       };
     });
@@ -195,7 +202,10 @@ function columnSum(values: tf.Tensor2D): tf.Tensor2D {
   const [rows, columns] = values.shape;
   let blocks = Math.min(COLUMN_SUM_BLOCKS, rows);
   while (rows % blocks !== 0) blocks--;
-  const perBlock = tf.matMul(tf.ones([1, rows / blocks]), tf.reshape(values, [blocks, rows / blocks, columns]));
+  const perBlock = tf.matMul(
+    tf.ones([1, rows / blocks]),
+    tf.reshape(values, [blocks, rows / blocks, columns]),
+  );
   return tf.matMul(tf.ones([1, blocks]), tf.reshape(perBlock, [blocks, columns]) as tf.Tensor2D);
 }
 
@@ -295,9 +305,10 @@ export function spaceToDepthConv(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: nu
   );
   const depth = stride * stride * channels;
   const blocked = tf.reshape(
-    tf.transpose(tf.reshape(fitted, [n, rows / stride, stride, cols / stride, stride, channels]), [
-      0, 1, 3, 2, 4, 5,
-    ]),
+    tf.transpose(
+      tf.reshape(fitted, [n, rows / stride, stride, cols / stride, stride, channels]),
+      [0, 1, 3, 2, 4, 5],
+    ),
     [n, rows / stride, cols / stride, depth],
   ) as tf.Tensor4D;
   const padSize = blocks * stride - size;

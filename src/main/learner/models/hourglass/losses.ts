@@ -17,11 +17,6 @@ export function perSampleHeatmapLoss(predicted: readonly tf.Tensor4D[], target: 
   return tf.div(tf.addN(perStack), predicted.length) as tf.Tensor1D;
 }
 
-/** The pose loss: mean over the batch of `perSampleHeatmapLoss`. */
-export function heatmapLoss(predicted: readonly tf.Tensor4D[], target: tf.Tensor4D): tf.Scalar {
-  return tf.mean(perSampleHeatmapLoss(predicted, target));
-}
-
 /**
  * VL4Pose NLL (spec §3.2): with (μ_k, s_k) interleaved in `linkParams` [n, 2L], target distances d [n, L] (grid px
  * between the integer argmaxes of the GT heatmaps) and mask m [n, L] (both joints exist),
@@ -29,7 +24,9 @@ export function heatmapLoss(predicted: readonly tf.Tensor4D[], target: tf.Tensor
  */
 export function vl4poseLoss(linkParams: tf.Tensor2D, distances: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
   const [n, links] = distances.shape;
-  const [mean, logVar] = tf.split(tf.reshape(linkParams, [n, links, 2]), 2, 2).map((t) => tf.reshape(t, [n, links]));
+  const [mean, logVar] = tf
+    .split(tf.reshape(linkParams, [n, links, 2]), 2, 2)
+    .map((t) => tf.reshape(t, [n, links]));
   return gaussianNll(tf.squaredDifference(mean!, distances), logVar!, mask);
 }
 
@@ -37,7 +34,11 @@ export function vl4poseLoss(linkParams: tf.Tensor2D, distances: tf.Tensor2D, mas
  * Aleatoric loss (spec §5.2): r = squared grid distance between the integer argmaxes of the (detached) prediction
  * and of the GT map, [n, J]; mean over n·J of e·(½·r·e^(−s) + ½·s) with e the exist flag.
  */
-export function aleatoricLoss(logVar: tf.Tensor2D, squaredError: tf.Tensor2D, exists: tf.Tensor2D): tf.Scalar {
+export function aleatoricLoss(
+  logVar: tf.Tensor2D,
+  squaredError: tf.Tensor2D,
+  exists: tf.Tensor2D,
+): tf.Scalar {
   return gaussianNll(squaredError, logVar, exists);
 }
 

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@shared/random';
 import { fillDropoutMask, mixSeed } from '../../ops/seeds';
-import type { RowSeeds } from '../deepprior/model';
+import type { NamedWeights, RowSeeds } from '../deepprior/model';
 import { BatchNorm, Conv2d, INFERENCE, ParamStore, type ForwardMode } from './layers';
 import type { HourglassConfig } from './types';
 
 /** Weight names of the pose network carry this prefix inside a checkpoint. */
-export const POSE_WEIGHT_PREFIX = 'hg/';
+const POSE_WEIGHT_PREFIX = 'hg/';
 
 /** The last stack's features for the auxiliary network (spec §2.1), all NHWC. */
 export interface HourglassTaps {
@@ -43,7 +43,8 @@ class Residual {
     this.conv2 = new Conv2d(store, `${name}/conv2`, 3, mid, mid, { padding: 1 });
     this.bn3 = new BatchNorm(store, `${name}/bn3`, mid);
     this.conv3 = new Conv2d(store, `${name}/conv3`, 1, mid, outChannels);
-    this.skip = inChannels === outChannels ? null : new Conv2d(store, `${name}/skip`, 1, inChannels, outChannels);
+    this.skip =
+      inChannels === outChannels ? null : new Conv2d(store, `${name}/skip`, 1, inChannels, outChannels);
   }
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
@@ -183,11 +184,11 @@ export class HourglassModel {
     return this.store.paramCount();
   }
 
-  readWeights(): ReturnType<ParamStore['readWeights']> {
+  readWeights(): NamedWeights {
     return this.store.readWeights();
   }
 
-  loadWeights(weights: Parameters<ParamStore['loadWeights']>[0]): void {
+  loadWeights(weights: NamedWeights): void {
     this.store.loadWeights(weights);
   }
 
@@ -226,7 +227,10 @@ export class HourglassModel {
         hourglassOut = stack.hourglass.apply(x, mode, levels);
         features = stack.features(hourglassOut, mode);
       }
-      const dropped = rowSeeds === undefined ? features : (tf.mul(features, this.dropoutMask(n, i, rowSeeds)) as tf.Tensor4D);
+      const dropped =
+        rowSeeds === undefined
+          ? features
+          : (tf.mul(features, this.dropoutMask(n, i, rowSeeds)) as tf.Tensor4D);
       heatmaps.push(stack.heatmapConv.apply(dropped));
       if (i + 1 < this.stacks.length) x = this.merges[i]!.apply(x, heatmaps[i]!, features);
     }
@@ -242,7 +246,13 @@ export class HourglassModel {
     const channels = this.config.channels;
     const values = new Float32Array(n * channels);
     for (let row = 0; row < n; row++) {
-      fillDropoutMask(values, row * channels, channels, mixSeed(rowSeeds(row), stack), this.config.dropoutRate);
+      fillDropoutMask(
+        values,
+        row * channels,
+        channels,
+        mixSeed(rowSeeds(row), stack),
+        this.config.dropoutRate,
+      );
     }
     return tf.tensor4d(values, [n, 1, 1, channels]);
   }

@@ -71,9 +71,7 @@ export interface HourglassConfig {
 export type HourglassPresetChoice = HourglassPreset | 'auto';
 
 /** What a caller may pass: a preset (default `auto`) plus any overrides. */
-export type HourglassConfigInput = Partial<
-  Omit<HourglassConfig, 'preset' | 'auxHeads' | 'augmentation'>
-> & {
+export type HourglassConfigInput = Partial<Omit<HourglassConfig, 'preset' | 'auxHeads' | 'augmentation'>> & {
   preset?: HourglassPresetChoice;
   auxHeads?: Partial<AuxHeads>;
   augmentation?: Partial<HourglassAugmentation>;

@@ -11,7 +11,10 @@ const PRESET_CHOICES: readonly HourglassPresetChoice[] = ['paper', 'fast', 'auto
  * (default) is `fast` on cpu/wasm or without a backend, else `paper`. `joints` defaults to links + 1 when only
  * `links` is given; a skeleton other than the preset's needs its own `links`, and its `mirrorPairs` default to none.
  */
-export function validateHourglassConfig(input: HourglassConfigInput = {}, backend?: BackendName): HourglassConfig {
+export function validateHourglassConfig(
+  input: HourglassConfigInput = {},
+  backend?: BackendName,
+): HourglassConfig {
   if (input.preset !== undefined && !PRESET_CHOICES.includes(input.preset)) {
     throw new Error(`unknown preset '${String(input.preset)}'; use one of ${PRESET_CHOICES.join(', ')}`);
   }
@@ -21,7 +24,9 @@ export function validateHourglassConfig(input: HourglassConfigInput = {}, backen
   const joints = input.joints ?? (input.links === undefined ? preset.joints : input.links.length + 1);
   const ownSkeleton = joints !== preset.joints;
   if (ownSkeleton && input.links === undefined) {
-    throw new Error(`joints = ${joints} differs from the ${presetName} preset's ${preset.joints}: give links`);
+    throw new Error(
+      `joints = ${joints} differs from the ${presetName} preset's ${preset.joints}: give links`,
+    );
   }
   const config: HourglassConfig = {
     ...preset,
