@@ -246,15 +246,7 @@ async function trainWithCrops(
     valErrorMm: outcome.metrics.bestValErrorMm,
     trainSamplesPerSecond: outcome.samplesPerSecond,
   };
-  const checkpointId = target.record
-    ? project.store.rounds.addCheckpoint({
-        roundId: target.roundId,
-        path: relative(project.modelsDir, outcome.checkpointPath),
-        config: outcome.config,
-        backend: outcome.backend.name,
-        metrics,
-      })
-    : 0;
+  const checkpointId = recordCheckpoint(project, target, outcome, metrics);
   return {
     backend: outcome.backend.name,
     checkpoint: outcome.checkpointPath,
@@ -276,6 +268,23 @@ async function trainWithCrops(
     variant: outcome.config.variant,
     model: 'deepprior',
   };
+}
+
+/** Records a trained model in the project (rounds and `train`; simulations keep theirs private): its id, or 0. */
+export function recordCheckpoint(
+  project: Project,
+  target: TrainTarget,
+  outcome: { checkpointPath: string; config: object; backend: { name: string } },
+  metrics: Record<string, number | null>,
+): number {
+  if (!target.record) return 0;
+  return project.store.rounds.addCheckpoint({
+    roundId: target.roundId,
+    path: relative(project.modelsDir, outcome.checkpointPath),
+    config: outcome.config,
+    backend: outcome.backend.name,
+    metrics,
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { TrainResult } from '@shared/contract';
 import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
@@ -34,6 +34,7 @@ import type { PredictionRow } from '../store';
 import type { OpContext } from './context';
 import {
   epochsForSteps,
+  recordCheckpoint,
   subProgress,
   type RankSettings,
   type TrainSettings,
@@ -237,15 +238,7 @@ export async function trainHeatmapOnProject(
     meanPosePckh: evaluation?.meanPosePckh ?? null,
     trainSamplesPerSecond: outcome.samplesPerSecond,
   };
-  const checkpointId = target.record
-    ? project.store.rounds.addCheckpoint({
-        roundId: target.roundId,
-        path: relative(project.modelsDir, outcome.checkpointPath),
-        config: outcome.config,
-        backend: outcome.backend.name,
-        metrics,
-      })
-    : 0;
+  const checkpointId = recordCheckpoint(project, target, outcome, metrics);
   return {
     backend: outcome.backend.name,
     checkpoint: outcome.checkpointPath,

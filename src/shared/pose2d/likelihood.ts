@@ -458,6 +458,8 @@ export interface LabelQcReport {
   flags: LabelFlag[];
 }
 
+/** Fraction of a perfect swap's distance gain the prediction must show before a swap is flagged. */
+const SWAP_EVIDENCE = 0.75;
 const ARM = ['shoulder', 'elbow', 'wrist'];
 const LEG = ['hip', 'knee', 'ankle'];
 
@@ -478,7 +480,7 @@ function finiteSum(values: Float64Array): number {
  * Checks a human label against the auxiliary model of its image: flags links whose ℓ is below `unlikelyBelow`
  * (impossible limb lengths) and left/right swaps — for each mirror pair, and each whole arm and leg, whether
  * exchanging the left and right positions raises the total ℓ by `swapGain`, or (given a prediction) brings the label
- * `swapDistanceMargin` closer to it. The distance-only model is blind to a swap that keeps every length (e.g. a whole
+ * `swapDistanceMargin` (and 75 % of a perfect swap's gain) closer to it. The distance-only model is blind to a swap that keeps every length (e.g. a whole
  * arm), which the prediction check covers. Swaps are found greedily (strongest first, each re-checked on the label
  * with the earlier swaps applied), so one mistake gives one flag; link flags come in link order, then the swaps.
  * O(P²·L) for P swap candidates (P ≤ 8 for the human layouts).
@@ -535,7 +537,11 @@ export function labelQc(input: LabelQcInput, options: LabelQcOptions = {}): Labe
       joints.reduce((sum, j) => sum + gridDistance(pose[j]!, prediction![j]!), 0);
     const distanceGain = prediction ? distanceTo(label) - distanceTo(swapped) : null;
     const byLikelihood = loglikGain >= swapGain;
-    const byPrediction = distanceGain !== null && distanceGain >= swapDistanceMargin;
+    // A prediction that matched the swapped label exactly would gain 2·Σ‖l − r‖; demand most of that, so a model
+    // that merely hesitates between two close joints (hips, a crossed pair) does not accuse a correct label.
+    const perfectGain = 2 * pairs.reduce((sum, [l, r]) => sum + gridDistance(label[l]!, label[r]!), 0);
+    const byPrediction =
+      distanceGain !== null && distanceGain >= Math.max(swapDistanceMargin, SWAP_EVIDENCE * perfectGain);
     if (!byLikelihood && !byPrediction) return null;
     const names = joints.map((j) => layout.joints[j]).join(', ');
     const evidence = [
