@@ -5,7 +5,7 @@ import { cropToGrid } from '@shared/pose2d/targets';
 import { subpixelLocation } from '@shared/pose2d/metrics';
 import { createRng, permutation } from '@shared/random';
 import { selectBackend } from './backend';
-import type { NamedWeights } from './models/deepprior/model';
+import type { NamedWeights } from './models/named-weights';
 import { HeatmapAuxNet, type HeatmapAuxOutput } from './models/hourglass/aux';
 import { HeatmapBatchBuilder, type HeatmapBatch } from './models/hourglass/batch';
 import { applyBatchNormUpdates, INFERENCE, type ForwardMode } from './models/hourglass/layers';
@@ -23,7 +23,7 @@ import type {
   HeatmapTrainResult,
   RgbCrops,
 } from './protocol';
-import { toWeightTable, validationSchedule } from './training';
+import { stepTiming, toWeightTable, validationSchedule } from './training';
 
 /** Stream keys that keep the random streams of one seed apart. */
 const SHUFFLE_STREAM = 0x5f1f;
@@ -110,8 +110,6 @@ export async function runHeatmapTraining(
             best = { ...lastCheck, epoch, weights: readLearnerWeights(learner) };
           }
         }
-        const seconds = (performance.now() - started) / 1000;
-        const fraction = step / totalSteps;
         const auxValues = Object.values(losses.aux).filter((v): v is number => v !== null);
         onProgress({
           phase: 'train',
@@ -124,9 +122,7 @@ export async function runHeatmapTraining(
           auxLosses: losses.aux,
           ...(lastCheck === null ? {} : { valMse: lastCheck.loss, valGridError: lastCheck.gridError }),
           ...(best === null ? {} : { bestValMse: best.loss }),
-          samplesPerSecond: (step * batch) / seconds,
-          fraction,
-          etaSeconds: (seconds / fraction) * (1 - fraction),
+          ...stepTiming(started, step, totalSteps, batch),
         });
       }
     }

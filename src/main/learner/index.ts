@@ -17,26 +17,32 @@ import {
   requireModel,
   writeCheckpoint,
   type Checkpoint,
+  type CheckpointContent,
   type HourglassCheckpoint,
+  type HourglassCheckpointContent,
   type LearnerCheckpointMeta,
 } from './node/checkpoint';
-import { runInWorker, type WorkerRunOptions } from './node/pool';
+import { runInWorker } from './node/pool';
 import { runTorchReference, type TorchReference } from './bench/torch';
 import type {
+  BenchJob,
   BenchResult,
   CropImages,
+  HeatmapBenchJob,
   HeatmapBenchResult,
   HeatmapLabelledCrops,
+  HeatmapPredictJob,
   HeatmapPrediction,
   HeatmapPredictResult,
-  HeatmapTrainMetrics,
+  HeatmapTrainJob,
   HeatmapTrainProgress,
   HeatmapTrainResult,
   LabelledCrops,
+  PredictJob,
   PredictProgress,
   PredictResult,
   RgbCrops,
-  TrainMetrics,
+  TrainJob,
   TrainProgress,
   TrainResult,
   ValidationSet,
@@ -93,7 +99,32 @@ export type {
   HeatmapPeakOptions,
 } from './protocol';
 
-export interface TrainOptions {
+/** What every training call takes besides its data and model settings. */
+export interface TrainRunOptions<P> {
+  seed: number;
+  /** Folder that receives the new checkpoint folder (created if needed). */
+  checkpointDir: string;
+  /**
+   * Name of the checkpoint folder; default `deepprior-<variant>-<seed>-<time>` or `hourglass-<preset>-<seed>-<time>`.
+   * Must not exist.
+   */
+  checkpointName?: string;
+  backend?: BackendName;
+  signal?: AbortSignal;
+  onProgress?: (progress: P) => void;
+}
+
+/** A finished training run: where its checkpoint was written and what the worker reported. */
+export interface TrainedCheckpoint<R extends TrainResult | HeatmapTrainResult> {
+  checkpointPath: string;
+  metrics: R['metrics'];
+  config: R['config'];
+  backend: BackendChoice;
+  /** Training throughput over the whole run, samples per second. */
+  samplesPerSecond: number;
+}
+
+export interface TrainOptions extends TrainRunOptions<TrainProgress> {
   /** Preset ('paper' | 'fast' | 'auto', default auto) plus overrides. */
   config?: DeepPriorConfigInput;
   /** Train the VL4Pose head alongside (give the skeleton's parents). */
@@ -101,65 +132,74 @@ export interface TrainOptions {
   train: LabelledCrops;
   /** Held-out part of the labelled set: model selection by its MSE (spec §3.3, clean variant of G3). */
   val?: ValidationSet;
-  seed: number;
-  /** Folder that receives the new checkpoint folder (created if needed). */
-  checkpointDir: string;
-  /** Name of the checkpoint folder; default `deepprior-<variant>-<seed>-<time>`. Must not exist. */
-  checkpointName?: string;
-  backend?: BackendName;
-  signal?: AbortSignal;
-  onProgress?: (progress: TrainProgress) => void;
 }
 
-export interface TrainOutcome {
-  checkpointPath: string;
-  metrics: TrainMetrics;
-  samplesPerSecond: number;
-  backend: TrainResult['backend'];
-  config: TrainResult['config'];
-}
+export type TrainOutcome = TrainedCheckpoint<TrainResult>;
 
 /**
  * Trains a fresh model in a worker thread and writes the best checkpoint atomically. Cancelling (signal) terminates
  * the worker and writes nothing; a diverging run (NaN/Inf loss) rejects and writes nothing.
  */
-export async function trainModel(options: TrainOptions): Promise<TrainOutcome> {
-  const result = await runInWorker<TrainResult, TrainProgress>(
+export function trainModel(options: TrainOptions): Promise<TrainOutcome> {
+  return trainToCheckpoint<TrainResult, TrainProgress>(
     {
       kind: 'train',
       config: options.config ?? {},
       train: options.train,
-      seed: options.seed,
       ...(options.val === undefined ? {} : { val: options.val }),
       ...(options.aux === undefined ? {} : { aux: options.aux }),
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
     },
+    options,
+    (result) => ({
+      defaultName: `deepprior-${result.config.variant}`,
+      content: {
+        seed: options.seed,
+        config: result.config,
+        aux: result.aux,
+        backend: savedBackend(result.backend),
+        metrics: result.metrics,
+      },
+    }),
+  );
+}
+
+/**
+ * Runs a training job in a worker thread, then writes its weights as a new checkpoint folder. `checkpointOf` gives
+ * the model's default folder name (seed and time are appended) and the metadata to store.
+ */
+async function trainToCheckpoint<R extends TrainResult | HeatmapTrainResult, P>(
+  job: Omit<TrainJob, 'seed' | 'backend'> | Omit<HeatmapTrainJob, 'seed' | 'backend'>,
+  options: TrainRunOptions<P>,
+  checkpointOf: (result: R) => {
+    defaultName: string;
+    content: CheckpointContent | HourglassCheckpointContent;
+  },
+): Promise<TrainedCheckpoint<R>> {
+  const result = await runInWorker<R, P>(
+    { ...job, seed: options.seed, ...optionalBackend(options.backend) },
     {
       ...optionalSignal(options.signal),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
   );
+  // The worker may have answered just before the caller cancelled: a cancelled run writes nothing.
   if (options.signal?.aborted) throw new AppError('cancelled', 'cancelled');
-  const name = options.checkpointName ?? `deepprior-${result.config.variant}-${options.seed}-${Date.now()}`;
+  const { defaultName, content } = checkpointOf(result);
+  const name = options.checkpointName ?? `${defaultName}-${options.seed}-${Date.now()}`;
   const checkpointPath = join(options.checkpointDir, name);
-  await writeCheckpoint(
-    checkpointPath,
-    {
-      seed: options.seed,
-      config: result.config,
-      aux: result.aux,
-      backend: { name: result.backend.name, reason: result.backend.reason },
-      metrics: result.metrics,
-    },
-    result.weights,
-  );
+  await writeCheckpoint(checkpointPath, content, result.weights);
   return {
     checkpointPath,
     metrics: result.metrics,
-    samplesPerSecond: result.metrics.samplesPerSecond,
-    backend: result.backend,
     config: result.config,
+    backend: result.backend,
+    samplesPerSecond: result.metrics.samplesPerSecond,
   };
+}
+
+/** The part of the backend choice a checkpoint records. */
+function savedBackend(backend: BackendChoice): Pick<BackendChoice, 'name' | 'reason'> {
+  return { name: backend.name, reason: backend.reason };
 }
 
 /**
@@ -214,23 +254,16 @@ export async function predictMc(options: PredictOptions): Promise<PredictResult>
   if (images.x.length !== images.count * pixels)
     throw new AppError('invalid_input', 'images.x length ≠ count·height·width', 'images');
   const parts = await splitOverWorkers<PredictResult>(
-    { ...workerSplit(options), count: images.count, batchSize, passes },
-    (from, to, workerOptions) => {
-      const x = images.x.slice(from * pixels, to * pixels);
-      return runInWorker(
-        {
-          kind: 'predict',
-          checkpointPath: options.checkpointPath,
-          images: { x, count: to - from, height: images.height, width: images.width },
-          firstIndex: from,
-          passes,
-          seed,
-          batchSize,
-          ...(options.backend === undefined ? {} : { backend: options.backend }),
-        },
-        { ...workerOptions, transfer: [x.buffer] },
-      );
-    },
+    { ...workerSplit(options), images, sampleSize: pixels, batchSize, passes },
+    (x, firstIndex, count) => ({
+      kind: 'predict',
+      checkpointPath: options.checkpointPath,
+      images: { x, count, height: images.height, width: images.width },
+      firstIndex,
+      passes,
+      seed,
+      batchSize,
+    }),
   );
   return concatenate(parts);
 }
@@ -243,24 +276,28 @@ export interface SplitProgress {
 }
 
 /**
- * Runs one inference job per worker thread, each over whole batches of the `count` samples (so every sample sees the
- * same batch composition as in a single-worker run), and returns the parts in sample order. Progress is summed over
- * the workers; the first failure or the caller's signal cancels every worker.
+ * Runs one inference job per worker thread, each over whole batches of the images (so every sample sees the same
+ * batch composition as in a single-worker run), and returns the parts in sample order. Each worker gets a copy of
+ * its rows (`sampleSize` values per sample), moved into the thread. Progress is summed over the workers; the first
+ * failure or the caller's signal cancels every worker.
  */
 async function splitOverWorkers<R extends { backend: BackendChoice }>(
-  split: {
-    count: number;
+  split: WorkerSplit & {
+    images: { x: Float32Array; count: number };
+    sampleSize: number;
     batchSize: number;
     passes: number;
-    workers?: number;
-    signal?: AbortSignal;
-    onProgress?: (progress: SplitProgress) => void;
   },
-  start: (from: number, to: number, options: WorkerRunOptions<PredictProgress>) => Promise<R>,
+  jobFor: (
+    x: Float32Array,
+    firstIndex: number,
+    count: number,
+  ) => Omit<PredictJob, 'backend'> | Omit<HeatmapPredictJob, 'backend'>,
 ): Promise<R[]> {
-  const batches = Math.ceil(split.count / split.batchSize);
+  const { count } = split.images;
+  const batches = Math.ceil(count / split.batchSize);
   const workerCount = Math.max(1, Math.min(split.workers ?? availableParallelism(), batches));
-  const total = split.count * split.passes;
+  const total = count * split.passes;
   let done = 0;
   const started = performance.now();
   const onWorkerProgress = (progress: PredictProgress): void => {
@@ -280,13 +317,15 @@ async function splitOverWorkers<R extends { backend: BackendChoice }>(
     const parts = await Promise.all(
       Array.from({ length: workerCount }, (_, w) => {
         const from = Math.floor((w * batches) / workerCount) * split.batchSize;
-        const to = Math.min(split.count, Math.floor(((w + 1) * batches) / workerCount) * split.batchSize);
-        return start(from, to, { signal: controller.signal, onProgress: onWorkerProgress }).catch(
-          (error: unknown) => {
-            controller.abort();
-            throw error;
-          },
-        );
+        const to = Math.min(count, Math.floor(((w + 1) * batches) / workerCount) * split.batchSize);
+        const x = split.images.x.slice(from * split.sampleSize, to * split.sampleSize);
+        return runInWorker<R, PredictProgress>(
+          { ...jobFor(x, from, to - from), ...optionalBackend(split.backend) },
+          { signal: controller.signal, onProgress: onWorkerProgress, transfer: [x.buffer] },
+        ).catch((error: unknown) => {
+          controller.abort();
+          throw error;
+        });
       }),
     );
     if (new Set(parts.map((part) => part.backend.name)).size > 1) {
@@ -343,127 +382,88 @@ export function meanPoseBaseline(y: Float32Array, count: number): Float32Array {
   return Float32Array.from(mean, (sum) => sum / count);
 }
 
-export interface BenchOptions {
-  preset: 'paper' | 'fast';
+/** What both benchmarks take besides the preset. */
+export interface BenchRunOptions {
   backend?: BackendName;
-  /** Timed training steps (after one warm-up step). Default 5. */
+  /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
   trainBatches?: number;
   /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10. */
   mcSamples?: number;
   mcPasses?: number;
-  /** Also time the PyTorch reference when python3 + torch exist. Default true. */
-  torch?: boolean;
   signal?: AbortSignal;
 }
 
-export interface BenchOutcome {
-  preset: 'paper' | 'fast';
-  backend: BenchResult['backend'];
+/** Throughput of one preset, as both benchmarks report it. */
+export interface BenchThroughput<Preset> {
+  preset: Preset;
+  backend: BackendChoice;
   trainSamplesPerSecond: number;
   mcSamplePassesPerSecond: number;
   /** Peak resident set of this process (workers included) so far, MB. */
   peakRssMb: number;
+}
+
+export interface BenchOptions extends BenchRunOptions {
+  preset: 'paper' | 'fast';
+  /** Also time the PyTorch reference when python3 + torch exist. Default true. */
+  torch?: boolean;
+}
+
+export interface BenchOutcome extends BenchThroughput<'paper' | 'fast'> {
   /** PyTorch CPU on the same net, or why it was not run; ratios = TF.js / PyTorch. */
   torch: TorchReference;
 }
 
 /** For `poseloop bench`: training and MC-inference throughput of one preset on this machine, single worker. */
 export async function bench(options: BenchOptions): Promise<BenchOutcome> {
-  const mcSamples = options.mcSamples ?? 32;
-  const mcPasses = options.mcPasses ?? 10;
-  const trainBatches = options.trainBatches ?? 5;
-  const result = await runInWorker<BenchResult, never>(
-    {
-      kind: 'bench',
-      config: { preset: options.preset },
-      trainBatches,
-      mcSamples,
-      mcPasses,
-      seed: 1,
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
-    },
-    optionalSignal(options.signal),
+  const sizes = benchSizes(options);
+  const result = await runBenchJob<BenchResult>(
+    { kind: 'bench', config: { preset: options.preset } },
+    sizes,
+    options,
   );
   const torch =
     options.torch === false
       ? { available: false as const, reason: 'not requested' }
-      : await runTorchReference(result.config, { trainBatches, mcSamples, mcPasses }, result);
-  return {
-    preset: options.preset,
-    backend: result.backend,
-    trainSamplesPerSecond: result.trainSamplesPerSecond,
-    mcSamplePassesPerSecond: result.mcSamplePassesPerSecond,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    torch,
-  };
+      : await runTorchReference(result.config, sizes, result);
+  return { ...benchThroughput(options.preset, result), torch };
 }
 
-export interface HeatmapTrainOptions {
+export interface HeatmapTrainOptions extends TrainRunOptions<HeatmapTrainProgress> {
   /** Preset ('fast' default, or 'paper') plus overrides; the skeleton (joints, links, mirror pairs) included. */
   config?: HourglassConfigInput;
   /** Crops must be config.inputSize pixels square. */
   train: HeatmapLabelledCrops;
   /** Model selection by its pose loss; also reports the grid-px error of the kept weights. */
   val?: HeatmapLabelledCrops;
-  seed: number;
-  /** Folder that receives the new checkpoint folder (created if needed). */
-  checkpointDir: string;
-  /** Name of the checkpoint folder; default `hourglass-<preset>-<seed>-<time>`. Must not exist. */
-  checkpointName?: string;
-  backend?: BackendName;
-  signal?: AbortSignal;
-  onProgress?: (progress: HeatmapTrainProgress) => void;
 }
 
-export interface HeatmapTrainOutcome {
-  checkpointPath: string;
-  metrics: HeatmapTrainMetrics;
-  config: HeatmapTrainResult['config'];
-  backend: BackendChoice;
-  /** Training throughput over the whole run, samples per second. */
-  samplesPerSecond: number;
-}
+export type HeatmapTrainOutcome = TrainedCheckpoint<HeatmapTrainResult>;
 
 /**
  * Trains a fresh stacked hourglass with its auxiliary heads in a worker thread and writes the checkpoint atomically
  * (model 'hourglass'). Cancelling terminates the worker and writes nothing; a NaN/Inf loss rejects and writes nothing.
  */
-export async function trainHeatmapModel(options: HeatmapTrainOptions): Promise<HeatmapTrainOutcome> {
-  const result = await runInWorker<HeatmapTrainResult, HeatmapTrainProgress>(
+export function trainHeatmapModel(options: HeatmapTrainOptions): Promise<HeatmapTrainOutcome> {
+  return trainToCheckpoint<HeatmapTrainResult, HeatmapTrainProgress>(
     {
       kind: 'train-heatmap',
       config: options.config ?? {},
       train: options.train,
-      seed: options.seed,
       ...(options.val === undefined ? {} : { val: options.val }),
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
     },
-    {
-      ...optionalSignal(options.signal),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    },
+    options,
+    (result) => ({
+      defaultName: `hourglass-${result.config.preset}`,
+      content: {
+        model: 'hourglass',
+        seed: options.seed,
+        config: result.config,
+        backend: savedBackend(result.backend),
+        metrics: result.metrics,
+      },
+    }),
   );
-  if (options.signal?.aborted) throw new AppError('cancelled', 'cancelled');
-  const name = options.checkpointName ?? `hourglass-${result.config.preset}-${options.seed}-${Date.now()}`;
-  const checkpointPath = join(options.checkpointDir, name);
-  await writeCheckpoint(
-    checkpointPath,
-    {
-      model: 'hourglass',
-      seed: options.seed,
-      config: result.config,
-      backend: { name: result.backend.name, reason: result.backend.reason },
-      metrics: result.metrics,
-    },
-    result.weights,
-  );
-  return {
-    checkpointPath,
-    metrics: result.metrics,
-    config: result.config,
-    backend: result.backend,
-    samplesPerSecond: result.metrics.samplesPerSecond,
-  };
 }
 
 export interface HeatmapPredictOptions {
@@ -516,24 +516,17 @@ export async function predictHeatmaps(
     );
   }
   const parts = await splitOverWorkers<HeatmapPredictResult>(
-    { ...workerSplit(options), count: images.count, batchSize, passes },
-    (from, to, workerOptions) => {
-      const x = images.x.slice(from * pixels, to * pixels);
-      return runInWorker(
-        {
-          kind: 'predict-heatmap',
-          checkpointPath: options.checkpointPath,
-          images: { x, count: to - from, size: images.size },
-          firstIndex: from,
-          passes,
-          seed,
-          batchSize,
-          peaks,
-          ...(options.backend === undefined ? {} : { backend: options.backend }),
-        },
-        { ...workerOptions, transfer: [x.buffer] },
-      );
-    },
+    { ...workerSplit(options), images, sampleSize: pixels, batchSize, passes },
+    (x, firstIndex, count) => ({
+      kind: 'predict-heatmap',
+      checkpointPath: options.checkpointPath,
+      images: { x, count, size: images.size },
+      firstIndex,
+      passes,
+      seed,
+      batchSize,
+      peaks,
+    }),
   );
   const first = parts[0]!;
   const joined = (pick: (part: HeatmapPredictResult) => Float32Array): Float32Array =>
@@ -554,42 +547,55 @@ export async function predictHeatmaps(
   };
 }
 
-export interface HeatmapBenchOptions {
+export interface HeatmapBenchOptions extends BenchRunOptions {
   preset: HourglassPreset;
-  backend?: BackendName;
-  /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
-  trainBatches?: number;
-  /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10. */
-  mcSamples?: number;
-  mcPasses?: number;
-  signal?: AbortSignal;
 }
 
-export interface HeatmapBenchOutcome {
-  preset: HourglassPreset;
-  backend: BackendChoice;
-  trainSamplesPerSecond: number;
-  mcSamplePassesPerSecond: number;
-  /** Peak resident set of this process (workers included) so far, MB. */
-  peakRssMb: number;
-}
+export type HeatmapBenchOutcome = BenchThroughput<HourglassPreset>;
 
 /** Training and MC-inference throughput of one heatmap preset on this machine, single worker, random data. */
 export async function benchHeatmap(options: HeatmapBenchOptions): Promise<HeatmapBenchOutcome> {
-  const result = await runInWorker<HeatmapBenchResult, never>(
-    {
-      kind: 'bench-heatmap',
-      config: { preset: options.preset },
-      trainBatches: options.trainBatches ?? 5,
-      mcSamples: options.mcSamples ?? 32,
-      mcPasses: options.mcPasses ?? 10,
-      seed: 1,
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
-    },
+  const result = await runBenchJob<HeatmapBenchResult>(
+    { kind: 'bench-heatmap', config: { preset: options.preset } },
+    benchSizes(options),
+    options,
+  );
+  return benchThroughput(options.preset, result);
+}
+
+interface BenchSizes {
+  trainBatches: number;
+  mcSamples: number;
+  mcPasses: number;
+}
+
+function benchSizes(options: BenchRunOptions): BenchSizes {
+  return {
+    trainBatches: options.trainBatches ?? 5,
+    mcSamples: options.mcSamples ?? 32,
+    mcPasses: options.mcPasses ?? 10,
+  };
+}
+
+/** Runs one benchmark job in a single worker thread, on random data of seed 1. */
+function runBenchJob<R extends BenchResult | HeatmapBenchResult>(
+  job: Pick<BenchJob, 'kind' | 'config'> | Pick<HeatmapBenchJob, 'kind' | 'config'>,
+  sizes: BenchSizes,
+  options: BenchRunOptions,
+): Promise<R> {
+  return runInWorker<R, never>(
+    { ...job, ...sizes, seed: 1, ...optionalBackend(options.backend) },
     optionalSignal(options.signal),
   );
+}
+
+/** The benchmark's outcome from its worker's result; the peak memory is read now, once all timing is done. */
+function benchThroughput<Preset>(
+  preset: Preset,
+  result: BenchResult | HeatmapBenchResult,
+): BenchThroughput<Preset> {
   return {
-    preset: options.preset,
+    preset,
     backend: result.backend,
     trainSamplesPerSecond: result.trainSamplesPerSecond,
     mcSamplePassesPerSecond: result.mcSamplePassesPerSecond,
@@ -597,15 +603,24 @@ export async function benchHeatmap(options: HeatmapBenchOptions): Promise<Heatma
   };
 }
 
-/** The worker-split settings a prediction call passes through. */
-function workerSplit(options: {
+/** The settings a prediction call passes through to its workers. */
+interface WorkerSplit {
   workers?: number;
+  backend?: BackendName;
   signal?: AbortSignal;
   onProgress?: (progress: SplitProgress) => void;
-}): { workers?: number; signal?: AbortSignal; onProgress?: (progress: SplitProgress) => void } {
-  return { workers: options.workers, signal: options.signal, onProgress: options.onProgress };
 }
 
+/** Picks the split settings out of a prediction call's options. */
+function workerSplit({ workers, backend, signal, onProgress }: WorkerSplit): WorkerSplit {
+  return { workers, backend, signal, onProgress };
+}
+
+// Jobs and run options leave out what the caller did not give, rather than carry an explicit undefined.
 function optionalSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal === undefined ? {} : { signal };
+}
+
+function optionalBackend(backend: BackendName | undefined): { backend?: BackendName } {
+  return backend === undefined ? {} : { backend };
 }

@@ -5,7 +5,8 @@ import { selectBackend } from './backend';
 import { checkCrops, cropsAtInputSize, gatherRows } from './inputs';
 import { meanJointErrorMm, meanSquaredError } from './metrics';
 import { poseLoss } from './models/deepprior/losses';
-import { DeepPriorModel, type NamedWeights } from './models/deepprior/model';
+import { DeepPriorModel } from './models/deepprior/model';
+import type { NamedWeights } from './models/named-weights';
 import type { DeepPriorConfig } from './models/deepprior/types';
 import { validateModelConfig } from './models/deepprior/validate';
 import { Vl4PoseAuxHead } from './models/vl4pose-aux/model';
@@ -30,6 +31,22 @@ export function validationSchedule(
 ): { batchesPerEpoch: number; validFreq: number } {
   const batchesPerEpoch = Math.max(1, Math.floor(count / batchSize));
   return { batchesPerEpoch, validFreq: Math.max(1, Math.floor(batchesPerEpoch / checksPerEpoch)) };
+}
+
+/** Throughput, done fraction and ETA of a training run after `step` of `totalSteps` steps of `batch` samples. */
+export function stepTiming(
+  started: number,
+  step: number,
+  totalSteps: number,
+  batch: number,
+): { samplesPerSecond: number; fraction: number; etaSeconds: number } {
+  const seconds = (performance.now() - started) / 1000;
+  const fraction = step / totalSteps;
+  return {
+    samplesPerSecond: (step * batch) / seconds,
+    fraction,
+    etaSeconds: (seconds / fraction) * (1 - fraction),
+  };
 }
 
 /**
@@ -123,8 +140,6 @@ export async function runTraining(
           );
         }
         if ((step + 1) % validFreq === 0) validate(epoch, step);
-        const seconds = (performance.now() - started) / 1000;
-        const fraction = step / totalSteps;
         const lastCheck = last as { mse: number; errorMm: number | null } | null;
         const bestCheck = best as { mse: number } | null;
         onProgress({
@@ -138,9 +153,7 @@ export async function runTraining(
           ...(lastCheck === null ? {} : { valMse: lastCheck.mse }),
           ...(lastCheck?.errorMm == null ? {} : { valErrorMm: lastCheck.errorMm }),
           ...(bestCheck === null ? {} : { bestValMse: bestCheck.mse }),
-          samplesPerSecond: (step * batch) / seconds,
-          fraction,
-          etaSeconds: (seconds / fraction) * (1 - fraction),
+          ...stepTiming(started, step, totalSteps, batch),
         });
       }
     }

@@ -13,23 +13,19 @@ import { type Inflate, type MatArray, matIndex, readMatNumericArrays } from './m
 
 export const LSP_JOINTS = 14;
 
-/** The file's joint order. */
-export const LSP_NATIVE_JOINTS = [
-  'r_ankle',
-  'r_knee',
-  'r_hip',
-  'l_hip',
-  'l_knee',
-  'l_ankle',
+/** LSP's leg and arm chains, right limb first and outward-in, then left inward-out; MPII lists its limbs alike. */
+export const LSP_LEG_JOINTS = ['r_ankle', 'r_knee', 'r_hip', 'l_hip', 'l_knee', 'l_ankle'] as const;
+export const LSP_ARM_JOINTS = [
   'r_wrist',
   'r_elbow',
   'r_shoulder',
   'l_shoulder',
   'l_elbow',
   'l_wrist',
-  'neck',
-  'head_top',
 ] as const;
+
+/** The file's joint order. */
+export const LSP_NATIVE_JOINTS = [...LSP_LEG_JOINTS, ...LSP_ARM_JOINTS, 'neck', 'head_top'] as const;
 
 /** Native joint j goes to LSP14 (internal order) index LSP_TO_INTERNAL[j]; exporters invert it. */
 export const LSP_TO_INTERNAL = [13, 12, 11, 8, 9, 10, 7, 6, 5, 2, 3, 4, 1, 0] as const;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { PersonBox } from '../types';
 import { boxAroundJoints, imageJoint, parseRecord } from './coco';
 import { LineProblem, problem } from './labels';
+import { LSP_ARM_JOINTS, LSP_LEG_JOINTS } from './lsp';
 
 /**
  * MPII Human Pose in the HRNet / mmpose JSON form (formats.md §4.9, PROVENANCE §7): a list of people
@@ -21,24 +22,14 @@ import { LineProblem, problem } from './labels';
 
 export const MPII_JOINTS = 16;
 
-/** MPII joint ids 0–15. */
+/** MPII joint ids 0–15: legs 0–5, trunk and head 6–9, arms 10–15. */
 export const MPII_NATIVE_JOINTS = [
-  'r_ankle',
-  'r_knee',
-  'r_hip',
-  'l_hip',
-  'l_knee',
-  'l_ankle',
+  ...LSP_LEG_JOINTS,
   'pelvis',
   'thorax',
   'upper_neck',
   'head_top',
-  'r_wrist',
-  'r_elbow',
-  'r_shoulder',
-  'l_shoulder',
-  'l_elbow',
-  'l_wrist',
+  ...LSP_ARM_JOINTS,
 ] as const;
 
 /** MPII id j goes to MPII16 (internal order) index MPII_TO_INTERNAL[j]; exporters invert it. */

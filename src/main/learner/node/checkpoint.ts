@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { BackendChoice } from '../backend';
-import type { NamedWeights } from '../models/deepprior/model';
+import type { NamedWeights } from '../models/named-weights';
 import type { DeepPriorConfig } from '../models/deepprior/types';
 import type { HourglassConfig } from '../models/hourglass/types';
 import type { Vl4PoseAuxConfig } from '../models/vl4pose-aux/types';

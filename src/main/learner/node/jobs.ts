@@ -16,6 +16,7 @@ import { HeatmapAuxNet } from '../models/hourglass/aux';
 import { HeatmapBatchBuilder } from '../models/hourglass/batch';
 import { HourglassModel } from '../models/hourglass/model';
 import { hasAuxHeads, validateHourglassConfig } from '../models/hourglass/validate';
+import type { NamedWeights } from '../models/named-weights';
 import { Vl4PoseAuxHead } from '../models/vl4pose-aux/model';
 import type {
   BenchJob,
@@ -42,18 +43,11 @@ export async function runPredictJob(
   checkCrops('images', job.images);
   const model = new DeepPriorModel(config, seed);
   const aux = auxConfig === null ? null : new Vl4PoseAuxHead(auxConfig, config.denseUnits[1], seed);
-  try {
-    model.loadWeights(checkpoint.weights);
-    aux?.loadWeights(checkpoint.weights);
+  const result = inferWithWeights(model, aux, checkpoint.weights, () => {
     const x = cropsAtInputSize(job.images, config.inputSize);
-    const result = runMcInference(model, aux, x, job.images.count, job, (samplePassesDone) =>
-      onProgress({ phase: 'predict', samplePassesDone }),
-    );
-    return { ...result, backend };
-  } finally {
-    model.dispose();
-    aux?.dispose();
-  }
+    return runMcInference(model, aux, x, job.images.count, job, reportPasses(onProgress));
+  });
+  return { ...result, backend };
 }
 
 /** Times training steps and MC passes of a freshly initialised model on random crops (no files touched). */
@@ -113,17 +107,38 @@ export async function runHeatmapPredictJob(
   checkRgbCrops('images', job.images, config);
   const model = new HourglassModel(config, seed);
   const aux = hasAuxHeads(config) ? new HeatmapAuxNet(config, seed) : null;
+  const result = inferWithWeights(model, aux, checkpoint.weights, () =>
+    runHeatmapInference(model, aux, job.images.x, job.images.count, job, reportPasses(onProgress)),
+  );
+  return { ...result, backend };
+}
+
+/** A net that takes a checkpoint's weights and holds tensors until disposed. */
+interface CheckpointNet {
+  loadWeights(weights: NamedWeights): void;
+  dispose(): void;
+}
+
+/** Loads the checkpoint's weights into a fresh model (and auxiliary net), runs `infer`, then frees both nets. */
+function inferWithWeights<R>(
+  model: CheckpointNet,
+  aux: CheckpointNet | null,
+  weights: NamedWeights,
+  infer: () => R,
+): R {
   try {
-    model.loadWeights(checkpoint.weights);
-    aux?.loadWeights(checkpoint.weights);
-    const result = runHeatmapInference(model, aux, job.images.x, job.images.count, job, (samplePassesDone) =>
-      onProgress({ phase: 'predict', samplePassesDone }),
-    );
-    return { ...result, backend };
+    model.loadWeights(weights);
+    aux?.loadWeights(weights);
+    return infer();
   } finally {
     model.dispose();
     aux?.dispose();
   }
+}
+
+/** Inference reports sample·passes done; the caller hears them as predict progress. */
+function reportPasses(onProgress: (progress: PredictProgress) => void): (samplePassesDone: number) => void {
+  return (samplePassesDone) => onProgress({ phase: 'predict', samplePassesDone });
 }
 
 /**

@@ -2,12 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@shared/random';
 import { fillDropoutMask, mixSeed } from '../../ops/seeds';
 import { glorotUniform } from '../../ops/init';
+import { loadNamedWeights, readNamedWeights, type NamedWeights } from '../named-weights';
 import { DROPOUT_SLOTS, POOL_SIZE } from './constants';
 import type { DeepPriorConfig, DropoutSlot } from './types';
 import { layerShapes } from './validate';
-
-/** Float32 weights by name, in a fixed order: what checkpoints store. */
-export type NamedWeights = Map<string, { shape: number[]; values: Float32Array }>;
 
 /**
  * Seeds of the dropout masks of one batch: row r of the batch uses masks derived from `rowSeed(r)`. Training keys rows
@@ -117,28 +115,12 @@ export class DeepPriorModel {
 
   /** Copies of all weights, in creation order. */
   readWeights(): NamedWeights {
-    const out: NamedWeights = new Map();
-    for (const [name, variable] of this.weights) {
-      out.set(name, {
-        shape: [...variable.shape],
-        values: Float32Array.from(variable.dataSync() as Float32Array),
-      });
-    }
-    return out;
+    return readNamedWeights(this.weights);
   }
 
   /** Overwrites every weight; the names and shapes must match this model's exactly. */
   loadWeights(weights: NamedWeights): void {
-    for (const [name, variable] of this.weights) {
-      const stored = weights.get(name);
-      if (stored === undefined) throw new Error(`checkpoint has no weight '${name}'`);
-      if (stored.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(
-          `weight '${name}' has shape ${stored.shape.join('x')}, model expects ${variable.shape.join('x')}`,
-        );
-      }
-      tf.tidy(() => variable.assign(tf.tensor(stored.values, variable.shape)));
-    }
+    loadNamedWeights(this.weights, weights);
   }
 
   dispose(): void {

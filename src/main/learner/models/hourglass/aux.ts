@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@shared/random';
 import { detach } from '../../ops/detach';
 import { mixSeed } from '../../ops/seeds';
-import type { NamedWeights } from '../deepprior/model';
-import { Conv2d, Dense, ParamStore } from './layers';
+import { Conv2d, Dense, ParamStore, StoredNetwork } from './layers';
 import type { HourglassTaps } from './model';
 import type { AuxHeads, HourglassConfig } from './types';
 
@@ -28,16 +27,15 @@ export interface HeatmapAuxOutput {
  * between, linear output) for VL4Pose (OUT = 2L), aleatoric (OUT = J) and learning loss (OUT = 1): one trunk's cost
  * instead of three, at the price of the trunk being trained by the sum of the enabled heads' losses.
  */
-export class HeatmapAuxNet {
+export class HeatmapAuxNet extends StoredNetwork {
   readonly heads: AuxHeads;
-  private readonly store: ParamStore;
   private readonly downsamples: Conv2d[] = [];
   private readonly collapse: Conv2d;
   private readonly fc: { [K in keyof AuxHeads]: Dense[] | null };
 
   constructor(config: HourglassConfig, initSeed: number) {
+    super(new ParamStore(createRng(mixSeed(initSeed, 0xa0c6))));
     this.heads = config.auxHeads;
-    this.store = new ParamStore(createRng(mixSeed(initSeed, 0xa0c6)));
     const c = config.channels;
     const name = (part: string): string => `${HEATMAP_AUX_WEIGHT_PREFIX}${part}`;
     for (let i = 0; i < config.depth; i++) {
@@ -57,26 +55,6 @@ export class HeatmapAuxNet {
       aleatoric: stack('aleatoric', config.joints),
       learningLoss: stack('learningLoss', 1),
     };
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.store.trainableVariables;
-  }
-
-  paramCount(): number {
-    return this.store.paramCount();
-  }
-
-  readWeights(): NamedWeights {
-    return this.store.readWeights();
-  }
-
-  loadWeights(weights: NamedWeights): void {
-    this.store.loadWeights(weights);
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 
   apply(taps: HourglassTaps): HeatmapAuxOutput {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@shared/random';
 import { torchLinearUniform } from '../../ops/init';
-import type { NamedWeights } from '../deepprior/model';
+import { loadNamedWeights, readNamedWeights, type NamedWeights } from '../named-weights';
 
 /** PyTorch BatchNorm2d defaults (the reference's framework). */
 const BN_EPSILON = 1e-5;
@@ -37,25 +37,12 @@ export class ParamStore {
 
   /** Copies of all weights (parameters, then state), in creation order. */
   readWeights(): NamedWeights {
-    const out: NamedWeights = new Map();
-    for (const [name, variable] of [...this.trainable, ...this.state]) {
-      out.set(name, { shape: [...variable.shape], values: Float32Array.from(variable.dataSync()) });
-    }
-    return out;
+    return readNamedWeights([...this.trainable, ...this.state]);
   }
 
   /** Overwrites every weight; names and shapes must match exactly. Extra entries (another network's) are ignored. */
   loadWeights(weights: NamedWeights): void {
-    for (const [name, variable] of [...this.trainable, ...this.state]) {
-      const stored = weights.get(name);
-      if (stored === undefined) throw new Error(`checkpoint has no weight '${name}'`);
-      if (stored.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(
-          `weight '${name}' has shape ${stored.shape.join('x')}, model expects ${variable.shape.join('x')}`,
-        );
-      }
-      tf.tidy(() => variable.assign(tf.tensor(stored.values, variable.shape)));
-    }
+    loadNamedWeights([...this.trainable, ...this.state], weights);
   }
 
   dispose(): void {
@@ -71,6 +58,32 @@ export class ParamStore {
     initial.dispose();
     map.set(name, variable);
     return variable;
+  }
+}
+
+/** A network whose weights all live in one ParamStore: its weight bookkeeping is the store's. */
+export abstract class StoredNetwork {
+  protected constructor(protected readonly store: ParamStore) {}
+
+  get trainableVariables(): tf.Variable[] {
+    return this.store.trainableVariables;
+  }
+
+  /** Trainable parameters (BN γ/β included, running statistics not). */
+  paramCount(): number {
+    return this.store.paramCount();
+  }
+
+  readWeights(): NamedWeights {
+    return this.store.readWeights();
+  }
+
+  loadWeights(weights: NamedWeights): void {
+    this.store.loadWeights(weights);
+  }
+
+  dispose(): void {
+    this.store.dispose();
   }
 }
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@shared/random';
 import { fillDropoutMask, mixSeed } from '../../ops/seeds';
-import type { NamedWeights, RowSeeds } from '../deepprior/model';
-import { BatchNorm, Conv2d, INFERENCE, ParamStore, type ForwardMode } from './layers';
+import type { RowSeeds } from '../deepprior/model';
+import { BatchNorm, Conv2d, INFERENCE, ParamStore, StoredNetwork, type ForwardMode } from './layers';
 import type { HourglassConfig } from './types';
 
 /** Weight names of the pose network carry this prefix inside a checkpoint. */
@@ -147,9 +147,8 @@ export type HourglassPrefix = {
  * Dropout drops whole feature channels, per sample, before each stack's heatmap conv; masks come from seeds (training:
  * (seed, step, row); MC inference: (seed, sample, pass)), so a pass without seeds is deterministic.
  */
-export class HourglassModel {
+export class HourglassModel extends StoredNetwork {
   readonly config: HourglassConfig;
-  private readonly store: ParamStore;
   private readonly stemConv: Conv2d;
   private readonly stemBn: BatchNorm;
   private readonly stem: [Residual, Residual, Residual];
@@ -157,8 +156,8 @@ export class HourglassModel {
   private readonly merges: Merge[] = [];
 
   constructor(config: HourglassConfig, initSeed: number) {
+    super(new ParamStore(createRng(mixSeed(initSeed, 0x4c55))));
     this.config = config;
-    this.store = new ParamStore(createRng(mixSeed(initSeed, 0x4c55)));
     const store = this.store;
     const [w0, w1] = config.stemChannels;
     const name = (part: string): string => `${POSE_WEIGHT_PREFIX}${part}`;
@@ -173,27 +172,6 @@ export class HourglassModel {
       this.stacks.push(new Stack(store, name(`stack${i}`), config));
       if (i + 1 < config.stacks) this.merges.push(new Merge(store, name(`merge${i}`), config));
     }
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.store.trainableVariables;
-  }
-
-  /** Trainable parameters (BN γ/β included, running statistics not). */
-  paramCount(): number {
-    return this.store.paramCount();
-  }
-
-  readWeights(): NamedWeights {
-    return this.store.readWeights();
-  }
-
-  loadWeights(weights: NamedWeights): void {
-    this.store.loadWeights(weights);
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 
   /**

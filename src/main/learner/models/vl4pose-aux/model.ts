@@ -3,7 +3,7 @@ import { createRng } from '@shared/random';
 import { detach } from '../../ops/detach';
 import { torchLinearUniform } from '../../ops/init';
 import { mixSeed } from '../../ops/seeds';
-import type { NamedWeights } from '../deepprior/model';
+import type { NamedWeights } from '../named-weights';
 import type { SkeletonLink, Vl4PoseAuxConfig } from './types';
 import { linksOf } from './validate';
 
