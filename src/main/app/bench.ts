@@ -107,6 +107,7 @@ export async function runBench(
       });
       const heatmapPaper = await benchHeatmap({
         preset: 'paper',
+        batchSize: 1,
         signal: ctx.signal,
         ...(input.quick
           ? { trainBatches: 1, mcSamples: 4, mcPasses: 2 }

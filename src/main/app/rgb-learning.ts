@@ -159,6 +159,13 @@ export async function trainHeatmapOnProject(
     },
     backend.name,
   );
+  // Measured: the paper net aborts wasm's 4 GB heap at 4 crops per batch (bench: 1 crop fits, 0.3 samples/s).
+  if (backend.name === 'wasm' && config.preset === 'paper')
+    throw new AppError(
+      'unsupported',
+      'the paper heatmap net does not fit the wasm backend (4 GB heap); use --preset fast, or install @tensorflow/tfjs-node(-gpu)',
+      'preset',
+    );
   const labelOf = (id: number) => target.set.labelOf(id) ?? [];
   const hasLabel = (id: number) => presentJoints(labelOf(id)).length >= 2;
   const preparing = subProgress(ctx, from, from + (to - from) * 0.1, 'prepare');

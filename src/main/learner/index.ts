@@ -549,6 +549,8 @@ export async function predictHeatmaps(
 
 export interface HeatmapBenchOptions extends BenchRunOptions {
   preset: HourglassPreset;
+  /** Overrides the preset's batch (on wasm, whose heap is 4 GB, the paper net fits one crop per batch, not 16). */
+  batchSize?: number;
 }
 
 export type HeatmapBenchOutcome = BenchThroughput<HourglassPreset>;
@@ -556,7 +558,13 @@ export type HeatmapBenchOutcome = BenchThroughput<HourglassPreset>;
 /** Training and MC-inference throughput of one heatmap preset on this machine, single worker, random data. */
 export async function benchHeatmap(options: HeatmapBenchOptions): Promise<HeatmapBenchOutcome> {
   const result = await runBenchJob<HeatmapBenchResult>(
-    { kind: 'bench-heatmap', config: { preset: options.preset } },
+    {
+      kind: 'bench-heatmap',
+      config: {
+        preset: options.preset,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      },
+    },
     benchSizes(options),
     options,
   );
