@@ -10,7 +10,6 @@ import {
   poseLinkLogDensities,
   referencePckhCurve,
   refinePose,
-  scoreTree,
   torsoSizes,
   type GridPoint,
   type HumanTree,
@@ -400,7 +399,8 @@ function predictionDetails(
       links: tree.links.map(([parent, child], k) => ({ parent, child, loglik: perLink[k]! })),
       ambiguous,
     },
-    loglik: scoreTree(tree, peaks, params, { aggregator: 'sum' }).score,
+    // The VL4Pose acquisition score over top peaks (the sampler's default), so the queue and the view agree.
+    loglik: perLink.reduce((sum, value) => sum + value, 0),
   };
 }
 

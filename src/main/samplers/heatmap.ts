@@ -63,6 +63,12 @@ export interface HeatmapSamplerOptions {
    * aggregator gives Σ_k ℓ(d_k) over the top peaks; with K > 1 'sum' is the reference's non-expectation (gotcha 1).
    */
   aggregator?: TreeAggregator;
+  /**
+   * VL4Pose scores each joint's `scoringPeaks` highest peaks (default 1, the reference's shipped `num_peaks`). More
+   * peaks make 'sum' add every combination unweighted (gotcha 1: an image is punished for merely having many
+   * maxima), so candidates' K peaks are kept for refinement, not for ranking, unless asked.
+   */
+  scoringPeaks?: number;
   /** Softmax temperature of the peak weights for VL4Pose and MPE (default 1 = raw values, as [R]; 1/30 for [0, 1] maps). */
   temperature?: number;
 }
@@ -170,11 +176,12 @@ function describeJoints(tree: HumanTree, joints: { joint: number; value: number 
 const vl4poseHeatmap: HeatmapSampler = (input, options) => {
   const { tree } = input;
   const aggregator = options.aggregator ?? 'sum';
+  const scoringPeaks = options.scoringPeaks ?? 1;
   const scoreOptions = { aggregator, temperature: options.temperature };
-  const scores = Float64Array.from(
-    { length: input.candidates.count },
-    (_, i) => scoreTree(tree, candidatePeaks(input, i), candidateLinkParams(input, i), scoreOptions).score,
-  );
+  const scores = Float64Array.from({ length: input.candidates.count }, (_, i) => {
+    const peaks = candidatePeaks(input, i).map((list) => list.slice(0, scoringPeaks));
+    return scoreTree(tree, peaks, candidateLinkParams(input, i), scoreOptions).score;
+  });
   const picks = rankByScore(scores, options.budget, 'lowest');
   const reasons = Array.from(picks, (pick): Reason => {
     const peaks = candidatePeaks(input, pick);
@@ -382,6 +389,11 @@ function validateOptions(options: HeatmapSamplerOptions): void {
   checkCount('budget', options.budget, 1);
   if (options.seed !== undefined && !Number.isInteger(options.seed))
     throw invalid('seed', `must be an integer, got ${options.seed}`);
+  if (
+    options.scoringPeaks !== undefined &&
+    !(Number.isInteger(options.scoringPeaks) && options.scoringPeaks >= 1)
+  )
+    throw invalid('scoringPeaks', `must be an integer ≥ 1, got ${options.scoringPeaks}`);
   if (options.aggregator !== undefined && !TREE_AGGREGATORS.includes(options.aggregator))
     throw invalid('aggregator', `unknown "${options.aggregator}" (known: ${TREE_AGGREGATORS.join(', ')})`);
   if (options.temperature !== undefined && !(options.temperature > 0 && Number.isFinite(options.temperature)))

@@ -224,8 +224,19 @@ describe('heatmap sampler rankings and reasons', () => {
     expect(worst.aggregator).toBe('max');
   });
 
-  it('VL4Pose sum mode (default) penalises the extra peak and reports the ambiguous joint', () => {
+  it('VL4Pose by default scores top peaks only (the shipped K = 1): an extra peak alone costs nothing', () => {
     const selection = runHeatmapSampler('vl4pose', poolInput(), { budget: 3 });
+    const clean = -15 * HALF_LN_2PI;
+    const byPick = new Map(Array.from(selection.picks, (pick, rank) => [pick, selection.reasons[rank]!]));
+    expect(reasonOf(byPick.get(0), 'vl4pose-heatmap').score).toBeCloseTo(clean, 9);
+    const ambiguous = reasonOf(byPick.get(2), 'vl4pose-heatmap');
+    expect(ambiguous.score).toBeCloseTo(clean, 9);
+    expect(ambiguous.ambiguousJoints).toEqual([{ joint: joint('l_wrist'), ratio: expect.closeTo(0.8, 6) }]);
+    expect(Array.from(selection.picks)).toEqual([1, 0, 2]);
+  });
+
+  it('VL4Pose sum mode over every peak penalises the extra peak and reports the ambiguous joint', () => {
+    const selection = runHeatmapSampler('vl4pose', poolInput(), { budget: 3, scoringPeaks: 5 });
     const clean = -15 * HALF_LN_2PI;
     const byPick = new Map(Array.from(selection.picks, (pick, rank) => [pick, selection.reasons[rank]!]));
     expect(reasonOf(byPick.get(0), 'vl4pose-heatmap').score).toBeCloseTo(clean, 9);
