@@ -8,6 +8,12 @@ export type ImagePoint = { u: number; v: number };
 export type PersonBox = NonNullable<SampleRow['box']>;
 /** What a heatmap model adds to its prediction: refinement suggestions, per-link likelihoods, torn joints. */
 export type PredictionDetails = NonNullable<PredictionView['details']>;
+/** A skeleton link drawn in the warning colour; `note` is its tooltip. */
+export interface WarnedLink {
+  parent: number;
+  child: number;
+  note: string;
+}
 
 /** The camera the renderer back-projects with, and how to describe it to the annotator. */
 export interface CameraGuess {
@@ -76,6 +82,14 @@ export function centroid(joints: readonly Joint[]): { u: number; v: number } | n
     n++;
   }
   return n ? { u: su / n, v: sv / n } : null;
+}
+
+/** A whole-pose gesture: translate (px), rotate (rad) and scale. */
+export interface PoseGesture {
+  du: number;
+  dv: number;
+  angle: number;
+  scale: number;
 }
 
 /** Rigid-plus-scale transform of the whole pose around (cu, cv): rotate by `angle` (rad), scale, then translate. */
