@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') };
@@ -9,6 +10,8 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
+        // Compiles the renderer's rune modules (*.svelte.ts) that unit tests import, e.g. the annotation session.
+        plugins: [svelte()],
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
