@@ -89,8 +89,8 @@ export class AnnotationEditor {
   /** Loads the sample, then starts from its defaults: selection, depth window and τ. */
   async load(): Promise<void> {
     await this.s.load();
-    const { joints, image, prediction } = this.s;
-    if (!image) return;
+    const { joints, image, prediction, loadError } = this.s;
+    if (!image || loadError) return;
     this.selected = joints.some(isPlaced) ? null : joints.length ? 0 : null;
     if (image.kind === 'depth') ({ lo: this.lo, hi: this.hi } = depthWindow(joints, image.range));
     this.tau = defaultTau(prediction);
