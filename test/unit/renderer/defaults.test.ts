@@ -10,7 +10,6 @@ import {
   tauCeiling,
   unknownLayout,
 } from '../../../src/renderer/src/annotate/defaults';
-import { boxAround } from '../../../src/renderer/src/lib/pose';
 
 const placed = (u: number, v: number, d: number | null): Joint => ({
   u,
@@ -73,13 +72,5 @@ describe('annotate defaults', () => {
     expect(defaultTau(null)).toBe(3);
     expect(tauCeiling(prediction([0.4, 6.7]))).toBe(7);
     expect(tauCeiling(null)).toBe(1);
-  });
-
-  it('draws a person box around the placed joints with a 15 % margin (at least 10 px), inside the image', () => {
-    expect(boxAround([placed(100, 50, null), placed(200, 250, null), absent], 640, 480)).toEqual([
-      70, 20, 160, 260,
-    ]);
-    expect(boxAround([placed(5, 5, null), placed(25, 15, null)], 30, 30)).toEqual([0, 0, 30, 25]);
-    expect(boxAround([placed(5, 5, null)], 30, 30)).toBeNull();
   });
 });

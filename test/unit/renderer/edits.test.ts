@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Joint } from '@shared/domain';
 import * as edits from '../../../src/renderer/src/annotate/edits';
+import { boxAround } from '../../../src/renderer/src/lib/pose';
 
 const joint = (
   u: number | null,
@@ -178,5 +179,12 @@ describe('joint edits', () => {
       [49, 59, 'accepted'],
       [null, null, 'created'],
     ]);
+  });
+
+  it('draws a person box around the placed joints with a 15 % margin (at least 10 px), inside the image', () => {
+    const [a, b, c] = [joint(100, 50, null), joint(200, 250, null), joint(null, null, null)];
+    expect(boxAround([a, b, c], 640, 480)).toEqual([70, 20, 160, 260]);
+    expect(boxAround([joint(5, 5, null), joint(25, 15, null)], 30, 30)).toEqual([0, 0, 30, 25]);
+    expect(boxAround([a], 30, 30)).toBeNull();
   });
 });
