@@ -4,3 +4,4 @@ export * from './targets';
 export * from './likelihood';
 export * from './metrics';
 export * from './losses';
+export * from './keypoint-map';

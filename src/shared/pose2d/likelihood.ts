@@ -377,26 +377,84 @@ export interface RefinedPose {
   changed: number[];
   /** The max-mode objective Σ_j log w_j + Σ_k ℓ_k of the chosen configuration. */
   score: number;
+  /** score − the objective of the top-peak configuration (nats, ≥ 0 when anything changed). */
+  gain: number;
+}
+
+export interface RefineOptions {
+  /** Softmax temperature of the peak weights (see logSoftmax). */
+  temperature?: number;
+  /**
+   * Offer a refinement only when it raises the objective by at least this many nats over the top peaks (default 2:
+   * the refined pose is e² ≈ 7× as likely under the peak weights and the skeleton model); below it, nothing changes.
+   */
+  minGain?: number;
+  /**
+   * A moved joint may not land within this distance (grid px, default 1) of another joint's position: two joints on
+   * one point is never a pose, so such a move is undone (and the joint keeps its top peak).
+   */
+  minSeparation?: number;
+}
+
+/** Σ_j log w_j(l_j) + Σ_k ℓ_k of one configuration (peak index per joint). O(J·K + L). */
+function configurationScore(
+  tree: HumanTree,
+  peaks: readonly (readonly Peak[])[],
+  linkParams: ArrayLike<number>,
+  choice: Int32Array,
+  temperature?: number,
+): number {
+  let total = 0;
+  peaks.forEach((list, j) => {
+    total += logSoftmax(
+      list.map((p) => p.value),
+      temperature,
+    )[choice[j]!]!;
+  });
+  const positions = Array.from(choice, (l, j) => peaks[j]![l]!);
+  for (const term of poseLinkLogDensities(tree, positions, linkParams)) total += term;
+  return total;
 }
 
 /**
  * Pose refinement (§4.7): the configuration of peaks maximising Σ_j log w_j(l_j) + Σ_k ℓ(‖x_p − x_c‖; μ_k, s_k),
  * by the max-sum DP of `scoreTree`. A secondary peak wins only when its height is close to the top peak's or the
- * skeleton term strongly favours it; with one peak per joint nothing changes. O(Σ_k K_p·K_c).
+ * skeleton term strongly favours it; with one peak per joint nothing changes. Two guards keep suggestions worth an
+ * annotator's click: a moved joint never lands on another joint (the move is undone), and a refinement whose gain
+ * over the top peaks is below `minGain` is not offered at all. O(Σ_k K_p·K_c + J²).
  */
 export function refinePose(
   tree: HumanTree,
   peaks: readonly (readonly Peak[])[],
   linkParams: ArrayLike<number>,
-  options: { temperature?: number } = {},
+  options: RefineOptions = {},
 ): RefinedPose {
-  const { score, trace } = scoreTree(tree, peaks, linkParams, { ...options, aggregator: 'max' });
+  const { temperature, minGain = 2, minSeparation = 1 } = options;
+  const { trace } = scoreTree(tree, peaks, linkParams, { temperature, aggregator: 'max' });
+  const at = (j: number): Peak => peaks[j]![trace[j]!]!;
+  // Undo moves onto another joint, one at a time, until none is left (each undo can only free positions).
+  for (let collided = true; collided;) {
+    collided = false;
+    for (let j = 0; j < trace.length && !collided; j++) {
+      if (trace[j] === 0) continue;
+      const clash = Array.from(trace.keys()).some(
+        (k) => k !== j && Math.hypot(at(j).row - at(k).row, at(j).col - at(k).col) < minSeparation,
+      );
+      if (clash) [trace[j], collided] = [0, true];
+    }
+  }
+  const top = new Int32Array(trace.length);
+  const topScore = configurationScore(tree, peaks, linkParams, top, temperature);
+  const refinedScore = configurationScore(tree, peaks, linkParams, trace, temperature);
+  const worthIt = refinedScore - topScore >= minGain;
+  if (!worthIt) trace.fill(0);
+  const score = worthIt ? refinedScore : topScore;
   const positions = Array.from(trace, (l, j): GridPoint => ({
     row: peaks[j]![l]!.row,
     col: peaks[j]![l]!.col,
   }));
   const changed = Array.from(trace.keys()).filter((j) => trace[j] !== 0);
-  return { positions, peakIndex: trace, changed, score };
+  return { positions, peakIndex: trace, changed, score, gain: score - topScore };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

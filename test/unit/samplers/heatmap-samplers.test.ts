@@ -427,6 +427,38 @@ describe('refinePose', () => {
     expect(refined.changed).toEqual([]);
     expect(refined.positions[1]).toEqual({ row: 10, col: 30 });
   });
+
+  it('reports the gain over the top peaks and withholds a refinement below minGain', () => {
+    const params = [6, Math.log(0.25), 6, Math.log(0.25)];
+    const offered = refinePose(chain, peaks(9.5), params);
+    // Top peaks: joint 1 at col 30, links of length 20 and 8; refined: col 16, links 6 and 6.
+    const s = Math.log(0.25);
+    const topScore = Math.log(1 / (1 + Math.exp(-0.5))) + linkLogDensity(20, 6, s) + linkLogDensity(8, 6, s);
+    expect(offered.gain).toBeCloseTo(offered.score - topScore, 12);
+    expect(offered.gain).toBeGreaterThan(2);
+    const withheld = refinePose(chain, peaks(9.5), params, { minGain: offered.gain + 1e-9 });
+    expect(withheld.changed).toEqual([]);
+    expect(withheld.gain).toBe(0);
+    expect(withheld.score).toBeCloseTo(topScore, 12);
+  });
+
+  it('never moves a joint onto another joint', () => {
+    // The second peak of joint 1 sits exactly on joint 2, and the skeleton (μ = 12 for link 0, μ = 0 for link 1)
+    // would love it there: the guard undoes that move.
+    const onTop: Peak[][] = [
+      [{ row: 10, col: 10, value: 10 }],
+      [
+        { row: 10, col: 30, value: 10 },
+        { row: 10, col: 22, value: 9.9 },
+      ],
+      [{ row: 10, col: 22, value: 10 }],
+    ];
+    const params = [12, Math.log(0.25), 0, Math.log(0.25)];
+    expect(refinePose(chain, onTop, params, { minSeparation: 0 }).changed).toEqual([1]);
+    const guarded = refinePose(chain, onTop, params);
+    expect(guarded.changed).toEqual([]);
+    expect(guarded.positions[1]).toEqual({ row: 10, col: 30 });
+  });
 });
 
 describe('peaksWithFallback', () => {
