@@ -138,6 +138,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/main/shells/electron/**'],
+    rules: {
+      'no-restricted-imports': forbid([
+        ['**/renderer/*', '**/preload/*'],
+        'the window shell shares only src/shared with the preload and the renderer',
+      ]),
+    },
+  },
+  {
     files: ['src/renderer/**'],
     rules: {
       'no-restricted-imports': forbid(

@@ -1,4 +1,4 @@
-import type { PoseLoopBridge } from './channels';
+import type { PoseLoopBridge } from '../shared/bridge';
 
 declare global {
   interface Window {

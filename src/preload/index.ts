@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { BRIDGE_CHANNELS, type BridgeReply, type PoseLoopBridge } from './channels';
+import { BRIDGE_CHANNELS, type BridgeReply, type PoseLoopBridge } from '../shared/bridge';
 import type { PoseLoopEvent } from '@shared/contract';
 
 const bridge = {

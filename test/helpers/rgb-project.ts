@@ -178,7 +178,7 @@ export async function buildRgbProject(app: App, dir: string, caller: Caller): Pr
     config,
     labelledSampleIds: store.sampleIds('train'),
   });
-  const checkpointId = store.rounds.addCheckpoint({
+  const checkpointId = store.checkpoints.add({
     roundId: round.id,
     path: join(project, 'models', 'e2e-none.json'),
     config: { model: 'hourglass' },
@@ -188,7 +188,7 @@ export async function buildRgbProject(app: App, dir: string, caller: Caller): Pr
   const joints = MPII16.joints.length;
   const xyz = (values: (j: number) => [number, number, number]) =>
     Float32Array.from({ length: joints * 3 }, (_, k) => values(Math.floor(k / 3))[k % 3]!);
-  store.rounds.putPredictions(
+  store.predictions.put(
     round.id,
     checkpointId,
     config.mc,
@@ -211,7 +211,7 @@ export async function buildRgbProject(app: App, dir: string, caller: Caller): Pr
       };
     }),
   );
-  store.rounds.putRanking(
+  store.queue.putRanking(
     round.id,
     boxed.map((s, rank) => ({
       sampleId: s.id,

@@ -76,7 +76,7 @@ export async function importDataset(
     intrinsics: run.dataset.intrinsics,
     cubeMm: run.dataset.cubeMm,
   });
-  const importer = store.annotatorId(`import:${input.format}`);
+  const importer = store.accounts.idOf(`import:${input.format}`);
   let inserted = 0;
   let duplicates = 0;
   for await (const batch of run.records) {

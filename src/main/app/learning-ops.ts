@@ -278,7 +278,7 @@ export function recordCheckpoint(
   metrics: Record<string, number | null>,
 ): number {
   if (!target.record) return 0;
-  return project.store.rounds.addCheckpoint({
+  return project.store.checkpoints.add({
     roundId: target.roundId,
     path: relative(project.modelsDir, outcome.checkpointPath),
     config: outcome.config,
@@ -411,7 +411,7 @@ export async function predictDepthSamples(
       loglik: null,
     };
   });
-  project.store.rounds.putPredictions(
+  project.store.predictions.put(
     options.roundId,
     checkpoint.id,
     model.variant === 'plain' ? 1 : options.passes,
@@ -434,7 +434,7 @@ function varianceToImageSpace(
 }
 
 export function predictionView(project: Project, sampleId: number): PredictionView | null {
-  const stored = project.store.rounds.latestPrediction(sampleId);
+  const stored = project.store.predictions.latest(sampleId);
   if (!stored) return null;
   const joints = [];
   for (let j = 0; j < stored.mean.length / 3; j++) {

@@ -20,7 +20,7 @@ export function learningHandlers(
     },
     'model.predict': async (input, ctx) => {
       const project = deps.projects.get(input.project);
-      const checkpoint = project.store.rounds.latestCheckpoint();
+      const checkpoint = project.store.checkpoints.latest();
       if (!checkpoint)
         throw new AppError('invalid_input', 'no trained model yet: run "poseloop train" or a round first');
       const ids =

@@ -46,9 +46,9 @@ export function projectHandlers(
     'project.info': async (input) => opened(deps.projects.get(input.project), deps),
     'projects.recent': () => deps.recent.list(),
     'annotator.add': (input) => {
-      const { id, token } = deps.projects.get(input.project).store.addAnnotator(input.name, input.role);
+      const { id, token } = deps.projects.get(input.project).store.accounts.add(input.name, input.role);
       return { id, name: input.name, role: input.role, token };
     },
-    'annotator.list': (input) => deps.projects.get(input.project).store.listAnnotators(),
+    'annotator.list': (input) => deps.projects.get(input.project).store.accounts.list(),
   };
 }

@@ -29,7 +29,7 @@ export async function checkLabels(
 ): Promise<LabelQcReport> {
   if (project.modality !== 'rgb')
     throw new AppError('unsupported', 'label QC scores human poses: this is a depth-hand project', 'project');
-  const checkpoint = project.store.rounds.latestCheckpoint();
+  const checkpoint = project.store.checkpoints.latest();
   if (!checkpoint)
     throw new AppError('invalid_input', 'no trained model yet: run a round or "poseloop train" first');
   const checkpointPath = resolve(project.modelsDir, checkpoint.path);

@@ -478,7 +478,7 @@ export async function predictHeatmapSamples(
       }),
   });
   if (options.persist) {
-    project.store.rounds.putPredictions(
+    project.store.predictions.put(
       options.roundId,
       checkpoint.id,
       options.passes,

@@ -73,7 +73,7 @@ export function roundDetail(project: Project, round: RoundRecord): RoundDetail {
     stageSeconds: round.stageSeconds,
     metrics: round.metrics,
     error: round.error,
-    queued: project.store.rounds.queueCount(round.id),
+    queued: project.store.queue.count(round.id),
   };
 }
 
@@ -175,7 +175,7 @@ export async function runRound(
     if (pool.length === 0)
       throw new AppError('invalid_input', 'the pool is empty: import unlabelled images first');
     const candidates = candidateSubset(pool, settings.subset, settings.budget, settings.seed);
-    const checkpoint = { id: trained.checkpointId, path: store.rounds.latestCheckpoint()!.path };
+    const checkpoint = { id: trained.checkpointId, path: store.checkpoints.latest()!.path };
     const options = { passes: settings.mc, seed: settings.seed, roundId: round.id, persist: true };
     const scored = await pipeline.predict(project, checkpoint, candidates, options, ctx, [0.55, 0.85]);
     const known = await pipeline.predict(project, checkpoint, labelled, options, ctx, [0.85, 0.95]);
@@ -188,7 +188,7 @@ export async function runRound(
     });
     const selection = pipeline.rank(project, scored, known, settings);
     if (ctx.signal.aborted) throw new AppError('cancelled', 'cancelled');
-    store.rounds.putRanking(
+    store.queue.putRanking(
       round.id,
       Array.from(selection.picks, (pick, i) => ({
         sampleId: scored.sampleIds[pick]!,
@@ -259,7 +259,7 @@ export function roundHandlers(
     'queue.list': (input) => {
       const project = deps.projects.get(input.project);
       const round = roundOrLatest(project, input.roundId);
-      const items = project.store.rounds.listQueue(round.id, {
+      const items = project.store.queue.list(round.id, {
         status: input.status,
         afterRank: input.after,
         limit: input.limit,
@@ -267,24 +267,24 @@ export function roundHandlers(
       return {
         items: items.map(toQueueItem),
         next: items.length === input.limit ? items.at(-1)!.rank : null,
-        total: project.store.rounds.queueCount(round.id, input.status),
+        total: project.store.queue.count(round.id, input.status),
       };
     },
     'queue.next': (input, ctx) => {
       const project = deps.projects.get(input.project);
       const round = roundOrLatest(project, input.roundId);
-      const item = project.store.rounds.claimNext(round.id, project.store.annotatorId(ctx.annotator));
+      const item = project.store.queue.claimNext(round.id, project.store.accounts.idOf(ctx.annotator));
       return item && toQueueItem(item);
     },
     'queue.set': (input, ctx) => {
       const project = deps.projects.get(input.project);
       const round = roundOrLatest(project, undefined);
       return toQueueItem(
-        project.store.rounds.setQueueStatus(
+        project.store.queue.setStatus(
           round.id,
           input.sampleId,
           input.status,
-          project.store.annotatorId(ctx.annotator),
+          project.store.accounts.idOf(ctx.annotator),
         ),
       );
     },

@@ -62,19 +62,20 @@ export function sampleHandlers(
         joints: input.joints,
         baseRevision: input.baseRevision,
         status: input.status,
-        annotatorId: store.annotatorId(ctx.annotator),
+        annotatorId: store.accounts.idOf(ctx.annotator),
         secondsSpent: input.secondsSpent,
+        fromPredictionId: input.fromPredictionId,
       });
     },
     'annotation.undo': (input, ctx) => {
       const { store } = deps.projects.get(input.project);
       store.requireSample(input.sampleId);
-      return store.annotations.undo(input.sampleId, store.annotatorId(ctx.annotator));
+      return store.annotations.undo(input.sampleId, store.accounts.idOf(ctx.annotator));
     },
     'annotation.redo': (input, ctx) => {
       const { store } = deps.projects.get(input.project);
       store.requireSample(input.sampleId);
-      return store.annotations.redo(input.sampleId, store.annotatorId(ctx.annotator));
+      return store.annotations.redo(input.sampleId, store.accounts.idOf(ctx.annotator));
     },
   };
 }

@@ -84,7 +84,7 @@ async function selectSeed(
         },
       }));
     }
-    store.rounds.putRanking(round.id, ranked);
+    store.queue.putRanking(round.id, ranked);
     store.rounds.setStage(round.id, 'done');
     return roundDetail(project, store.rounds.get(round.id)!);
   } catch (error) {
@@ -104,7 +104,7 @@ export function seedHandlers(deps: AppDeps): HandlerGroup<'seed.select' | 'queue
         if (project.store.requireSample(id).split !== 'pool')
           throw new AppError('invalid_input', `sample ${id} is not in the pool`, 'sampleIds');
       }
-      const added = project.store.rounds.appendToQueue(
+      const added = project.store.queue.append(
         round.id,
         input.sampleIds.map((sampleId) => ({
           sampleId,
@@ -112,7 +112,7 @@ export function seedHandlers(deps: AppDeps): HandlerGroup<'seed.select' | 'queue
           reason: { kind: 'manual', sentence: 'Marked by hand.' },
         })),
       );
-      return { added, queued: project.store.rounds.queueCount(round.id) };
+      return { added, queued: project.store.queue.count(round.id) };
     },
   };
 }

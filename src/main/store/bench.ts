@@ -31,7 +31,7 @@ export function benchProjectOpen(count = 300_000): StoreBenchResult {
       intrinsics: null,
       cubeMm: 300,
     });
-    const annotator = store.annotatorId('bench');
+    const annotator = store.accounts.idOf('bench');
     const t0 = performance.now();
     const batch = 10_000;
     for (let start = 0; start < count; start += batch) {

@@ -1,12 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { SkeletonLayout } from '@shared/skeletons';
 import type { Intrinsics, Joint, Modality, SampleCounts, Split } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { openDatabase, type Db } from './db';
 import { AnnotationRepo } from './annotations';
+import { AccountRepo } from './accounts';
 import { RoundRepo } from './rounds';
+import { CheckpointRepo } from './checkpoints';
+import { PredictionRepo } from './predictions';
+import { QueueRepo } from './queue';
 import { ExportRepo } from './exports';
-import type { AnnotatorRecord, DatasetRow, NewSample, SampleRecord } from './rows';
+import type { DatasetRow, NewSample, SampleRecord } from './rows';
 
 interface SampleDbRow {
   id: number;
@@ -28,23 +31,102 @@ interface SampleDbRow {
 const SAMPLE_COLUMNS = `s.id, s.dataset_id, s.source_key, s.image_path, s.frame, s.modality, s.width, s.height, s.split,
   s.centre_u, s.centre_v, s.centre_d, s.box, a.status AS annotation_status`;
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+type DatasetListRow = {
+  id: number;
+  name: string;
+  format: string;
+  root: string;
+  modality: Modality;
+  skeleton_id: string;
+  intrinsics: string | null;
+  cube_mm: number | null;
+  created_at: string;
+  samples: number;
+};
+
+function prepareStatements(db: Db) {
+  return {
+    getSetting: db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck(),
+    setSetting: db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    putSkeleton: db.prepare(
+      `INSERT INTO skeletons (id, name, layout) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, layout = excluded.layout`,
+    ),
+    getSkeleton: db.prepare<[string], string>('SELECT layout FROM skeletons WHERE id = ?').pluck(),
+    datasetId: db
+      .prepare<[string, string], number>('SELECT id FROM datasets WHERE format = ? AND root = ?')
+      .pluck(),
+    insertDataset: db.prepare(
+      `INSERT INTO datasets (name, format, root, modality, skeleton_id, intrinsics, cube_mm, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    datasets: db.prepare<[], DatasetListRow>(
+      `SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS samples FROM datasets d ORDER BY d.id`,
+    ),
+    insertSample: db.prepare(
+      `INSERT INTO samples (dataset_id, source_key, image_path, frame, modality, width, height, split, centre_u, centre_v, centre_d, box, created_at)
+       VALUES (@datasetId, @sourceKey, @imagePath, @frame, @modality, @width, @height, @split, @cu, @cv, @cd, @box, @at)
+       ON CONFLICT (dataset_id, source_key) DO NOTHING`,
+    ),
+    insertTruth: db.prepare('INSERT INTO ground_truth (sample_id, joints) VALUES (?, ?)'),
+    insertLabel: db.prepare(
+      `INSERT INTO annotations (sample_id, revision, status, joints, annotator_id, seconds_spent, created_at, updated_at)
+       VALUES (?, 1, 'done', ?, ?, 0, ?, ?)`,
+    ),
+    insertHistory: db.prepare(
+      `INSERT INTO annotation_history (sample_id, revision, annotator_id, at, kind, before, after, joints_changed, undone)
+       VALUES (?, 1, ?, ?, 'edit', NULL, ?, ?, 0)`,
+    ),
+    counts: db.prepare<[], { split: Split; n: number }>(
+      'SELECT split, COUNT(*) AS n FROM samples GROUP BY split',
+    ),
+    page: db.prepare<{ after: number; limit: number }, SampleDbRow>(
+      `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id
+       WHERE s.id > @after ORDER BY s.id LIMIT @limit`,
+    ),
+    pageBySplit: db.prepare<{ split: Split; after: number; limit: number }, SampleDbRow>(
+      `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id
+       WHERE s.split = @split AND s.id > @after ORDER BY s.id LIMIT @limit`,
+    ),
+    sample: db.prepare<[number], SampleDbRow>(
+      `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id WHERE s.id = ?`,
+    ),
+    idsBySplit: db.prepare<[string], number>('SELECT id FROM samples WHERE split = ? ORDER BY id').pluck(),
+    setCentre: db.prepare('UPDATE samples SET centre_u = ?, centre_v = ?, centre_d = ? WHERE id = ?'),
+    setBox: db.prepare('UPDATE samples SET box = ? WHERE id = ?'),
+    groundTruth: db.prepare<[number], string>('SELECT joints FROM ground_truth WHERE sample_id = ?').pluck(),
+  };
 }
 
-/** The project database: the only place that writes SQL. One instance per open project, used from one thread. */
+/**
+ * The project database: the only place that writes SQL. One instance per open project, used from one thread.
+ * Settings, datasets and samples live here; each other concern has its own repo, with its statements prepared once.
+ */
 export class ProjectStore {
+  readonly accounts: AccountRepo;
   readonly annotations: AnnotationRepo;
   readonly rounds: RoundRepo;
+  readonly checkpoints: CheckpointRepo;
+  readonly predictions: PredictionRepo;
+  readonly queue: QueueRepo;
   readonly exports: ExportRepo;
+  private readonly sql: ReturnType<typeof prepareStatements>;
 
   private constructor(
     readonly db: Db,
     private readonly clock: () => Date,
   ) {
-    this.annotations = new AnnotationRepo(db, () => this.now());
-    this.rounds = new RoundRepo(db, () => this.now());
+    const now = () => this.now();
+    this.accounts = new AccountRepo(db, now);
+    this.annotations = new AnnotationRepo(db, now);
+    this.rounds = new RoundRepo(db, now);
+    this.checkpoints = new CheckpointRepo(db, now);
+    this.predictions = new PredictionRepo(db, now);
+    this.queue = new QueueRepo(db, now);
     this.exports = new ExportRepo(db);
+    this.sql = prepareStatements(db);
   }
 
   static open(file: string, clock: () => Date = () => new Date()): ProjectStore {
@@ -66,100 +148,21 @@ export class ProjectStore {
   // ---- settings -----------------------------------------------------------------------------------------------
 
   getSetting(key: string): string | null {
-    return (
-      this.db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck().get(key) ?? null
-    );
+    return this.sql.getSetting.get(key) ?? null;
   }
 
   setSetting(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
-  }
-
-  // ---- annotators ---------------------------------------------------------------------------------------------
-
-  /** The id of a named annotator, created on first use (local annotators have no token). */
-  annotatorId(name: string): number {
-    const existing = this.db
-      .prepare<[string], number>('SELECT id FROM annotators WHERE name = ?')
-      .pluck()
-      .get(name);
-    if (existing !== undefined) return existing;
-    return Number(
-      this.db
-        .prepare(`INSERT INTO annotators (name, role, created_at) VALUES (?, 'annotator', ?)`)
-        .run(name, this.now()).lastInsertRowid,
-    );
-  }
-
-  /** Creates an account with a fresh token; only the token's hash is stored. */
-  addAnnotator(name: string, role: 'annotator' | 'lead'): { id: number; token: string } {
-    const token = randomBytes(24).toString('base64url');
-    return this.transaction(() => {
-      const existing = this.db
-        .prepare<[string], { id: number; token_hash: string | null }>(
-          'SELECT id, token_hash FROM annotators WHERE name = ?',
-        )
-        .get(name);
-      if (existing?.token_hash)
-        throw new AppError('conflict', `annotator "${name}" already has an account`, 'name');
-      if (existing) {
-        this.db
-          .prepare('UPDATE annotators SET token_hash = ?, role = ? WHERE id = ?')
-          .run(hashToken(token), role, existing.id);
-        return { id: existing.id, token };
-      }
-      const id = Number(
-        this.db
-          .prepare('INSERT INTO annotators (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)')
-          .run(name, role, hashToken(token), this.now()).lastInsertRowid,
-      );
-      return { id, token };
-    });
-  }
-
-  annotatorByToken(token: string): AnnotatorRecord | null {
-    const row = this.db
-      .prepare<[string], { id: number; name: string; role: AnnotatorRecord['role'] }>(
-        'SELECT id, name, role FROM annotators WHERE token_hash = ?',
-      )
-      .get(hashToken(token));
-    return row ? { ...row, hasToken: true } : null;
-  }
-
-  listAnnotators(): AnnotatorRecord[] {
-    return this.db
-      .prepare<[], { id: number; name: string; role: AnnotatorRecord['role']; has_token: number }>(
-        'SELECT id, name, role, token_hash IS NOT NULL AS has_token FROM annotators ORDER BY id',
-      )
-      .all()
-      .map((r) => ({ id: r.id, name: r.name, role: r.role, hasToken: r.has_token === 1 }));
-  }
-
-  hasTokens(): boolean {
-    return (
-      this.db.prepare('SELECT 1 FROM annotators WHERE token_hash IS NOT NULL LIMIT 1').get() !== undefined
-    );
+    this.sql.setSetting.run(key, value);
   }
 
   // ---- skeletons and datasets ---------------------------------------------------------------------------------
 
   putSkeleton(layout: SkeletonLayout): void {
-    this.db
-      .prepare(
-        'INSERT INTO skeletons (id, name, layout) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, layout = excluded.layout',
-      )
-      .run(layout.id, layout.name, JSON.stringify(layout));
+    this.sql.putSkeleton.run(layout.id, layout.name, JSON.stringify(layout));
   }
 
   getSkeleton(id: string): SkeletonLayout | null {
-    const json = this.db
-      .prepare<[string], string>('SELECT layout FROM skeletons WHERE id = ?')
-      .pluck()
-      .get(id);
+    const json = this.sql.getSkeleton.get(id);
     return json ? (JSON.parse(json) as SkeletonLayout) : null;
   }
 
@@ -173,62 +176,35 @@ export class ProjectStore {
     intrinsics: Intrinsics | null;
     cubeMm: number | null;
   }): number {
-    const existing = this.db
-      .prepare<[string, string], number>('SELECT id FROM datasets WHERE format = ? AND root = ?')
-      .pluck()
-      .get(d.format, d.root);
+    const existing = this.sql.datasetId.get(d.format, d.root);
     if (existing !== undefined) return existing;
     return Number(
-      this.db
-        .prepare(
-          `INSERT INTO datasets (name, format, root, modality, skeleton_id, intrinsics, cube_mm, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          d.name,
-          d.format,
-          d.root,
-          d.modality,
-          d.skeletonId,
-          d.intrinsics ? JSON.stringify(d.intrinsics) : null,
-          d.cubeMm,
-          this.now(),
-        ).lastInsertRowid,
+      this.sql.insertDataset.run(
+        d.name,
+        d.format,
+        d.root,
+        d.modality,
+        d.skeletonId,
+        d.intrinsics ? JSON.stringify(d.intrinsics) : null,
+        d.cubeMm,
+        this.now(),
+      ).lastInsertRowid,
     );
   }
 
   listDatasets(): (DatasetRow & { samples: number })[] {
-    return this.db
-      .prepare<
-        [],
-        {
-          id: number;
-          name: string;
-          format: string;
-          root: string;
-          modality: Modality;
-          skeleton_id: string;
-          intrinsics: string | null;
-          cube_mm: number | null;
-          created_at: string;
-          samples: number;
-        }
-      >(
-        `SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS samples FROM datasets d ORDER BY d.id`,
-      )
-      .all()
-      .map((r) => ({
-        id: r.id,
-        name: r.name,
-        format: r.format,
-        root: r.root,
-        modality: r.modality,
-        skeletonId: r.skeleton_id,
-        intrinsics: r.intrinsics,
-        cubeMm: r.cube_mm,
-        createdAt: r.created_at,
-        samples: r.samples,
-      }));
+    return this.sql.datasets.all().map((r) => ({
+      id: r.id,
+      name: r.name,
+      format: r.format,
+      root: r.root,
+      modality: r.modality,
+      skeletonId: r.skeleton_id,
+      intrinsics: r.intrinsics,
+      cubeMm: r.cube_mm,
+      createdAt: r.created_at,
+      samples: r.samples,
+    }));
   }
 
   getDataset(id: number): DatasetRow | null {
@@ -246,25 +222,11 @@ export class ProjectStore {
     samples: readonly NewSample[],
     annotatorId: number,
   ): { inserted: number; duplicates: number } {
-    const insert = this.db.prepare(
-      `INSERT INTO samples (dataset_id, source_key, image_path, frame, modality, width, height, split, centre_u, centre_v, centre_d, box, created_at)
-       VALUES (@datasetId, @sourceKey, @imagePath, @frame, @modality, @width, @height, @split, @cu, @cv, @cd, @box, @at)
-       ON CONFLICT (dataset_id, source_key) DO NOTHING`,
-    );
-    const insertTruth = this.db.prepare('INSERT INTO ground_truth (sample_id, joints) VALUES (?, ?)');
-    const insertLabel = this.db.prepare(
-      `INSERT INTO annotations (sample_id, revision, status, joints, annotator_id, seconds_spent, created_at, updated_at)
-       VALUES (?, 1, 'done', ?, ?, 0, ?, ?)`,
-    );
-    const insertHistory = this.db.prepare(
-      `INSERT INTO annotation_history (sample_id, revision, annotator_id, at, kind, before, after, joints_changed, undone)
-       VALUES (?, 1, ?, ?, 'edit', NULL, ?, ?, 0)`,
-    );
     return this.transaction(() => {
       const at = this.now();
       let inserted = 0;
       for (const s of samples) {
-        const result = insert.run({
+        const result = this.sql.insertSample.run({
           datasetId,
           sourceKey: s.sourceKey,
           imagePath: s.imagePath,
@@ -282,11 +244,11 @@ export class ProjectStore {
         if (result.changes === 0) continue;
         inserted++;
         const id = Number(result.lastInsertRowid);
-        if (s.groundTruth) insertTruth.run(id, JSON.stringify(s.groundTruth));
+        if (s.groundTruth) this.sql.insertTruth.run(id, JSON.stringify(s.groundTruth));
         if (s.joints) {
           const joints = JSON.stringify(s.joints);
-          insertLabel.run(id, joints, annotatorId, at, at);
-          insertHistory.run(
+          this.sql.insertLabel.run(id, joints, annotatorId, at, at);
+          this.sql.insertHistory.run(
             id,
             annotatorId,
             at,
@@ -300,9 +262,7 @@ export class ProjectStore {
   }
 
   counts(): SampleCounts {
-    const rows = this.db
-      .prepare<[], { split: Split; n: number }>('SELECT split, COUNT(*) AS n FROM samples GROUP BY split')
-      .all();
+    const rows = this.sql.counts.all();
     const by = (split: Split) => rows.find((r) => r.split === split)?.n ?? 0;
     const labelled = by('train');
     const unlabelled = by('pool');
@@ -312,54 +272,38 @@ export class ProjectStore {
 
   /** Keyset pagination by id: constant time per page however deep (300k-sample projects). */
   listSamples(options: { split?: Split; after: number; limit: number }): SampleRecord[] {
-    const where = options.split ? 'WHERE s.split = @split AND s.id > @after' : 'WHERE s.id > @after';
-    return this.db
-      .prepare<{ split?: Split; after: number; limit: number }, SampleDbRow>(
-        `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id
-         ${where} ORDER BY s.id LIMIT @limit`,
-      )
-      .all(options.split ? options : { after: options.after, limit: options.limit })
-      .map(toSample);
+    const { split, after, limit } = options;
+    const rows = split
+      ? this.sql.pageBySplit.all({ split, after, limit })
+      : this.sql.page.all({ after, limit });
+    return rows.map(toSample);
   }
 
   getSample(id: number): SampleRecord | null {
-    const row = this.db
-      .prepare<[number], SampleDbRow>(
-        `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id WHERE s.id = ?`,
-      )
-      .get(id);
+    const row = this.sql.sample.get(id);
     return row ? toSample(row) : null;
   }
 
   /** Ids of the samples in a split, ascending. */
   sampleIds(split: Split): number[] {
-    return this.db
-      .prepare<[string], number>('SELECT id FROM samples WHERE split = ? ORDER BY id')
-      .pluck()
-      .all(split);
+    return this.sql.idsBySplit.all(split);
   }
 
   /** Records the detected hand centres (U px, V px, D mm) of samples, in one transaction. */
   setCentres(centres: readonly { sampleId: number; u: number; v: number; d: number }[]): void {
-    const update = this.db.prepare(
-      'UPDATE samples SET centre_u = ?, centre_v = ?, centre_d = ? WHERE id = ?',
-    );
     this.transaction(() => {
-      for (const c of centres) update.run(c.u, c.v, c.d, c.sampleId);
+      for (const c of centres) this.sql.setCentre.run(c.u, c.v, c.d, c.sampleId);
     });
   }
 
   /** Sets the person box [x, y, w, h] (image px) of a sample. */
   setBox(sampleId: number, box: readonly [number, number, number, number]): void {
-    this.db.prepare('UPDATE samples SET box = ? WHERE id = ?').run(JSON.stringify(box), sampleId);
+    this.sql.setBox.run(JSON.stringify(box), sampleId);
   }
 
   /** The hidden oracle labels of a sample (simulations), if it has any. */
   groundTruth(sampleId: number): Joint[] | null {
-    const json = this.db
-      .prepare<[number], string>('SELECT joints FROM ground_truth WHERE sample_id = ?')
-      .pluck()
-      .get(sampleId);
+    const json = this.sql.groundTruth.get(sampleId);
     return json ? (JSON.parse(json) as Joint[]) : null;
   }
 

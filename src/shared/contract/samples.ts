@@ -76,6 +76,8 @@ export const sampleOperations = defineOperations({
       baseRevision: z.number().int().nonnegative(),
       status: AnnotationStatus.default('in_progress'),
       secondsSpent: z.number().nonnegative().default(0),
+      /** The prediction the editor was filled from (its `prediction.get` id); omitted: the annotation keeps its own. */
+      fromPredictionId: z.number().int().positive().optional(),
     }),
     output: Annotation,
     mutates: true,

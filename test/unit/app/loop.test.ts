@@ -132,13 +132,13 @@ describe('the active-learning loop through the app layer', () => {
       labelledSampleIds: store.sampleIds('train'),
     });
     store.rounds.setStage(round.id, 'ranking');
-    store.rounds.putRanking(round.id, [
+    store.queue.putRanking(round.id, [
       { sampleId: store.sampleIds('pool')[0]!, score: 1, reason: { sentence: 'x' } },
     ]);
     const info = await app.call('project.info', { project }, user('lead'));
     const recovered = info.rounds.find((r) => r.id === round.id)!;
     expect(recovered.status).toBe('failed');
-    expect(store.rounds.queueCount(round.id)).toBe(0);
+    expect(store.queue.count(round.id)).toBe(0);
   });
 });
 

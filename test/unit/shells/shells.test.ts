@@ -131,7 +131,7 @@ describe('shells', () => {
       port: 0,
       rendererDir: null,
       localAnnotator: 'x',
-      authenticate: (t) => store.annotatorByToken(t),
+      authenticate: (t) => store.accounts.byToken(t),
     });
     try {
       const session = await fetch(new URL('/api/session', secured.url), {

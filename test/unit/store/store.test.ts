@@ -79,7 +79,7 @@ describe('ProjectStore', () => {
 
   it('migrates a version-1 database forward, keeping its rows', () => {
     const id = dataset();
-    store.insertSamples(id, [sample('kept')], store.annotatorId('importer'));
+    store.insertSamples(id, [sample('kept')], store.accounts.idOf('importer'));
     store.close();
     const raw = new Database(file);
     raw.exec('ALTER TABLE predictions DROP COLUMN details');
@@ -94,7 +94,7 @@ describe('ProjectStore', () => {
 
   it('inserts samples once per (dataset, key) and counts them by split', () => {
     const id = dataset();
-    const annotator = store.annotatorId('importer');
+    const annotator = store.accounts.idOf('importer');
     const first = store.insertSamples(
       id,
       [
@@ -113,7 +113,7 @@ describe('ProjectStore', () => {
 
   it('pages samples by key, filtered by split', () => {
     const id = dataset();
-    const annotator = store.annotatorId('importer');
+    const annotator = store.accounts.idOf('importer');
     store.insertSamples(
       id,
       Array.from({ length: 25 }, (_, i) => sample(`s${i}`, i % 5 === 0 ? 'test' : 'pool')),
@@ -130,8 +130,8 @@ describe('ProjectStore', () => {
 
   it('saves edits with history, detects conflicts, and undoes/redoes across a restart', () => {
     const id = dataset();
-    const alice = store.annotatorId('alice');
-    const bob = store.annotatorId('bob');
+    const alice = store.accounts.idOf('alice');
+    const bob = store.accounts.idOf('bob');
     store.insertSamples(id, [sample('x')], alice);
     const sampleId = store.listSamples({ after: 0, limit: 1 })[0]!.id;
 
@@ -176,13 +176,13 @@ describe('ProjectStore', () => {
     expect(undone.status).toBe('in_progress');
     expect(store.getSample(sampleId)!.split).toBe('pool');
     expect(store.annotations.undo(sampleId, alice)).toBeNull();
-    expect(() => store.annotations.undo(sampleId, alice)).toThrow(/nothing to undo/);
+    expect(() => store.annotations.undo(sampleId, alice)).toThrow(/none of your edits to undo/);
 
     store.close();
     store = ProjectStore.open(file, clock);
     expect(store.annotations.redo(sampleId, alice)!.joints).toEqual([joint(10, 10), joint(20, 20)]);
     expect(store.annotations.redo(sampleId, alice)!.joints).toEqual(moved);
-    expect(() => store.annotations.redo(sampleId, alice)).toThrow(/nothing to redo/);
+    expect(() => store.annotations.redo(sampleId, alice)).toThrow(/none of your edits to redo/);
 
     const history = store.annotations.history(sampleId);
     expect(history.map((h) => h.kind)).toEqual(['edit', 'edit', 'undo', 'undo', 'redo', 'redo']);
@@ -192,7 +192,7 @@ describe('ProjectStore', () => {
 
   it('drops the redo branch when a new edit follows an undo', () => {
     const id = dataset();
-    const alice = store.annotatorId('alice');
+    const alice = store.accounts.idOf('alice');
     store.insertSamples(id, [sample('x')], alice);
     const sampleId = store.listSamples({ after: 0, limit: 1 })[0]!.id;
     store.annotations.save({
@@ -221,23 +221,23 @@ describe('ProjectStore', () => {
       secondsSpent: 0,
     });
     expect(second.revision).toBe(2);
-    expect(() => store.annotations.redo(sampleId, alice)).toThrow(/nothing to redo/);
+    expect(() => store.annotations.redo(sampleId, alice)).toThrow(/none of your edits to redo/);
   });
 
   it('rolls a failed batch back whole', () => {
     const id = dataset();
-    const annotator = store.annotatorId('importer');
+    const annotator = store.accounts.idOf('importer');
     const bad = { ...sample('bad'), split: 'nowhere' as NewSample['split'] };
     expect(() => store.insertSamples(id, [sample('ok1'), bad], annotator)).toThrow(/CHECK constraint/);
     expect(store.counts().total).toBe(0);
   });
 
   it('stores only token hashes and resolves annotators by token', () => {
-    const { token } = store.addAnnotator('carol', 'lead');
-    expect(store.annotatorByToken(token)).toMatchObject({ name: 'carol', role: 'lead' });
-    expect(store.annotatorByToken('wrong')).toBeNull();
+    const { token } = store.accounts.add('carol', 'lead');
+    expect(store.accounts.byToken(token)).toMatchObject({ name: 'carol', role: 'lead' });
+    expect(store.accounts.byToken('wrong')).toBeNull();
     expect(JSON.stringify(store.db.prepare('SELECT * FROM annotators').all())).not.toContain(token);
-    expect(() => store.addAnnotator('carol', 'lead')).toThrow(/already has an account/);
+    expect(() => store.accounts.add('carol', 'lead')).toThrow(/already has an account/);
   });
 });
 

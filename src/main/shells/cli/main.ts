@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { createShellApp } from '../runtime';
-import { buildProgram, type CliIo, type CliResult } from './program';
+import { buildProgram } from './program';
+import type { CliIo, CliResult } from './io';
 
 const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),

@@ -6,22 +6,7 @@ import type { App } from '../../app';
 import { coerce, objectFields } from './options';
 import { formatHuman, formatProgress } from './format';
 import { serveCommand } from './serve';
-
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** True when stderr is a terminal (progress redraws in place). */
-  interactive: boolean;
-}
-
-export interface CliResult {
-  exitCode: number;
-}
-
-/** Exit codes: 0 ok, 1 failure, 2 bad input (argument, option or file). */
-export function exitCodeFor(code: string): number {
-  return code === 'invalid_input' || code === 'not_found' ? 2 : 1;
-}
+import { exitCodeFor, type CliIo, type CliResult } from './io';
 
 /**
  * Builds `poseloop` from the operation table: every operation with a `cli` entry becomes a sub-command whose

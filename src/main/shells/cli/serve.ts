@@ -4,7 +4,7 @@ import { toErrorPayload } from '@shared/errors';
 import type { App } from '../../app';
 import { startHttpShell } from '../http/server';
 import { locateRenderer, localAnnotator } from '../runtime';
-import { exitCodeFor, type CliIo, type CliResult } from './program';
+import { exitCodeFor, type CliIo, type CliResult } from './io';
 
 /** `poseloop serve <project>`: the HTTP shell for a browser or a team, pinned to one project. */
 export function serveCommand(
@@ -39,7 +39,7 @@ export function serveCommand(
           port,
           rendererDir: locateRenderer(),
           localAnnotator: localAnnotator(),
-          authenticate: store.hasTokens() ? (token) => store.annotatorByToken(token) : undefined,
+          authenticate: store.accounts.hasTokens() ? (token) => store.accounts.byToken(token) : undefined,
         });
         const page = `${running.url}#/home?path=${encodeURIComponent(app.deps.projects.pinnedProject ?? project)}`;
         io.stdout(

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { isOpName, type OpName } from '@shared/contract';
 import { AppError, toErrorPayload } from '@shared/errors';
 import { createShellApp, locateRenderer, localAnnotator } from '../runtime';
-import { BRIDGE_CHANNELS, type BridgeReply, type BridgeRequest } from '../../../preload/channels';
+import { BRIDGE_CHANNELS, type BridgeReply, type BridgeRequest } from '@shared/bridge';
 
 /**
  * The desktop window. It only relays: every request goes to the same operation table as HTTP and the CLI.

@@ -207,7 +207,9 @@ export class AnnotationEditor {
 
   resetToPrediction(): void {
     const { prediction, isDepth } = this.s;
-    if (prediction) this.s.edit(fitJoints(jointsFromPrediction(prediction, isDepth), this.s.joints.length));
+    if (!prediction) return;
+    this.s.startedFrom = prediction.id;
+    this.s.edit(fitJoints(jointsFromPrediction(prediction, isDepth), this.s.joints.length));
   }
 
   // ---- refinement suggestions (heatmap models) and the person box (RGB) ---------------------------------------

@@ -64,6 +64,9 @@ export class AnnotationSession {
     readonly sampleId: number,
   ) {}
 
+  /** The prediction the joints were filled from: sent with the next save, so the label records it. */
+  startedFrom: number | null = null;
+
   async load(): Promise<void> {
     this.loadError = null;
     this.conflict = null;
@@ -127,6 +130,8 @@ export class AnnotationSession {
     const { client, project, sampleId } = this;
     const joints = $state.snapshot(this.joints) as Joint[];
     const status = nextStatus ?? this.status;
+    const fromPredictionId = this.startedFrom ?? undefined;
+    this.startedFrom = null;
     this.pending++;
     this.chain = this.chain.then(async () => {
       let saved = false;
@@ -139,6 +144,7 @@ export class AnnotationSession {
           baseRevision: this.revision,
           status,
           secondsSpent: this.seconds(),
+          fromPredictionId,
         });
         this.revision = annotation.revision;
         this.status = annotation.status;
@@ -223,6 +229,7 @@ export class AnnotationSession {
   private applyServer(annotation: Annotation | null): void {
     const n = this.layout?.joints.length ?? this.prediction?.joints.length ?? annotation?.joints.length ?? 0;
     this.joints = initialJoints(n, annotation, this.prediction, this.isDepth);
+    this.startedFrom = annotation ? null : (this.prediction?.id ?? null);
     this.revision = annotation?.revision ?? 0;
     this.status = annotation?.status ?? 'in_progress';
   }

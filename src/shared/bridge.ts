@@ -1,5 +1,5 @@
-import type { PoseLoopEvent } from '@shared/contract';
-import type { ErrorPayload } from '@shared/errors';
+import type { PoseLoopEvent } from './contract';
+import type { ErrorPayload } from './errors';
 
 /** The only two IPC channels: one request channel for the whole operation table, one event channel. */
 export const BRIDGE_CHANNELS = { call: 'poseloop:op', event: 'poseloop:event' } as const;

@@ -1,0 +1,176 @@
+import { AppError } from '@shared/errors';
+import type { Db } from './db';
+
+export type QueueStatus = 'new' | 'in_progress' | 'done' | 'skipped';
+
+export interface RankingRow {
+  sampleId: number;
+  score: number;
+  reason: Record<string, unknown>;
+}
+
+export interface QueueRecord {
+  roundId: number;
+  sampleId: number;
+  rank: number;
+  score: number;
+  reason: Record<string, unknown>;
+  status: QueueStatus;
+  assignee: string | null;
+}
+
+interface QueueDbRow {
+  round_id: number;
+  sample_id: number;
+  rank: number;
+  score: number;
+  reason: string;
+  status: QueueStatus;
+  assignee: string | null;
+}
+
+const QUEUE_SELECT = `SELECT q.round_id, q.sample_id, q.rank, r.score, r.reason, q.status, a.name AS assignee
+  FROM queue q JOIN rankings r ON r.round_id = q.round_id AND r.sample_id = q.sample_id
+  LEFT JOIN annotators a ON a.id = q.assignee_id`;
+
+/**
+ * A round's ranking (score and reason per sample) and the annotation queue built from it. The two are written
+ * together, so either both exist for a round or neither does.
+ */
+export class QueueRepo {
+  private readonly sql;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => string,
+  ) {
+    this.sql = {
+      insertRank: db.prepare(
+        'INSERT INTO rankings (round_id, rank, sample_id, score, reason) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertItem: db.prepare(`INSERT INTO queue (round_id, sample_id, rank, status) VALUES (?, ?, ?, 'new')`),
+      dropQueue: db.prepare('DELETE FROM queue WHERE round_id = ?'),
+      dropRankings: db.prepare('DELETE FROM rankings WHERE round_id = ?'),
+      lastRank: db
+        .prepare<[number], number>('SELECT COALESCE(MAX(rank), 0) FROM rankings WHERE round_id = ?')
+        .pluck(),
+      ranked: db.prepare('SELECT 1 FROM rankings WHERE round_id = ? AND sample_id = ?'),
+      count: db.prepare<[number], number>('SELECT COUNT(*) FROM queue WHERE round_id = ?').pluck(),
+      countByStatus: db
+        .prepare<[number, string], number>('SELECT COUNT(*) FROM queue WHERE round_id = ? AND status = ?')
+        .pluck(),
+      page: db.prepare<{ roundId: number; afterRank: number; limit: number }, QueueDbRow>(
+        `${QUEUE_SELECT} WHERE q.round_id = @roundId AND q.rank > @afterRank ORDER BY q.rank LIMIT @limit`,
+      ),
+      pageByStatus: db.prepare<
+        { roundId: number; status: string; afterRank: number; limit: number },
+        QueueDbRow
+      >(
+        `${QUEUE_SELECT} WHERE q.round_id = @roundId AND q.status = @status AND q.rank > @afterRank
+         ORDER BY q.rank LIMIT @limit`,
+      ),
+      item: db.prepare<[number, number], QueueDbRow>(
+        `${QUEUE_SELECT} WHERE q.round_id = ? AND q.sample_id = ?`,
+      ),
+      own: db
+        .prepare<[number, number], number>(
+          `SELECT sample_id FROM queue WHERE round_id = ? AND status = 'in_progress' AND assignee_id = ?
+           ORDER BY rank LIMIT 1`,
+        )
+        .pluck(),
+      bestNew: db
+        .prepare<[number], number>(
+          `SELECT sample_id FROM queue WHERE round_id = ? AND status = 'new' ORDER BY rank LIMIT 1`,
+        )
+        .pluck(),
+      setStatus: db.prepare(
+        `UPDATE queue SET status = ?, assignee_id = ?, assigned_at = ? WHERE round_id = ? AND sample_id = ?`,
+      ),
+    };
+  }
+
+  /** Writes the ranking and the queue of a round together, replacing any earlier one of that round. */
+  putRanking(roundId: number, ranked: readonly RankingRow[]): void {
+    this.db.transaction(() => {
+      this.sql.dropQueue.run(roundId);
+      this.sql.dropRankings.run(roundId);
+      ranked.forEach((r, i) => {
+        this.sql.insertRank.run(roundId, i + 1, r.sampleId, r.score, JSON.stringify(r.reason));
+        this.sql.insertItem.run(roundId, r.sampleId, i + 1);
+      });
+    })();
+  }
+
+  /** Appends samples after a round's last rank (hand-marked images); skips ones already in it. */
+  append(roundId: number, rows: readonly RankingRow[]): number {
+    return this.db.transaction(() => {
+      let rank = this.sql.lastRank.get(roundId)!;
+      let added = 0;
+      for (const row of rows) {
+        if (this.sql.ranked.get(roundId, row.sampleId)) continue;
+        rank++;
+        this.sql.insertRank.run(roundId, rank, row.sampleId, row.score, JSON.stringify(row.reason));
+        this.sql.insertItem.run(roundId, row.sampleId, rank);
+        added++;
+      }
+      return added;
+    })();
+  }
+
+  count(roundId: number, status?: QueueStatus): number {
+    return status ? this.sql.countByStatus.get(roundId, status)! : this.sql.count.get(roundId)!;
+  }
+
+  list(roundId: number, options: { status?: QueueStatus; afterRank: number; limit: number }): QueueRecord[] {
+    const { afterRank, limit } = options;
+    const rows = options.status
+      ? this.sql.pageByStatus.all({ roundId, status: options.status, afterRank, limit })
+      : this.sql.page.all({ roundId, afterRank, limit });
+    return rows.map(toQueue);
+  }
+
+  item(roundId: number, sampleId: number): QueueRecord | null {
+    const row = this.sql.item.get(roundId, sampleId);
+    return row ? toQueue(row) : null;
+  }
+
+  /**
+   * Gives the caller their own unfinished item if they have one, else the best-ranked new one, in one transaction:
+   * two annotators never receive the same image.
+   */
+  claimNext(roundId: number, annotatorId: number): QueueRecord | null {
+    return this.db.transaction(() => {
+      const sampleId = this.sql.own.get(roundId, annotatorId) ?? this.sql.bestNew.get(roundId);
+      if (sampleId === undefined) return null;
+      this.sql.setStatus.run('in_progress', annotatorId, this.now(), roundId, sampleId);
+      return this.item(roundId, sampleId);
+    })();
+  }
+
+  /** Sets an item's status; `new` releases it, others keep the annotator who set them. */
+  setStatus(roundId: number, sampleId: number, status: QueueStatus, annotatorId: number): QueueRecord {
+    const released = status === 'new';
+    const result = this.sql.setStatus.run(
+      status,
+      released ? null : annotatorId,
+      released ? null : this.now(),
+      roundId,
+      sampleId,
+    );
+    if (result.changes === 0)
+      throw new AppError('not_found', `sample ${sampleId} is not in the queue of this round`, 'sampleId');
+    return this.item(roundId, sampleId)!;
+  }
+}
+
+function toQueue(row: QueueDbRow): QueueRecord {
+  return {
+    roundId: row.round_id,
+    sampleId: row.sample_id,
+    rank: row.rank,
+    score: row.score,
+    reason: JSON.parse(row.reason) as Record<string, unknown>,
+    status: row.status,
+    assignee: row.assignee,
+  };
+}
