@@ -41,7 +41,8 @@ export function planYolo(samples: readonly ExportSample[], context: ExportContex
   const data = {
     path: '.',
     train: 'images/train',
-    val: 'images/val',
+    // Ultralytics needs a val set: without test samples it validates on the training images.
+    val: images.some((image) => image.path.startsWith('images/val/')) ? 'images/val' : 'images/train',
     kpt_shape: [skeleton.joints.length, 3],
     flip_idx: flip,
     names: { 0: 'person' },

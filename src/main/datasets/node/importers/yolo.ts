@@ -22,8 +22,12 @@ export async function openYoloImport(
   const { data, file } = await readDataYaml(root);
   const base = posix.join(posix.dirname(file), data.path);
   const images: { image: string; split: 'train' | 'test' }[] = [];
+  const seen = new Set<string>();
   for (const { folder, split } of data.folders) {
     const dir = posix.join(base, folder);
+    // A folder listed twice (val = train when there is no validation set) is imported once, with its first role.
+    if (seen.has(dir)) continue;
+    seen.add(dir);
     if (!(await exists(join(root, dir))))
       throw new AppError('not_found', `${file}: image folder ${dir} does not exist under ${root}`, file);
     for (const name of await listFiles(join(root, dir), (entry) => IMAGE.test(entry)))
