@@ -13,7 +13,7 @@ export function uniformFrames(total: number, count: number): number[] {
 
 /**
  * K-means (k-means++ seeding, Lloyd iterations) on `features` (one vector per candidate frame); returns the chosen
- * candidates' positions in `features`. Deterministic for a seed.
+ * candidates' positions in `features` (min(count, candidates) of them). Deterministic for a seed.
  */
 export function kmeansFrames(
   features: readonly Uint8Array[],
@@ -66,6 +66,17 @@ export function kmeansFrames(
       if (best < 0 || distance(feature, centres[c]!) < distance(features[best]!, centres[c]!)) best = i;
     });
     if (best >= 0) picks.add(best);
+  }
+  // A cluster left empty (identical frames) still owes a frame: the one farthest from those picked.
+  while (picks.size < k) {
+    let far = -1;
+    let farthest = -1;
+    features.forEach((feature, i) => {
+      if (picks.has(i)) return;
+      const gap = Math.min(...[...picks].map((p) => distance(feature, features[p]!)));
+      if (gap > farthest) [far, farthest] = [i, gap];
+    });
+    picks.add(far);
   }
   return [...picks].sort((a, b) => a - b);
 }

@@ -66,18 +66,19 @@ export async function probeVideo(path: string, signal?: AbortSignal): Promise<Vi
 }
 
 /**
- * Every `step`-th frame shrunk to side×side grey pixels, decoded in one pass (the features k-means picks from).
- * Returns one Uint8Array per sampled frame; frame i of the result is video frame i·step.
+ * Every `step`-th frame shrunk to side×side RGB pixels, decoded in one pass (the features k-means picks from;
+ * colour, since grey maps e.g. red and green to nearly the same value). One Uint8Array per sampled frame; frame i
+ * of the result is video frame i·step.
  */
-export async function greyThumbnails(
+export async function thumbnails(
   path: string,
   options: { step: number; side: number; signal?: AbortSignal; progress?: (done: number) => void },
 ): Promise<Uint8Array[]> {
   const { step, side } = options;
-  const size = side * side;
+  const size = 3 * side * side;
   const frames: Uint8Array[] = [];
   let pending = Buffer.alloc(0);
-  const filter = `select='not(mod(n\\,${step}))',scale=${side}:${side}:flags=area,format=gray`;
+  const filter = `select='not(mod(n\\,${step}))',scale=${side}:${side}:flags=area,format=rgb24`;
   await run(
     'ffmpeg',
     ['-v', 'error', '-i', path, '-vf', filter, '-fps_mode', 'passthrough', '-f', 'rawvideo', 'pipe:1'],

@@ -3,7 +3,7 @@ import { MPII16 } from '@shared/skeletons';
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { kmeansFrames, uniformFrames } from '../../formats/frame-pick';
-import { extractFrames, greyThumbnails, probeVideo } from '../ffmpeg';
+import { extractFrames, thumbnails, probeVideo } from '../ffmpeg';
 import { type DatasetImport, runImport } from '../import-runner';
 import { resolveOptions, rgbDatasetInfo } from './common';
 import { type RgbFolderImportOptions, checkHumanSkeleton } from './rgb-folder';
@@ -20,8 +20,8 @@ export interface VideoImportOptions extends RgbFolderImportOptions {
 }
 
 const VIDEO = /\.(mp4|mov|avi|mkv|m4v|webm)$/i;
-/** Thumbnail side for k-means features, and at most this many candidate frames (every step-th frame). */
-const THUMB_SIDE = 16;
+/** Thumbnail side for k-means features (8×8 RGB, 192 numbers), and at most this many candidate frames. */
+const THUMB_SIDE = 8;
 const MAX_CANDIDATES = 3000;
 
 /**
@@ -80,7 +80,7 @@ async function pickFrames(path: string, total: number, settings: VideoImportOpti
   if (settings.pick === 'uniform') return uniformFrames(total, settings.frames);
   const step = Math.max(1, Math.ceil(total / MAX_CANDIDATES));
   const candidates = Math.ceil(total / step);
-  const thumbs = await greyThumbnails(path, {
+  const thumbs = await thumbnails(path, {
     step,
     side: THUMB_SIDE,
     ...(settings.signal ? { signal: settings.signal } : {}),
