@@ -12,8 +12,7 @@ export interface Hdf5Column {
 }
 
 export type Hdf5Dataset =
-  | { kind: 'table'; columns: readonly Hdf5Column[] }
-  | { kind: 'strings'; values: readonly string[] };
+  { kind: 'table'; columns: readonly Hdf5Column[] } | { kind: 'strings'; values: readonly string[] };
 
 export interface Hdf5Content {
   /** Group path → its attributes (a group without attributes: `{}`). */

@@ -61,13 +61,7 @@ export const dataOperations = defineOperations({
         .default(false)
         .describe('keep imported labels hidden as the oracle (pool samples of a simulation)'),
       name: z.string().min(1).max(200).optional().describe('dataset display name'),
-      frames: z
-        .number()
-        .int()
-        .min(1)
-        .max(10_000)
-        .default(20)
-        .describe('video: how many frames to extract'),
+      frames: z.number().int().min(1).max(10_000).default(20).describe('video: how many frames to extract'),
       pick: z
         .enum(['uniform', 'kmeans'])
         .default('uniform')

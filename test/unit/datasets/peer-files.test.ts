@@ -40,16 +40,23 @@ describe('DeepLabCut', () => {
   const cells = (p = 0) => parts.flatMap((_, k) => (k === 2 ? ['', ''] : at(k, p).map(String)));
 
   it('reads a 3-column-index CollectedData CSV with config.yaml; empty cells are absent joints', async () => {
-    await put('config.yaml', `Task: people\nscorer: Alice\nbodyparts:\n${parts.map((p) => `- ${p}`).join('\n')}\nskeleton:\n- - neck\n  - head_top\n`);
+    await put(
+      'config.yaml',
+      `Task: people\nscorer: Alice\nbodyparts:\n${parts.map((p) => `- ${p}`).join('\n')}\nskeleton:\n- - neck\n  - head_top\n`,
+    );
     await put(
       'labeled-data/video1/CollectedData_Alice.csv',
-      [...header('Alice', 3), ['labeled-data', 'video1', 'img000.png', ...cells()].join(',')].join('\n') + '\n',
+      [...header('Alice', 3), ['labeled-data', 'video1', 'img000.png', ...cells()].join(',')].join('\n') +
+        '\n',
     );
     await writePng(join(dir, 'labeled-data/video1/img000.png'), 64, 48);
     const run = await openDatasetImport('dlc', dir);
     const [record] = await collectImport(run);
     expect(run.dataset.skeleton).toBe('lsp14');
-    expect(record).toMatchObject({ key: 'labeled-data/video1/img000.png#0', imagePath: 'labeled-data/video1/img000.png' });
+    expect(record).toMatchObject({
+      key: 'labeled-data/video1/img000.png#0',
+      imagePath: 'labeled-data/video1/img000.png',
+    });
     expect(record!.joints![2]!.visibility).toBe('absent');
     expect(record!.joints![13]).toMatchObject({ u: 36, v: 18, visibility: 'visible' });
   });
@@ -67,10 +74,21 @@ describe('DeepLabCut', () => {
   });
 
   it('multi-animal: one person per individual; machine labels (likelihood) are predictions', () => {
-    const individuals = ['individuals', '', '', ...['ind1', 'ind2'].flatMap((id) => parts.flatMap(() => [id, id]))];
+    const individuals = [
+      'individuals',
+      '',
+      '',
+      ...['ind1', 'ind2'].flatMap((id) => parts.flatMap(() => [id, id])),
+    ];
     const twice = (row: string) => row.replace(/^(\w+,,,)(.*)$/, '$1$2,$2');
     const [scorer, bodyparts, coords] = header('Alice', 3).map(twice);
-    const csv = [scorer, individuals.join(','), bodyparts, coords, ['labeled-data', 'v', 'a.png', ...cells(0), ...cells(1)].join(',')];
+    const csv = [
+      scorer,
+      individuals.join(','),
+      bodyparts,
+      coords,
+      ['labeled-data', 'v', 'a.png', ...cells(0), ...cells(1)].join(','),
+    ];
     const table = parseDlcCsv(csv.join('\n'), 'c.csv');
     expect(table.individuals).toEqual(['ind1', 'ind2']);
     expect(table.instances.map((i) => [i.tags, i.points[1]])).toEqual([
@@ -78,8 +96,12 @@ describe('DeepLabCut', () => {
       [['ind2'], { x: 13, y: 6, visibility: 'visible' }],
     ]);
     // analyze_videos / machinelabels: a frame-number index and a likelihood coordinate.
-    const machine = 'scorer,DLC_resnet50,DLC_resnet50,DLC_resnet50\nbodyparts,nose,nose,nose\ncoords,x,y,likelihood\n0,1,2,0.9\n';
-    expect(parseDlcCsv(machine, 'm.csv').instances[0]).toMatchObject({ predicted: true, points: [{ x: 1, y: 2 }] });
+    const machine =
+      'scorer,DLC_resnet50,DLC_resnet50,DLC_resnet50\nbodyparts,nose,nose,nose\ncoords,x,y,likelihood\n0,1,2,0.9\n';
+    expect(parseDlcCsv(machine, 'm.csv').instances[0]).toMatchObject({
+      predicted: true,
+      points: [{ x: 1, y: 2 }],
+    });
   });
 });
 
@@ -93,7 +115,15 @@ describe('SLEAP .slp', () => {
         {
           directed: true,
           graph: { name: 'Skeleton-0', num_edges_inserted: 1 },
-          links: [{ edge_insert_idx: 0, key: 0, source: 0, target: 1, type: { 'py/reduce': [{ 'py/type': 'sleap.skeleton.EdgeType' }, { 'py/tuple': [1] }] } }],
+          links: [
+            {
+              edge_insert_idx: 0,
+              key: 0,
+              source: 0,
+              target: 1,
+              type: { 'py/reduce': [{ 'py/type': 'sleap.skeleton.EdgeType' }, { 'py/tuple': [1] }] },
+            },
+          ],
           multigraph: true,
           nodes: [...names].reverse().map((_, i) => ({ id: { 'py/id': names.length - i } })),
         },
@@ -106,8 +136,17 @@ describe('SLEAP .slp', () => {
     await writeHdf5(join(dir, 'labels.v000.slp'), {
       groups: { metadata: { format_id: 1.0, json: JSON.stringify(metadata) } },
       datasets: {
-        videos_json: { kind: 'strings', values: [JSON.stringify({ backend: { filenames: ['frames/f0.jpg'], grayscale: false } })] },
-        frames: table({ frame_id: ['<Q', [0]], video: ['<I', [0]], frame_idx: ['<Q', [0]], instance_id_start: ['<Q', [0]], instance_id_end: ['<Q', [2]] }),
+        videos_json: {
+          kind: 'strings',
+          values: [JSON.stringify({ backend: { filenames: ['frames/f0.jpg'], grayscale: false } })],
+        },
+        frames: table({
+          frame_id: ['<Q', [0]],
+          video: ['<I', [0]],
+          frame_idx: ['<Q', [0]],
+          instance_id_start: ['<Q', [0]],
+          instance_id_end: ['<Q', [2]],
+        }),
         instances: table({
           instance_id: ['<q', [0, 1]],
           instance_type: ['<B', [0, 1]],
@@ -126,7 +165,13 @@ describe('SLEAP .slp', () => {
           visible: ['<b', user.map((_, k) => (k === 1 ? 0 : 1))],
           complete: ['<b', user.map(() => 1)],
         }),
-        pred_points: table({ x: ['<d', user.map(([x]) => x)], y: ['<d', user.map(([, y]) => y)], visible: ['<b', user.map(() => 1)], complete: ['<b', user.map(() => 0)], score: ['<d', user.map(() => 0.5)] }),
+        pred_points: table({
+          x: ['<d', user.map(([x]) => x)],
+          y: ['<d', user.map(([, y]) => y)],
+          visible: ['<b', user.map(() => 1)],
+          complete: ['<b', user.map(() => 0)],
+          score: ['<d', user.map(() => 0.5)],
+        }),
       },
     });
     const run = await openDatasetImport('sleap', dir);
@@ -145,7 +190,11 @@ describe('SLEAP .slp', () => {
 function table(columns: Record<string, [string, number[]]>) {
   return {
     kind: 'table' as const,
-    columns: Object.entries(columns).map(([name, [dtype, values]]) => ({ name, dtype: dtype as '<d', values })),
+    columns: Object.entries(columns).map(([name, [dtype, values]]) => ({
+      name,
+      dtype: dtype as '<d',
+      values,
+    })),
   };
 }
 
@@ -162,12 +211,32 @@ describe('Label Studio', () => {
       image_rotation: 0,
       value: { x, y, width: 0.4, keypointlabels: [name] },
     });
-    const box = { id: 'r1', from_name: 'box', to_name: 'image', type: 'rectanglelabels', original_width: 200, original_height: 100, value: { x: 10, y: 20, width: 50, height: 60, rotation: 0, rectanglelabels: ['person'] } };
+    const box = {
+      id: 'r1',
+      from_name: 'box',
+      to_name: 'image',
+      type: 'rectanglelabels',
+      original_width: 200,
+      original_height: 100,
+      value: { x: 10, y: 20, width: 50, height: 60, rotation: 0, rectanglelabels: ['person'] },
+    };
     const tasks = [
       {
         id: 7,
         data: { image: '/data/upload/3/1a2b3c4d-a.jpg' },
-        annotations: [{ id: 1, result: [box, kp('left_eye', 10, 50, 'r1'), kp('nose', 20, 40, 'r1'), kp('nose', 50, 50), kp('left_ankle', 60, 80), kp('nose', 70, 30)] }],
+        annotations: [
+          {
+            id: 1,
+            result: [
+              box,
+              kp('left_eye', 10, 50, 'r1'),
+              kp('nose', 20, 40, 'r1'),
+              kp('nose', 50, 50),
+              kp('left_ankle', 60, 80),
+              kp('nose', 70, 30),
+            ],
+          },
+        ],
         predictions: [{ model_version: 'v1', score: 0.7, result: [kp('nose', 21, 41)] }],
       },
     ];
@@ -205,7 +274,13 @@ describe('CVAT for images 1.1', () => {
   <version>1.1</version>
   <meta><job><id>4</id><labels>
     <label><name>body</name><color>#fa3253</color><type>skeleton</type><attributes></attributes><svg>&lt;line x1="1"/&gt;</svg></label>
-    ${[...names].reverse().map((name) => `<label><name>${name}</name><color>#ffffff</color><type>points</type><attributes></attributes><parent>body</parent></label>`).join('\n    ')}
+    ${[...names]
+      .reverse()
+      .map(
+        (name) =>
+          `<label><name>${name}</name><color>#ffffff</color><type>points</type><attributes></attributes><parent>body</parent></label>`,
+      )
+      .join('\n    ')}
   </labels></job><dumped>2024-01-01</dumped></meta>
   <image id="0" name="a.jpg" width="64" height="48">
     <skeleton label="body" source="manual" z_order="0">${names.map(point).join('')}</skeleton>
@@ -229,8 +304,13 @@ describe('CVAT for images 1.1', () => {
 
 describe('Ultralytics YOLO-pose', () => {
   it('reads coco-pose style data.yaml (17 keypoints, no names) and normalised labels with v flags', async () => {
-    await put('data.yaml', 'path: .\ntrain: images/train2017\nval: images/val2017\nkpt_shape: [17, 3]\nflip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]\nnames:\n  0: person\n');
-    const kps = Array.from({ length: 17 }, (_, k) => (k === 5 ? '0 0 0' : `${(10 + k) / 100} ${(5 + k) / 50} ${k === 1 ? 1 : 2}`));
+    await put(
+      'data.yaml',
+      'path: .\ntrain: images/train2017\nval: images/val2017\nkpt_shape: [17, 3]\nflip_idx: [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]\nnames:\n  0: person\n',
+    );
+    const kps = Array.from({ length: 17 }, (_, k) =>
+      k === 5 ? '0 0 0' : `${(10 + k) / 100} ${(5 + k) / 50} ${k === 1 ? 1 : 2}`,
+    );
     await put('labels/train2017/a.txt', `0 0.5 0.5 0.4 0.6 ${kps.join(' ')}\n0 0.5 0.5 0.1 0.1\n`);
     await writeJpeg(join(dir, 'images/train2017/a.jpg'), 100, 50);
     await writeJpeg(join(dir, 'images/val2017/b.jpg'), 100, 50);

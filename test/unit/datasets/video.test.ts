@@ -22,7 +22,8 @@ describe('frame picking', () => {
 });
 
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
-if (!hasFfmpeg) console.warn('video import tests skipped: ffmpeg is not installed (sudo apt-get install ffmpeg)');
+if (!hasFfmpeg)
+  console.warn('video import tests skipped: ffmpeg is not installed (sudo apt-get install ffmpeg)');
 
 describe.skipIf(!hasFfmpeg)('video import (ffmpeg)', () => {
   const tmp = tempDir('poseloop-video-');
@@ -36,7 +37,12 @@ describe.skipIf(!hasFfmpeg)('video import (ffmpeg)', () => {
     make(['-f', 'lavfi', '-i', 'testsrc=duration=2:size=64x48:rate=10', '-pix_fmt', 'yuv420p', clip]);
     // 1 s each of red, blue, green: k-means with 3 clusters must pick one frame of each.
     make([
-      ...['red', 'blue', 'green'].flatMap((c) => ['-f', 'lavfi', '-i', `color=${c}:size=32x32:rate=10:duration=1`]),
+      ...['red', 'blue', 'green'].flatMap((c) => [
+        '-f',
+        'lavfi',
+        '-i',
+        `color=${c}:size=32x32:rate=10:duration=1`,
+      ]),
       '-filter_complex',
       'concat=n=3:v=1:a=0',
       '-c:v',
@@ -57,7 +63,14 @@ describe.skipIf(!hasFfmpeg)('video import (ffmpeg)', () => {
     expect(run.root).toBe(join(tmp.dir, 'clip-frames'));
     expect(run.dataset).toMatchObject({ format: 'video', modality: 'rgb', skeleton: 'mpii16' });
     expect(records.map((r) => [r.key, r.imagePath, r.frame, r.width, r.height, r.joints])).toEqual(
-      [2, 7, 12, 17].map((f) => [`clip.mp4#${f}`, `frame-0000${String(f).padStart(2, '0')}.png`, f, 64, 48, null]),
+      [2, 7, 12, 17].map((f) => [
+        `clip.mp4#${f}`,
+        `frame-0000${String(f).padStart(2, '0')}.png`,
+        f,
+        64,
+        48,
+        null,
+      ]),
     );
     const provenance = JSON.parse(await readFile(join(run.root!, 'frames.json'), 'utf8')) as {
       fps: number;
@@ -74,7 +87,9 @@ describe.skipIf(!hasFfmpeg)('video import (ffmpeg)', () => {
   });
 
   it('k-means picks one frame from each visually distinct part', async () => {
-    const records = await collectImport(await openDatasetImport('video', colours, { frames: 3, pick: 'kmeans' }));
+    const records = await collectImport(
+      await openDatasetImport('video', colours, { frames: 3, pick: 'kmeans' }),
+    );
     const frames = records.map((r) => r.frame!);
     expect(frames.map((f) => Math.floor(f / 10))).toEqual([0, 1, 2]);
   });
@@ -82,7 +97,9 @@ describe.skipIf(!hasFfmpeg)('video import (ffmpeg)', () => {
   it('cancel kills ffmpeg and imports nothing; a non-video is refused', async () => {
     const controller = new AbortController();
     controller.abort();
-    const run = await openDatasetImport('video', clip, { frames: 5, signal: controller.signal }).catch((e: Error) => e);
+    const run = await openDatasetImport('video', clip, { frames: 5, signal: controller.signal }).catch(
+      (e: Error) => e,
+    );
     const error = run instanceof Error ? run : await collectImport(run).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'cancelled' });
     await expect(openDatasetImport('video', tmp.dir)).rejects.toThrow(/is not a video file/);

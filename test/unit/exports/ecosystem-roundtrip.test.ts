@@ -104,7 +104,11 @@ describe('ecosystem formats round trip (ours → file → ours)', () => {
       expect(exported.samples).toBe(3);
       const again = join(tmp.dir, `again-${format}`);
       await app.call('project.init', { dir: again, skeleton: 'coco17' }, as('lead'));
-      const summary = await app.call('dataset.import', { project: again, format, root: join(tmp.dir, root) }, as('lead'));
+      const summary = await app.call(
+        'dataset.import',
+        { project: again, format, root: join(tmp.dir, root) },
+        as('lead'),
+      );
       expect(summary.errors).toEqual([]);
       expect(summary.imported).toBe(3);
       expectSame(labelledJoints(app, again), original, keepsOcclusion, digits);
@@ -113,7 +117,11 @@ describe('ecosystem formats round trip (ours → file → ours)', () => {
 
   it('coco-results: writes nothing without predictions and says why', async () => {
     await expect(
-      app.call('export.run', { project, format: 'coco-results', out: join(tmp.dir, 'results.json') }, as('lead')),
+      app.call(
+        'export.run',
+        { project, format: 'coco-results', out: join(tmp.dir, 'results.json') },
+        as('lead'),
+      ),
     ).resolves.toMatchObject({ samples: 0, skipped: { 'no-prediction': 3 } });
   });
 });

@@ -106,7 +106,9 @@ export function normaliseJointName(name: string): string {
  */
 export function completeNames(names: readonly string[]): readonly string[] {
   const normalised = names.map(normaliseJointName);
-  return HUMAN_LAYOUTS.find((layout) => normalised.every((name) => layout.joints.includes(name)))?.joints ?? names;
+  return (
+    HUMAN_LAYOUTS.find((layout) => normalised.every((name) => layout.joints.includes(name)))?.joints ?? names
+  );
 }
 
 /** Flat (x, y, v) keypoints → joints in the layout's order; a wrong length or flag is a problem naming the field. */

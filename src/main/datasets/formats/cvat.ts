@@ -46,13 +46,15 @@ export function parseCvatXml(text: string, file: string): CvatFile {
   try {
     doc = parser.parse(text, true) as typeof doc;
   } catch (error) {
-    const message = typeof error === 'object' && error !== null && 'err' in error ? JSON.stringify(error) : String(error);
-    throw new Error(`${file}: not well-formed XML (${message})`);
+    const message =
+      typeof error === 'object' && error !== null && 'err' in error ? JSON.stringify(error) : String(error);
+    throw new Error(`${file}: not well-formed XML (${message})`, { cause: error });
   }
   if (!doc.annotations) throw new Error(`${file}: no <annotations> root (not a CVAT for images 1.1 file)`);
   const images = doc.annotations.image ?? [];
   const names = skeletonNames(doc.annotations.meta, images);
-  if (names.length === 0) throw new Error(`${file}: no <skeleton> label or element (CVAT skeletons are needed)`);
+  if (names.length === 0)
+    throw new Error(`${file}: no <skeleton> label or element (CVAT skeletons are needed)`);
   const instances: ForeignInstance[] = [];
   images.forEach((image, i) => {
     const where = `image[${i}] (${image.name ?? 'no name'})`;
@@ -68,12 +70,15 @@ export function parseCvatXml(text: string, file: string): CvatFile {
         if (k < 0 || point.outside === '1') continue;
         const [x, y] = (point.points ?? '').split(',').map(Number);
         if (!Number.isFinite(x) || !Number.isFinite(y))
-          throw new Error(`${file}: ${where}: point "${point.label}" has points="${point.points}", not "x,y"`);
+          throw new Error(
+            `${file}: ${where}: point "${point.label}" has points="${point.points}", not "x,y"`,
+          );
         points[k] = { x: x!, y: y!, visibility: point.occluded === '1' ? 'occluded' : 'visible' };
       }
       instances.push({ image: path, points, ...size, file, where });
     }
-    if (!image.skeleton?.length) instances.push({ image: path, points: names.map(() => null), ...size, file, where });
+    if (!image.skeleton?.length)
+      instances.push({ image: path, points: names.map(() => null), ...size, file, where });
   });
   return { names, instances };
 }
@@ -83,7 +88,9 @@ function skeletonNames(meta: unknown, images: readonly CvatImage[]): string[] {
   const labels = findLabels(meta);
   const skeleton = labels.find((label) => label.type === 'skeleton');
   if (skeleton) {
-    const children = labels.filter((label) => label.parent === skeleton.name).map((label) => label.name ?? '');
+    const children = labels
+      .filter((label) => label.parent === skeleton.name)
+      .map((label) => label.name ?? '');
     if (children.length > 0) return children;
   }
   const first = images.flatMap((image) => image.skeleton ?? [])[0];

@@ -110,17 +110,18 @@ export function parseDlcConfig(text: string, file: string): DlcConfig {
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
   const config = (value ?? {}) as Record<string, unknown>;
-  const names = (key: string) =>
-    Array.isArray(config[key]) ? (config[key] as unknown[]).map(String) : [];
+  const names = (key: string) => (Array.isArray(config[key]) ? (config[key] as unknown[]).map(String) : []);
   const bodyparts = config.multianimalproject
     ? [...names('multianimalbodyparts'), ...names('uniquebodyparts')]
     : names('bodyparts');
   const skeleton = Array.isArray(config.skeleton)
     ? (config.skeleton as unknown[]).flatMap((pair) =>
-        Array.isArray(pair) && pair.length === 2 ? [[String(pair[0]), String(pair[1])] as [string, string]] : [],
+        Array.isArray(pair) && pair.length === 2
+          ? [[String(pair[0]), String(pair[1])] as [string, string]]
+          : [],
       )
     : [];
   return { scorer: typeof config.scorer === 'string' ? config.scorer : null, bodyparts, skeleton };

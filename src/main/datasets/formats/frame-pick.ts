@@ -38,14 +38,17 @@ export function kmeansFrames(
     let pick = nearest.findIndex((value) => (target -= value) <= 0);
     if (total === 0 || pick < 0) pick = nearest.findIndex((value) => value === Math.max(...nearest));
     centres.push(Float64Array.from(features[pick]!));
-    features.forEach((feature, i) => (nearest[i] = Math.min(nearest[i]!, distance(feature, centres.at(-1)!))));
+    features.forEach(
+      (feature, i) => (nearest[i] = Math.min(nearest[i]!, distance(feature, centres.at(-1)!))),
+    );
   }
   const assignment = new Int32Array(features.length);
   for (let iteration = 0; iteration < iterations; iteration++) {
     let changed = false;
     features.forEach((feature, i) => {
       let best = 0;
-      for (let c = 1; c < k; c++) if (distance(feature, centres[c]!) < distance(feature, centres[best]!)) best = c;
+      for (let c = 1; c < k; c++)
+        if (distance(feature, centres[c]!) < distance(feature, centres[best]!)) best = c;
       if (best !== assignment[i]) changed = true;
       assignment[i] = best;
     });

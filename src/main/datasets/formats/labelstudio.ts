@@ -24,7 +24,9 @@ type Result = z.infer<typeof Result>;
 
 const Task = z.object({
   data: z.object({ image: z.string().min(1) }).passthrough(),
-  annotations: z.array(z.object({ result: z.array(Result), was_cancelled: z.boolean().optional() })).optional(),
+  annotations: z
+    .array(z.object({ result: z.array(Result), was_cancelled: z.boolean().optional() }))
+    .optional(),
   predictions: z.array(z.object({ result: z.array(Result) })).optional(),
 });
 
@@ -57,7 +59,10 @@ export function parseLabelStudio(value: unknown, file: string): LabelStudioFile 
     }
     const image = imagePath(task.data.image);
     const groups = [
-      ...(task.annotations ?? []).filter((a) => !a.was_cancelled).slice(0, 1).map((a) => ({ a, predicted: false })),
+      ...(task.annotations ?? [])
+        .filter((a) => !a.was_cancelled)
+        .slice(0, 1)
+        .map((a) => ({ a, predicted: false })),
       ...(task.predictions ?? []).map((a) => ({ a, predicted: true })),
     ];
     let persons = 0;
@@ -82,7 +87,11 @@ function people(
   results: readonly Result[],
   index: ReadonlyMap<string, number>,
 ): Omit<ForeignInstance, 'image' | 'file'>[] {
-  const persons: { box?: PersonBox; size?: { width: number; height: number }; points: (ForeignPoint | null)[] }[] = [];
+  const persons: {
+    box?: PersonBox;
+    size?: { width: number; height: number };
+    points: (ForeignPoint | null)[];
+  }[] = [];
   const byBox = new Map<string, (typeof persons)[number]>();
   const fresh = () => ({ points: Array.from({ length: index.size }, () => null) });
   for (const result of results) {
@@ -111,7 +120,10 @@ function people(
 }
 
 /** Runs `read` with the result's original size; null when the size or the percentages are missing. */
-function placed<T>(result: Result, read: (width: number, height: number, value: Record<string, unknown>) => T | null) {
+function placed<T>(
+  result: Result,
+  read: (width: number, height: number, value: Record<string, unknown>) => T | null,
+) {
   const { original_width: width, original_height: height } = result;
   if (!width || !height) return null;
   return read(width, height, result.value);

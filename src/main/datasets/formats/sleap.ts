@@ -37,7 +37,9 @@ export function parseSlp(tables: SlpTables, file: string): SlpLabels {
   try {
     metadata = JSON.parse(tables.metadata) as Metadata;
   } catch (error) {
-    throw new Error(`${file}: metadata attribute "json" is not JSON (${(error as Error).message})`);
+    throw new Error(`${file}: metadata attribute "json" is not JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   const nodeNames = (metadata.nodes ?? []).map((node) => node.name ?? '');
   const skeleton = metadata.skeletons?.[0];
@@ -47,7 +49,8 @@ export function parseSlp(tables: SlpTables, file: string): SlpLabels {
   const names = skeleton.nodes.map(({ id }) => {
     const index = typeof id === 'number' ? id : (id?.['py/id'] ?? 0) - 1;
     const name = nodeNames[index];
-    if (name === undefined) throw new Error(`${file}: skeleton node ${JSON.stringify(id)} is not in metadata.nodes`);
+    if (name === undefined)
+      throw new Error(`${file}: skeleton node ${JSON.stringify(id)} is not in metadata.nodes`);
     return name;
   });
   const videos = tables.videos.map((json, v) => slpVideo(json, `${file}: videos_json[${v}]`));
@@ -64,7 +67,11 @@ export function parseSlp(tables: SlpTables, file: string): SlpLabels {
         const point = table[instance.point_id_start! + k];
         if (!point || k >= instance.point_id_end! - instance.point_id_start!) return null;
         if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) return null;
-        return { x: point.x! + shift, y: point.y! + shift, visibility: point.visible ? 'visible' : 'occluded' };
+        return {
+          x: point.x! + shift,
+          y: point.y! + shift,
+          visibility: point.visible ? 'visible' : 'occluded',
+        };
       });
       instances.push({
         image: `video${frame.video}/${frame.frame_idx}`,
@@ -85,7 +92,7 @@ function slpVideo(json: string, where: string): SlpVideo {
   try {
     video = JSON.parse(json) as typeof video;
   } catch (error) {
-    throw new Error(`${where}: not JSON (${(error as Error).message})`);
+    throw new Error(`${where}: not JSON (${(error as Error).message})`, { cause: error });
   }
   const { filename, filenames } = video.backend ?? {};
   if (Array.isArray(filenames)) return { kind: 'images', filenames: filenames.map(String) };

@@ -17,7 +17,10 @@ const DataYaml = z.object({
   path: z.string().optional(),
   train: z.union([z.string(), z.array(z.string())]).optional(),
   val: z.union([z.string(), z.array(z.string())]).optional(),
-  test: z.union([z.string(), z.array(z.string())]).optional().nullable(),
+  test: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .nullable(),
   kpt_shape: z.tuple([z.number().int().positive(), z.union([z.literal(2), z.literal(3)])]),
   flip_idx: z.array(z.number().int()).optional(),
   kpt_names: z.record(z.string(), z.array(z.string())).optional(),
@@ -37,7 +40,7 @@ export function parseYoloData(text: string, file: string): YoloData {
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
   const data = parseRecord(DataYaml, raw);
   if (data instanceof LineProblem) throw new Error(`${file}: ${data.message}`);

@@ -43,7 +43,8 @@ function run(
     });
     child.on('close', (code) => {
       signal?.removeEventListener('abort', abort);
-      if (signal?.aborted) return reject(new AppError('cancelled', 'video import cancelled; nothing was imported'));
+      if (signal?.aborted)
+        return reject(new AppError('cancelled', 'video import cancelled; nothing was imported'));
       if (code === 0) return resolve(Buffer.concat(out));
       const last = err.trim().split('\n').pop() ?? '';
       reject(new AppError('invalid_input', `${binary} failed (exit ${code}): ${last}`, 'root'));
@@ -53,7 +54,13 @@ function run(
 
 export async function probeVideo(path: string, signal?: AbortSignal): Promise<VideoInfo> {
   const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets'];
-  const entries = ['-show_entries', 'stream=width,height,avg_frame_rate,nb_read_packets', '-of', 'json', path];
+  const entries = [
+    '-show_entries',
+    'stream=width,height,avg_frame_rate,nb_read_packets',
+    '-of',
+    'json',
+    path,
+  ];
   const json = JSON.parse((await run('ffprobe', [...args, ...entries], signal)).toString()) as {
     streams?: { width?: number; height?: number; avg_frame_rate?: string; nb_read_packets?: string }[];
   };
@@ -111,7 +118,20 @@ export async function extractFrames(
   const temp = join(outDir, `.extract-${process.pid}-%06d.png`);
   await run(
     'ffmpeg',
-    ['-v', 'error', '-y', '-i', path, '-vf', `select='${select}'`, '-fps_mode', 'passthrough', '-progress', 'pipe:1', temp],
+    [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      path,
+      '-vf',
+      `select='${select}'`,
+      '-fps_mode',
+      'passthrough',
+      '-progress',
+      'pipe:1',
+      temp,
+    ],
     options.signal,
     (chunk) => {
       const done = /frame=(\d+)\s*$/m.exec(chunk.toString());
@@ -121,6 +141,9 @@ export async function extractFrames(
   const names = sorted.map((index) => `frame-${String(index).padStart(6, '0')}.png`);
   // ffmpeg numbers its outputs 1, 2, … in selection order: rename them after the frame they are.
   for (const [i, name] of names.entries())
-    await rename(join(outDir, temp.replace(/^.*\//, '').replace('%06d', String(i + 1).padStart(6, '0'))), join(outDir, name));
+    await rename(
+      join(outDir, temp.replace(/^.*\//, '').replace('%06d', String(i + 1).padStart(6, '0'))),
+      join(outDir, name),
+    );
   return names;
 }

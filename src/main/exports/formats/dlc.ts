@@ -25,7 +25,10 @@ export function planDlc(samples: readonly ExportSample[], context: ExportContext
     }
     const dataset = context.datasets.get(sample.datasetId) ?? { id: sample.datasetId, name: 'data' };
     const video = datasetFolder(dataset);
-    const name = paths.pathOf(sample).slice(video.length + 1).replace(/\//g, '_');
+    const name = paths
+      .pathOf(sample)
+      .slice(video.length + 1)
+      .replace(/\//g, '_');
     const path = `labeled-data/${video}/${name}`;
     images.push({ sample, path });
     const cells = sample.joints.flatMap((joint) => (isPlaced(joint) ? [joint.u, joint.v] : [null, null]));
@@ -50,7 +53,10 @@ export function planDlc(samples: readonly ExportSample[], context: ExportContext
     identity: null,
     project_path: '',
     video_sets: Object.fromEntries(
-      [...byVideo].map(([video, { width, height }]) => [`videos/${video}.mp4`, { crop: `0, ${width}, 0, ${height}` }]),
+      [...byVideo].map(([video, { width, height }]) => [
+        `videos/${video}.mp4`,
+        { crop: `0, ${width}, 0, ${height}` },
+      ]),
     ),
     bodyparts: [...skeleton.joints],
     skeleton: skeleton.edges.map(([a, b]) => [skeleton.joints[a], skeleton.joints[b]]),

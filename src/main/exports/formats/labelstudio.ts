@@ -26,13 +26,25 @@ export function planLabelStudio(samples: readonly ExportSample[], context: Expor
     const predictions = labelled.flatMap((sample, p) => {
       const points = predictedPoints(sample);
       if (!points) return [];
-      const joints = points.map(({ u, v }): Joint => ({ u, v, d: null, visibility: 'visible', state: 'predicted' }));
+      const joints = points.map(({ u, v }): Joint => ({
+        u,
+        v,
+        d: null,
+        visibility: 'visible',
+        state: 'predicted',
+      }));
       const score = points.reduce((sum, point) => sum + point.confidence, 0) / points.length;
       return [
         {
           model_version: `checkpoint ${sample.prediction!.checkpointId ?? 'unknown'}`,
           score,
-          result: personResults(sample, joints, `p${p}`, context, points.map((point) => point.confidence)),
+          result: personResults(
+            sample,
+            joints,
+            `p${p}`,
+            context,
+            points.map((point) => point.confidence),
+          ),
         },
       ];
     });

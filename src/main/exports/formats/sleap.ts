@@ -16,7 +16,13 @@ export function planSleap(samples: readonly ExportSample[], context: ExportConte
   const { skeleton } = context;
   const skipped: Record<string, number> = {};
   const filenames: string[] = [];
-  const frames = rows(['frame_id', '<Q'], ['video', '<I'], ['frame_idx', '<Q'], ['instance_id_start', '<Q'], ['instance_id_end', '<Q']);
+  const frames = rows(
+    ['frame_id', '<Q'],
+    ['video', '<I'],
+    ['frame_idx', '<Q'],
+    ['instance_id_start', '<Q'],
+    ['instance_id_end', '<Q'],
+  );
   const instances = rows(
     ['instance_id', '<q'],
     ['instance_type', '<B'],
@@ -83,7 +89,14 @@ export function planSleap(samples: readonly ExportSample[], context: ExportConte
     negative_anchors: {},
     provenance: { source: 'PoseLoop', project: context.project.name, exported: context.createdAt },
   };
-  const video = { backend: { filenames, height_: samples[0]?.height ?? 0, width_: samples[0]?.width ?? 0, grayscale: false } };
+  const video = {
+    backend: {
+      filenames,
+      height_: samples[0]?.height ?? 0,
+      width_: samples[0]?.width ?? 0,
+      grayscale: false,
+    },
+  };
   return {
     kind: 'file',
     files: [

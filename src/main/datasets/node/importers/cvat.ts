@@ -38,8 +38,17 @@ export async function openCvatImport(
       `${other.file} has skeleton points [${other.cvat.names.join(', ')}], ${first.file} has [${first.cvat.names.join(', ')}]`,
       other.file,
     );
-  return runInstanceImport('cvat', root, { list: first.cvat.names, file: first.file }, settings, async function* () {
-    for (const { cvat, folder } of parsed)
-      yield* cvat.instances.map((instance): ForeignInstance => ({ ...instance, image: posix.join(folder, instance.image) }));
-  });
+  return runInstanceImport(
+    'cvat',
+    root,
+    { list: first.cvat.names, file: first.file },
+    settings,
+    async function* () {
+      for (const { cvat, folder } of parsed)
+        yield* cvat.instances.map((instance): ForeignInstance => ({
+          ...instance,
+          image: posix.join(folder, instance.image),
+        }));
+    },
+  );
 }

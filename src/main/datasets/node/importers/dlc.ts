@@ -41,12 +41,18 @@ export async function openDlcImport(
     );
   }
   await checkConfig(root, first.bodyparts);
-  return runInstanceImport('dlc', root, { list: first.bodyparts, file: files[0]! }, settings, async function* (tally) {
-    for (const table of tables) {
-      for (const issue of table.issues) tally.error(issue);
-      yield* table.instances;
-    }
-  });
+  return runInstanceImport(
+    'dlc',
+    root,
+    { list: first.bodyparts, file: files[0]! },
+    settings,
+    async function* (tally) {
+      for (const table of tables) {
+        for (const issue of table.issues) tally.error(issue);
+        yield* table.instances;
+      }
+    },
+  );
 }
 
 /** `labeled-data/…` index paths are project-relative; anything else sits beside the CSV. */

@@ -32,7 +32,11 @@ export async function openSleapImport(
       parsed.push({ file, labels: parseSlp(await readSlpTables(join(root, file)), file) });
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('invalid_input', `${file}: ${(error as Error).message.replace(`${file}: `, '')}`, file);
+      throw new AppError(
+        'invalid_input',
+        `${file}: ${(error as Error).message.replace(`${file}: `, '')}`,
+        file,
+      );
     }
   }
   const names = parsed[0]!.labels.names;
@@ -54,7 +58,8 @@ export async function openSleapImport(
 async function readSlpTables(path: string): Promise<SlpTables> {
   return readHdf5(path, (h5) => {
     const metadata = h5.attribute('metadata', 'json');
-    if (typeof metadata !== 'string') throw new Error('no metadata group with a "json" attribute (not a SLEAP file)');
+    if (typeof metadata !== 'string')
+      throw new Error('no metadata group with a "json" attribute (not a SLEAP file)');
     return {
       metadata,
       formatId: Number(h5.attribute('metadata', 'format_id') ?? 1),
@@ -80,7 +85,9 @@ async function mediaFrames(
     const wanted = labels.instances.filter((i) => i.video === v && !i.predicted).map((i) => i.frame);
     if (wanted.length === 0) continue;
     const folder = posix.join(`${file}-frames`, `video${v}`);
-    const source = isAbsolute(video.filename) ? video.filename : join(root, posix.dirname(file), video.filename);
+    const source = isAbsolute(video.filename)
+      ? video.filename
+      : join(root, posix.dirname(file), video.filename);
     const names = await extractFrames(source, wanted, join(root, folder), signal ? { signal } : {});
     const sorted = [...new Set(wanted)].sort((a, b) => a - b);
     result.set(v, new Map(sorted.map((frame, i) => [frame, posix.join(folder, names[i]!)])));
@@ -96,10 +103,17 @@ function imageOf(
   frameFiles: Map<number, Map<number, string>>,
 ): string {
   const video = labels.videos[instance.video];
-  if (!video) throw new AppError('invalid_input', `${file}: ${instance.where} names video ${instance.video}`, file);
+  if (!video)
+    throw new AppError('invalid_input', `${file}: ${instance.where} names video ${instance.video}`, file);
   if (video.kind === 'media') return frameFiles.get(instance.video)?.get(instance.frame) ?? instance.image;
   const name = video.filenames[instance.frame];
   if (name === undefined)
-    throw new AppError('invalid_input', `${file}: ${instance.where}: frame ${instance.frame} has no image file`, file);
-  return isAbsolute(name) ? toPosix(relative(root, name)) : posix.join(posix.dirname(file), name.replace(/\\/g, '/'));
+    throw new AppError(
+      'invalid_input',
+      `${file}: ${instance.where}: frame ${instance.frame} has no image file`,
+      file,
+    );
+  return isAbsolute(name)
+    ? toPosix(relative(root, name))
+    : posix.join(posix.dirname(file), name.replace(/\\/g, '/'));
 }

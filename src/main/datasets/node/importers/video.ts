@@ -34,11 +34,21 @@ export async function openVideoImport(
   root: string,
   options: Partial<VideoImportOptions> = {},
 ): Promise<DatasetImport> {
-  const settings = resolveOptions({ skeleton: MPII16.id, frames: 20, pick: 'uniform' as const, seed: 1, ...options });
+  const settings = resolveOptions({
+    skeleton: MPII16.id,
+    frames: 20,
+    pick: 'uniform' as const,
+    seed: 1,
+    ...options,
+  });
   const skeleton = checkHumanSkeleton(settings.skeleton);
   const info = await stat(root).catch(() => null);
   if (!info?.isFile() || !VIDEO.test(root))
-    throw new AppError('invalid_input', `${root} is not a video file (mp4, mov, avi, mkv, m4v, webm)`, 'root');
+    throw new AppError(
+      'invalid_input',
+      `${root} is not a video file (mp4, mov, avi, mkv, m4v, webm)`,
+      'root',
+    );
   const video = basename(root);
   const framesDir = join(dirname(root), `${basename(root, extname(root))}-frames`);
   const report = settings.progress ?? (() => {});
@@ -50,7 +60,8 @@ export async function openVideoImport(
     report(0.5, `extracting ${indices.length} frames`);
     const names = await extractFrames(root, indices, framesDir, {
       ...(signal ? { signal } : {}),
-      progress: (done) => report(0.5 + (0.5 * done) / indices.length, `${done}/${indices.length} frames extracted`),
+      progress: (done) =>
+        report(0.5 + (0.5 * done) / indices.length, `${done}/${indices.length} frames extracted`),
     });
     const time = (index: number) => (probe.fps > 0 ? index / probe.fps : 0);
     const provenance = {
@@ -84,7 +95,8 @@ async function pickFrames(path: string, total: number, settings: VideoImportOpti
     step,
     side: THUMB_SIDE,
     ...(settings.signal ? { signal: settings.signal } : {}),
-    progress: (done) => settings.progress?.((0.4 * done) / candidates, `${done}/${candidates} frames scanned`),
+    progress: (done) =>
+      settings.progress?.((0.4 * done) / candidates, `${done}/${candidates} frames scanned`),
   });
   settings.progress?.(0.45, `clustering ${thumbs.length} frames into ${settings.frames}`);
   return kmeansFrames(thumbs, settings.frames, settings.seed).map((i) => i * step);

@@ -47,7 +47,11 @@ export async function openYoloImport(
       }
       const size = await rgbImageSize(join(root, image), false).catch(() => null);
       if (size === null || 'reason' in size) {
-        tally.error({ file: labelFile, reason: 'unreadable-image', message: `${image}: cannot read its size` });
+        tally.error({
+          file: labelFile,
+          reason: 'unreadable-image',
+          message: `${image}: cannot read its size`,
+        });
         continue;
       }
       const parsed = parseYoloLabels(text, { file: labelFile, image, ...size, data });
