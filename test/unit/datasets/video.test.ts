@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kmeansFrames, uniformFrames } from '../../../src/main/datasets/formats/frame-pick';
 import { collectImport, openDatasetImport } from '../../../src/main/datasets/node';
+import { writeHdf5 } from '../../../src/main/fs/hdf5';
+import { LSP14 } from '../../../src/shared/skeletons';
 import { tempDir } from '../../helpers/tmp';
 
 describe('frame picking', () => {
@@ -92,6 +94,79 @@ describe.skipIf(!hasFfmpeg)('video import (ffmpeg)', () => {
     );
     const frames = records.map((r) => r.frame!);
     expect(frames.map((f) => Math.floor(f / 10))).toEqual([0, 1, 2]);
+  });
+
+  it('SLEAP labels on a media video: the labelled frames are decoded by ffmpeg into <slp>-frames/', async () => {
+    const slpDir = join(tmp.dir, 'sleap');
+    await mkdir(slpDir);
+    await copyFile(clip, join(slpDir, 'clip.mp4'));
+    const n = LSP14.joints.length;
+    const column = (dtype: string, values: number[]) => ({ dtype: dtype as '<d', values });
+    const tableOf = (columns: Record<string, { dtype: '<d'; values: number[] }>) => ({
+      kind: 'table' as const,
+      columns: Object.entries(columns).map(([name, c]) => ({ name, ...c })),
+    });
+    await writeHdf5(join(slpDir, 'labels.slp'), {
+      groups: {
+        metadata: {
+          format_id: 1.2,
+          json: JSON.stringify({
+            nodes: LSP14.joints.map((name) => ({ name, weight: 1 })),
+            skeletons: [{ nodes: LSP14.joints.map((_, id) => ({ id })), links: [] }],
+          }),
+        },
+      },
+      datasets: {
+        videos_json: {
+          kind: 'strings',
+          values: [JSON.stringify({ backend: { filename: 'clip.mp4', grayscale: false } })],
+        },
+        frames: tableOf({
+          frame_id: column('<Q', [0]),
+          video: column('<I', [0]),
+          frame_idx: column('<Q', [5]),
+          instance_id_start: column('<Q', [0]),
+          instance_id_end: column('<Q', [1]),
+        }),
+        instances: tableOf({
+          instance_id: column('<q', [0]),
+          instance_type: column('<B', [0]),
+          frame_id: column('<Q', [0]),
+          skeleton: column('<I', [0]),
+          track: column('<i', [-1]),
+          from_predicted: column('<q', [-1]),
+          score: column('<f', [0]),
+          point_id_start: column('<Q', [0]),
+          point_id_end: column('<Q', [n]),
+          tracking_score: column('<f', [0]),
+        }),
+        points: tableOf({
+          x: column(
+            '<d',
+            LSP14.joints.map((_, k) => 2 + 4 * k),
+          ),
+          y: column(
+            '<d',
+            LSP14.joints.map((_, k) => 1 + 3 * k),
+          ),
+          visible: column(
+            '<b',
+            LSP14.joints.map(() => 1),
+          ),
+          complete: column(
+            '<b',
+            LSP14.joints.map(() => 1),
+          ),
+        }),
+      },
+    });
+    const [record] = await collectImport(await openDatasetImport('sleap', slpDir));
+    expect(record).toMatchObject({
+      imagePath: 'labels.slp-frames/video0/frame-000005.png',
+      frame: 5,
+      width: 64,
+    });
+    expect(record!.joints![13]).toMatchObject({ u: 54, v: 40, visibility: 'visible' });
   });
 
   it('cancel kills ffmpeg and imports nothing; a non-video is refused', async () => {

@@ -21,7 +21,16 @@ export async function openDlcImport(
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
   const files = await listFiles(root, (name) => COLLECTED.test(name));
-  if (files.length === 0) throw nothingToImport('dlc', root, 'labeled-data/*/CollectedData_*.csv');
+  if (files.length === 0) {
+    const [h5] = await listFiles(root, (name) => /^CollectedData_.*\.h5$/.test(name));
+    if (h5)
+      throw new AppError(
+        'unsupported',
+        `${h5} has no CSV beside it; PoseLoop reads DeepLabCut's CSV copy (write it with pandas: pd.read_hdf("${h5}").to_csv("${h5.replace(/\.h5$/, '.csv')}"))`,
+        h5,
+      );
+    throw nothingToImport('dlc', root, 'labeled-data/*/CollectedData_*.csv');
+  }
   const tables: DlcTable[] = [];
   for (const file of files) {
     const text = await readFile(join(root, file), 'utf8');
