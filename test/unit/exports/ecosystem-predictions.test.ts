@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectImport, openDatasetImport } from '../../../src/main/datasets/node';
 import {
   type ExportContext,
+  type ExportPlan,
   type ExportSample,
   planCocoResults,
   planExport,
@@ -77,6 +78,12 @@ function sample(root: string): { sample: ExportSample; context: ExportContext } 
   return { sample, context };
 }
 
+function textOf(plan: ExportPlan): string {
+  const [file] = plan.files;
+  if (!file || !('text' in file)) throw new Error('expected a text file');
+  return file.text;
+}
+
 async function write(out: string, context: ExportContext, samples: ExportSample[]) {
   await writeExport(out, planExport(samples, context), {
     force: false,
@@ -88,7 +95,7 @@ async function write(out: string, context: ExportContext, samples: ExportSample[
 describe('predictions in the peer formats', () => {
   it('COCO results: per-joint confidence 1 / (1 + σ) and their mean as score, image_id = sample id', () => {
     const { sample: s, context } = sample(dir);
-    const [result] = JSON.parse(planCocoResults([s], context).files[0]!.text) as {
+    const [result] = JSON.parse(textOf(planCocoResults([s], context))) as {
       image_id: number;
       keypoints: number[];
       score: number;
@@ -115,13 +122,13 @@ describe('predictions in the peer formats', () => {
   it('Label Studio: predictions with model version and score; the import keeps them apart', async () => {
     const { sample: s, context } = sample(dir);
     const plan = planLabelStudio([s], { ...context, format: 'labelstudio' });
-    const [task] = JSON.parse(plan.files[0]!.text) as {
+    const [task] = JSON.parse(textOf(plan)) as {
       predictions: { model_version: string; score: number; result: { type: string }[] }[];
     }[];
     expect(task!.predictions[0]!.model_version).toBe('checkpoint 3');
     expect(task!.predictions[0]!.result.filter((r) => r.type === 'keypointlabels')).toHaveLength(17);
     await writeJpeg(join(dir, 'a.jpg'), 64, 48);
-    await writeFile(join(dir, 'tasks.json'), plan.files[0]!.text);
+    await writeFile(join(dir, 'tasks.json'), textOf(plan));
     const run = await openDatasetImport('labelstudio', dir);
     const records = await collectImport(run);
     expect(run.counts.skippedByReason).toEqual({ prediction: 1 });
