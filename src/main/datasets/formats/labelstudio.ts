@@ -30,7 +30,8 @@ const Task = z.object({
   predictions: z.array(z.object({ result: z.array(Result) })).optional(),
 });
 
-export const LABEL_STUDIO_OCCLUDED = 'poseloop_visibility';
+/** Our extension key, written by exports/formats/labelstudio.ts. */
+const LABEL_STUDIO_OCCLUDED = 'poseloop_visibility';
 
 export interface LabelStudioFile {
   names: readonly string[];

@@ -2,7 +2,7 @@ import type { Joint } from '@shared/domain';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
 import { addSkip, byImage, isPlaced, keypointBox, predictedPoints, provenanceOf } from './common';
 
-/** Our extension on a keypoint's value (Label Studio has no visibility); must match the importer's name. */
+/** Our extension on a keypoint's value (Label Studio has no visibility), read back by datasets/formats/labelstudio.ts. */
 const OCCLUDED_KEY = 'poseloop_visibility';
 
 /**
