@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { App } from '../../../src/main/app';
 import type { Joint } from '../../../src/shared/domain';
 import { COCO17 } from '../../../src/shared/skeletons';
@@ -114,6 +115,39 @@ describe('ecosystem formats round trip (ours → file → ours)', () => {
       expectSame(labelledJoints(app, again), original, keepsOcclusion, digits);
     });
   }
+
+  it("the files follow each tool's layout (DeepLabCut header and config, YOLO data.yaml, CVAT points)", async () => {
+    const dlc = join(tmp.dir, 'dlc-out');
+    const [csv] = (await readdir(join(dlc, 'labeled-data'), { recursive: true })).filter((f) =>
+      f.endsWith('.csv'),
+    );
+    expect(csv).toMatch(/\/CollectedData_poseloop\.csv$/);
+    const lines = (await readFile(join(dlc, 'labeled-data', csv!), 'utf8')).split('\n');
+    expect(lines[0]).toBe(`scorer,,,${Array(34).fill('poseloop').join(',')}`);
+    expect(lines[1]!.startsWith('bodyparts,,,nose,nose,l_eye,l_eye,')).toBe(true);
+    expect(lines[2]).toBe(`coords,,,${Array(17).fill('x,y').join(',')}`);
+    // Joint 7 (absent) is two empty cells, DeepLabCut's NaN.
+    expect(lines[3]!.split(',').slice(3 + 14, 3 + 16)).toEqual(['', '']);
+    const config = parse(await readFile(join(dlc, 'config.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ scorer: 'poseloop', bodyparts: [...COCO17.joints], iteration: 0 });
+    expect((config.skeleton as string[][])[0]).toEqual(['nose', 'l_eye']);
+    const data = parse(await readFile(join(tmp.dir, 'yolo-out', 'data.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(data).toMatchObject({ kpt_shape: [17, 3], train: 'images/train', val: 'images/train' });
+    expect(data.flip_idx).toEqual([0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]);
+    const xml = await readFile(join(tmp.dir, 'source', 'annotations.xml'), 'utf8');
+    expect(xml).toContain(
+      '<label>\n          <name>l_eye</name>\n          <type>points</type>\n          <parent>person</parent>',
+    );
+    expect(xml).toMatch(
+      /<points label="l_elbow" source="manual" outside="1" occluded="0" points="0.00,0.00"/,
+    );
+    expect(xml).toMatch(
+      /<points label="l_ear" source="manual" outside="0" occluded="1" points="13.0000,8.7500"/,
+    );
+  });
 
   it('coco-results: writes nothing without predictions and says why', async () => {
     await expect(
