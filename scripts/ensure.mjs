@@ -11,6 +11,29 @@ export function run(command, args, options = {}) {
   return result.status ?? 1;
 }
 
+/** Whether `binary` runs (on PATH, or an absolute path). */
+export function hasBinary(binary, versionArg = '-version') {
+  return spawnSync(binary, [versionArg], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Installs a Debian package when `binary` (a name on PATH, or an absolute path) is missing and apt-get can run as root (the way `npm test` gets
+ * chromium and ffmpeg). Returns whether the binary is there afterwards; never fails by itself.
+ */
+export function ensureAptPackage(binary, pkg, why) {
+  // An absolute path is checked for existence only (running a browser binary could open a window).
+  const present = () => (binary.startsWith('/') ? existsSync(binary) : hasBinary(binary));
+  if (present()) return true;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return false;
+  console.log(`poseloop: installing Debian ${pkg} ${why}…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return (
+    run('apt-get', ['update', '-qq'], { env }) === 0 &&
+    run('apt-get', ['install', '-y', '-qq', pkg], { env }) === 0 &&
+    present()
+  );
+}
+
 function installed() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   return existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs;

@@ -4,9 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { build, electronBinary, ensureInstalled, root, run } from './ensure.mjs';
+import { build, electronBinary, ensureAptPackage, ensureInstalled, root, run } from './ensure.mjs';
 
 ensureInstalled();
+// Video import decodes with the system's ffmpeg; everything else works without it.
+if (!ensureAptPackage('ffmpeg', 'ffmpeg', 'for video import'))
+  console.warn(
+    'poseloop: ffmpeg not found: video import needs it (Debian/Ubuntu: sudo apt-get install ffmpeg)',
+  );
 build();
 
 const cli = join(root, 'out', 'main', 'cli.js');

@@ -1,23 +1,16 @@
-// `npm test`: install what is missing (npm packages; Debian chromium for the browser tests), then typecheck, lint,
+// `npm test`: install what is missing (npm packages; Debian chromium for the browser tests, ffmpeg for the video
+// import tests), then typecheck, lint,
 // build, and run the unit and browser tests. Ends with one summary line "N passed, N failed, N skipped".
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, ensureInstalled, root, run } from './ensure.mjs';
+import { build, ensureAptPackage, ensureInstalled, root, run } from './ensure.mjs';
 
 const CHROMIUM = process.env.POSELOOP_CHROMIUM ?? '/usr/bin/chromium';
 
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
-  const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (canApt) {
-    console.log('poseloop: installing Debian chromium for the browser tests…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (
-      run('apt-get', ['update', '-qq'], { env }) === 0 &&
-      run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) === 0
-    )
-      return;
-  }
+  if (CHROMIUM === '/usr/bin/chromium' && ensureAptPackage(CHROMIUM, 'chromium', 'for the browser tests'))
+    return;
   console.error(
     `poseloop: the browser tests need Chromium at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium) ` +
       'or point POSELOOP_CHROMIUM at a Chromium or Chrome binary.',
@@ -27,6 +20,11 @@ function ensureChromium() {
 
 ensureInstalled();
 ensureChromium();
+// Video import decodes with the system's ffmpeg; without it the video tests are skipped (they say so).
+if (!ensureAptPackage('ffmpeg', 'ffmpeg', 'for the video import tests'))
+  console.warn(
+    'poseloop: ffmpeg not found; video import tests will be skipped (sudo apt-get install ffmpeg)',
+  );
 
 const steps = [
   ['typecheck', 'npx', ['tsc', '-b']],

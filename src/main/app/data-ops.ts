@@ -57,11 +57,22 @@ export async function importDataset(
     split: SplitChoice;
     hideLabels: boolean;
     name?: string;
+    frames?: number;
+    pick?: 'uniform' | 'kmeans';
+    seed?: number;
   },
   ctx: Pick<OpContext, 'signal' | 'progress'>,
 ): Promise<ImportSummary> {
-  const root = resolve(input.root);
-  const run = await openDatasetImport(input.format, root, input.name ? { name: input.name } : {});
+  const { frames, pick, seed } = input;
+  const run = await openDatasetImport(input.format, resolve(input.root), {
+    ...(input.name ? { name: input.name } : {}),
+    ...(frames === undefined ? {} : { frames }),
+    ...(pick === undefined ? {} : { pick }),
+    ...(seed === undefined ? {} : { seed }),
+    signal: ctx.signal,
+    progress: (fraction, message) => ctx.progress({ fraction, stage: 'extract', message }),
+  });
+  const root = run.root ?? resolve(input.root);
   const native = getSkeleton(run.dataset.skeleton);
   const target = projectSkeleton(project, native);
   const toProject = (joints: Joint[]): Joint[] =>
@@ -91,7 +102,7 @@ export async function importDataset(
       return {
         sourceKey: record.key,
         imagePath: record.imagePath,
-        frame: 0,
+        frame: record.frame ?? 0,
         modality: run.dataset.modality,
         width: record.width,
         height: record.height,

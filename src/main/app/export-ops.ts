@@ -74,6 +74,7 @@ function exportContext(
   filters: ExportFilterInput,
   appVersion: string,
   createdAt: string,
+  scorer?: string,
 ): ExportContext {
   const { store } = project;
   const datasets = new Map<number, ExportDataset>(
@@ -97,6 +98,7 @@ function exportContext(
     appVersion,
     createdAt,
     filters: filtersOf(filters),
+    ...(scorer ? { scorer } : {}),
   };
 }
 
@@ -136,13 +138,13 @@ function guardOut(project: Project, out: string): void {
   }
 }
 
-/** The bytes of a sample's depth image as a 16-bit PNG: PNGs are copied as they are, other files re-encoded. */
+/** The bytes of a sample's image: RGB files and depth PNGs are copied as they are, other depth files re-encoded. */
 async function imageBytes(context: ExportContext, image: PlannedImage): Promise<Uint8Array> {
   const { sample } = image;
   const dataset = context.datasets.get(sample.datasetId);
   if (!dataset) throw new AppError('not_found', `sample ${sample.sampleId} has no dataset`, 'datasetId');
   try {
-    if (/\.png$/i.test(sample.imagePath))
+    if (sample.modality === 'rgb' || /\.png$/i.test(sample.imagePath))
       return new Uint8Array(await readFile(join(dataset.root, sample.imagePath)));
     return encodeDepthPng(await loadDepth(dataset.root, { imagePath: sample.imagePath }));
   } catch (error) {
@@ -156,7 +158,7 @@ async function imageBytes(context: ExportContext, image: PlannedImage): Promise<
 
 export async function runExport(
   project: Project,
-  input: ExportFilterInput & { format: ExportFormatId; out: string; force: boolean },
+  input: ExportFilterInput & { format: ExportFormatId; out: string; force: boolean; scorer?: string },
   appVersion: string,
   createdAt: string,
   ctx: Pick<OpContext, 'signal' | 'progress'>,
@@ -170,7 +172,10 @@ export async function runExport(
   if (samples.length === 0) {
     throw new AppError('invalid_input', 'no samples match the filters; nothing was written', 'filters');
   }
-  const context = usedDatasets(exportContext(project, input.format, input, appVersion, createdAt), samples);
+  const context = usedDatasets(
+    exportContext(project, input.format, input, appVersion, createdAt, input.scorer),
+    samples,
+  );
   const plan = planExport(samples, context);
   ctx.progress({ fraction: 0.05, stage: 'write', message: `${plan.samples} samples` });
   const written = await writeExport(out, plan, {

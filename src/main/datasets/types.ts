@@ -1,7 +1,22 @@
 import type { Intrinsics, Joint } from '@shared/domain';
 
 export type DatasetFormat =
-  'icvl' | 'nyu' | 'bighand' | 'msra' | 'generic' | 'unlabelled' | 'lsp' | 'mpii' | 'coco' | 'rgb-folder';
+  | 'icvl'
+  | 'nyu'
+  | 'bighand'
+  | 'msra'
+  | 'generic'
+  | 'unlabelled'
+  | 'lsp'
+  | 'mpii'
+  | 'coco'
+  | 'rgb-folder'
+  | 'dlc'
+  | 'sleap'
+  | 'labelstudio'
+  | 'cvat'
+  | 'yolo'
+  | 'video';
 
 /** A depth frame in millimetres; 0 = no reading (sensor-specific "invalid" codes are mapped to 0 on decode). */
 export interface DepthImage {
@@ -61,11 +76,14 @@ export interface ImportRecord {
   split?: 'train' | 'test';
   /** Facts worth showing next to the sample, e.g. 'faulty' (known-bad MSRA frame) or a synthetic pose family. */
   tags?: string[];
+  /** Video imports: the frame's index in its video (provenance; the timestamp is a tag). */
+  frame?: number;
 }
 
 /**
  * Why a label or image was not imported. `augmented-copy`, `duplicate-key`, `crowd` (COCO crowd regions) and
- * `other-category` (COCO annotations of a category without keypoints) are skips, not errors.
+ * `other-category` (COCO annotations of a category without keypoints) and `prediction` (a tool's predicted instances,
+ * never imported as labels) are skips, not errors.
  */
 export type SkipReason =
   | 'malformed-line'
@@ -78,7 +96,8 @@ export type SkipReason =
   | 'augmented-copy'
   | 'duplicate-key'
   | 'crowd'
-  | 'other-category';
+  | 'other-category'
+  | 'prediction';
 
 export interface ImportIssue {
   file: string;

@@ -13,6 +13,12 @@ export type {
 } from './types';
 export { planExport } from './formats/plan';
 export { planCoco } from './formats/coco';
+export { planCocoResults } from './formats/coco-results';
+export { planCvat } from './formats/cvat';
+export { planDlc } from './formats/dlc';
+export { planLabelStudio } from './formats/labelstudio';
+export { planSleap } from './formats/sleap';
+export { planYolo } from './formats/yolo';
 export { planJson3d } from './formats/json3d';
 export { CSV_COLUMNS, csvCell, planCsv } from './formats/csv';
 export { planBigHand, planIcvl, provenanceFile } from './formats/native';

@@ -1,7 +1,20 @@
 import type { Intrinsics } from '@shared/domain';
+import type { Hdf5Content } from '@shared/hdf5';
 import type { SkeletonLayout } from '@shared/skeletons';
 
-export type ExportFormatId = 'coco' | 'json3d' | 'icvl' | 'bighand' | 'generic' | 'csv';
+export type ExportFormatId =
+  | 'coco'
+  | 'json3d'
+  | 'icvl'
+  | 'bighand'
+  | 'generic'
+  | 'csv'
+  | 'dlc'
+  | 'sleap'
+  | 'labelstudio'
+  | 'cvat'
+  | 'yolo'
+  | 'coco-results';
 
 import type { ExportSample } from '@shared/export-sample';
 
@@ -28,15 +41,17 @@ export interface ExportContext {
   createdAt: string;
   /** The filters as given (recorded in the manifest). */
   filters: Record<string, unknown>;
+  /** DeepLabCut: the scorer (experimenter) named in config.yaml and the CollectedData file names. */
+  scorer?: string;
 }
 
-/** A text file of an export; `path` is relative to the export folder ('' = the output file itself). */
-export interface PlannedFile {
-  path: string;
-  text: string;
-}
+/**
+ * A file of an export; `path` is relative to the export folder ('' = the output file itself). Text, or an HDF5
+ * file described as data (SLEAP .slp) that the node writer encodes.
+ */
+export type PlannedFile = { path: string; text: string } | { path: string; hdf5: Hdf5Content };
 
-/** A depth image to copy into a folder export. */
+/** An image to copy into a folder export (depth: as a 16-bit PNG; RGB: the source file as it is). */
 export interface PlannedImage {
   sample: ExportSample;
   /** Relative to the export folder. */

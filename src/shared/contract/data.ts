@@ -13,6 +13,12 @@ export const ImportFormat = z.enum([
   'mpii',
   'coco',
   'rgb-folder',
+  'dlc',
+  'sleap',
+  'labelstudio',
+  'cvat',
+  'yolo',
+  'video',
 ]);
 
 export const ImportSummary = z.object({
@@ -38,12 +44,12 @@ export type ImageMeta = z.infer<typeof ImageMeta>;
 export const dataOperations = defineOperations({
   'dataset.import': {
     summary:
-      'Import a dataset folder (labels + images); bad lines are reported with file and line, the rest goes on.',
+      'Import a dataset folder (labels + images) or a video; bad lines are reported with file and line, the rest goes on.',
     input: projectInput({
       format: ImportFormat.describe(
-        'depth: icvl, nyu, bighand, msra, generic or unlabelled; RGB: lsp, mpii (HRNet/mmpose JSON), coco or rgb-folder',
+        'depth: icvl, nyu, bighand, msra, generic or unlabelled; RGB: lsp, mpii (HRNet/mmpose JSON), coco, rgb-folder, dlc (DeepLabCut project), sleap (.slp), labelstudio (JSON export), cvat (CVAT for images 1.1 XML), yolo (YOLO-pose data.yaml) or video (a video file)',
       ),
-      root: z.string().min(1).describe('dataset folder'),
+      root: z.string().min(1).describe('dataset folder (video: the video file)'),
       split: z
         .enum(['auto', 'train', 'pool', 'test'])
         .default('auto')
@@ -55,6 +61,12 @@ export const dataOperations = defineOperations({
         .default(false)
         .describe('keep imported labels hidden as the oracle (pool samples of a simulation)'),
       name: z.string().min(1).max(200).optional().describe('dataset display name'),
+      frames: z.number().int().min(1).max(10_000).default(20).describe('video: how many frames to extract'),
+      pick: z
+        .enum(['uniform', 'kmeans'])
+        .default('uniform')
+        .describe('video: frames evenly spread, or one per k-means cluster of similar frames'),
+      seed: z.number().int().default(1).describe('video: k-means seed'),
     }),
     output: ImportSummary,
     mutates: true,

@@ -5,16 +5,39 @@ import { SamplerId } from './rounds';
 
 /**
  * Export formats. File formats (`out` is a file, a `<out>.manifest.json` sidecar is written beside it): coco, json3d,
- * csv. Folder formats (`out` is a folder holding labels, copied depth PNGs, provenance.json and manifest.json), each
- * re-importable with `poseloop import --format <same>`: icvl, bighand, generic.
+ * csv, sleap (.slp), labelstudio (JSON), cvat (XML), coco-results (predictions). Folder formats (`out` is a folder
+ * holding labels, copied images and manifest.json): icvl, bighand, generic, dlc (a DeepLabCut project), yolo
+ * (YOLO-pose). Every format but json3d, csv and coco-results is re-importable with `poseloop import --format <same>`.
  */
-export const ExportFormat = z.enum(['coco', 'json3d', 'icvl', 'bighand', 'generic', 'csv']);
+export const ExportFormat = z.enum([
+  'coco',
+  'json3d',
+  'icvl',
+  'bighand',
+  'generic',
+  'csv',
+  'dlc',
+  'sleap',
+  'labelstudio',
+  'cvat',
+  'yolo',
+  'coco-results',
+]);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
-export const EXPORT_FOLDER_FORMATS: readonly ExportFormat[] = ['icvl', 'bighand', 'generic'];
+export const EXPORT_FOLDER_FORMATS: readonly ExportFormat[] = ['icvl', 'bighand', 'generic', 'dlc', 'yolo'];
 
 /** What an RGB (people) project can export: the depth formats need a depth image, a camera and millimetres. */
-export const RGB_EXPORT_FORMATS: readonly ExportFormat[] = ['coco', 'csv'];
+export const RGB_EXPORT_FORMATS: readonly ExportFormat[] = [
+  'coco',
+  'csv',
+  'dlc',
+  'sleap',
+  'labelstudio',
+  'cvat',
+  'yolo',
+  'coco-results',
+];
 
 export const LabelQcFlag = z.object({
   kind: z.enum(['unlikely-link', 'lr-swap']),
@@ -99,11 +122,23 @@ export type ExportResult = z.infer<typeof ExportResult>;
 export const exportOperations = defineOperations({
   'export.run': {
     summary:
-      'Export the labelled subset (filters) as COCO keypoints, 3D JSON, ICVL, BigHand, generic folder or CSV, with provenance and a checksummed manifest.',
+      'Export the labelled subset (filters) as COCO keypoints, 3D JSON, ICVL, BigHand, generic folder, CSV, DeepLabCut, SLEAP, Label Studio, CVAT, YOLO-pose or COCO results, with provenance and a checksummed manifest.',
     input: projectInput({
-      format: ExportFormat.describe('coco, json3d, icvl, bighand, generic or csv'),
-      out: z.string().min(1).describe('output file (coco, json3d, csv) or folder (icvl, bighand, generic)'),
+      format: ExportFormat.describe(
+        'coco, json3d, icvl, bighand, generic, csv, dlc, sleap, labelstudio, cvat, yolo or coco-results',
+      ),
+      out: z
+        .string()
+        .min(1)
+        .describe(
+          'output file (coco, json3d, csv, sleap, labelstudio, cvat, coco-results) or folder (icvl, bighand, generic, dlc, yolo)',
+        ),
       force: z.boolean().default(false).describe('replace an existing output'),
+      scorer: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ or - (it becomes part of a file name)')
+        .default('poseloop')
+        .describe('dlc: the scorer (experimenter) of config.yaml and CollectedData_<scorer>.csv'),
       ...ExportFilters,
     }),
     output: ExportResult,

@@ -80,8 +80,8 @@ export interface CocoLayout {
  * `left_eye`… names or our `l_eye`…), MPII16 or LSP14 (PoseLoop's own RGB files). Null when none matches.
  */
 export function cocoLayoutFor(names: readonly string[]): CocoLayout | null {
-  const normalised = names.map((name) => name.replace(/^left_/, 'l_').replace(/^right_/, 'r_'));
-  for (const layout of [COCO17, MPII16, LSP14]) {
+  const normalised = names.map(normaliseJointName);
+  for (const layout of HUMAN_LAYOUTS) {
     const jointOf = normalised.map((name) => layout.joints.indexOf(name));
     if (
       names.length === layout.joints.length &&
@@ -91,6 +91,24 @@ export function cocoLayoutFor(names: readonly string[]): CocoLayout | null {
       return { layout, jointOf };
   }
   return null;
+}
+
+const HUMAN_LAYOUTS = [COCO17, MPII16, LSP14] as const;
+
+/** COCO's `left_eye` and ours `l_eye` name the same joint. */
+export function normaliseJointName(name: string): string {
+  return name.replace(/^left_/, 'l_').replace(/^right_/, 'r_');
+}
+
+/**
+ * The full joint list of the first built-in human layout holding every one of `names` (formats that list only the
+ * keypoints actually placed, e.g. Label Studio); `names` unchanged when none does (cocoLayoutFor then says so).
+ */
+export function completeNames(names: readonly string[]): readonly string[] {
+  const normalised = names.map(normaliseJointName);
+  return (
+    HUMAN_LAYOUTS.find((layout) => normalised.every((name) => layout.joints.includes(name)))?.joints ?? names
+  );
 }
 
 /** Flat (x, y, v) keypoints → joints in the layout's order; a wrong length or flag is a problem naming the field. */

@@ -63,6 +63,7 @@ export interface LabelCandidate {
   line?: number;
   split?: 'train' | 'test';
   tags?: string[];
+  frame?: number;
 }
 
 /** Errors and skip counts, filled while the records are consumed. */
@@ -89,6 +90,8 @@ export class ImportTally {
 
 export interface DatasetImport {
   dataset: DatasetInfo;
+  /** Where the image paths are relative to, when not the folder given (a video's extracted frames). */
+  root?: string;
   /** Batches of valid records; pulling them does the work (streaming, nothing is read twice). */
   records: AsyncIterable<ImportRecord[]>;
   /** Complete once `records` is exhausted. */
@@ -163,6 +166,7 @@ export function runImport(
         ...(candidate.line === undefined ? {} : { line: candidate.line }),
         ...(candidate.split === undefined ? {} : { split: candidate.split }),
         ...(candidate.tags === undefined ? {} : { tags: candidate.tags }),
+        ...(candidate.frame === undefined ? {} : { frame: candidate.frame }),
       });
       tally.counts.imported++;
     });
@@ -200,7 +204,7 @@ async function imageSize(
   }
 }
 
-async function rgbImageSize(path: string, decode: boolean): Promise<SizeOrProblem> {
+export async function rgbImageSize(path: string, decode: boolean): Promise<SizeOrProblem> {
   if (decode) {
     const { width, height } = decodeRgb(new Uint8Array(await readFile(path)));
     return { width, height };

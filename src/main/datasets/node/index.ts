@@ -2,7 +2,13 @@
 export {
   openBigHandImport,
   openCocoImport,
+  openCvatImport,
   openDatasetImport,
+  openDlcImport,
+  openLabelStudioImport,
+  openSleapImport,
+  openVideoImport,
+  openYoloImport,
   openGenericImport,
   openIcvlImport,
   openLspImport,
@@ -16,7 +22,9 @@ export {
   type NyuImportOptions,
   type RgbFolderImportOptions,
   type UnlabelledImportOptions,
+  type VideoImportOptions,
 } from './importers';
+export { FFMPEG_INSTALL_HINT, extractFrames, probeVideo } from './ffmpeg';
 export {
   DEFAULT_IMPORT_OPTIONS,
   collectImport,

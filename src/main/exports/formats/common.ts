@@ -30,7 +30,11 @@ export function datasetFolder(dataset: Pick<ExportDataset, 'id' | 'name'>): stri
 export class ImagePaths {
   private readonly used = new Set<string>();
 
-  constructor(private readonly datasets: ReadonlyMap<number, ExportDataset>) {}
+  /** `keepExtension`: RGB folder exports copy the source file as it is (JPEG stays .jpg). */
+  constructor(
+    private readonly datasets: ReadonlyMap<number, ExportDataset>,
+    private readonly keepExtension = false,
+  ) {}
 
   pathOf(sample: Pick<ExportSample, 'sampleId' | 'datasetId' | 'imagePath'>): string {
     const dataset = this.datasets.get(sample.datasetId) ?? { id: sample.datasetId, name: 'data' };
@@ -39,8 +43,8 @@ export class ImagePaths {
       .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
       .map((segment) => segment.replace(/[^A-Za-z0-9._-]/g, '_'));
     let path = [datasetFolder(dataset), ...segments].join('/');
-    if (!/\.png$/i.test(path)) path = `${path.replace(/\.[A-Za-z0-9]+$/, '')}.png`;
-    if (this.used.has(path)) path = path.replace(/\.png$/i, `-${sample.sampleId}.png`);
+    if (!this.keepExtension && !/\.png$/i.test(path)) path = `${path.replace(/\.[A-Za-z0-9]+$/, '')}.png`;
+    if (this.used.has(path)) path = path.replace(/(\.[A-Za-z0-9]+)?$/, `-${sample.sampleId}$1`);
     this.used.add(path);
     return path;
   }
@@ -159,4 +163,42 @@ export function keypointBox(
   const x1 = Math.min(width, maxU + margin);
   const y1 = Math.min(height, maxV + margin);
   return [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
+}
+
+/** A predicted joint with a confidence in (0, 1]: 1 / (1 + σ), σ the RMS of its u and v MC-dropout std in px. */
+export interface PredictedPoint {
+  u: number;
+  v: number;
+  confidence: number;
+}
+
+/** The sample's prediction as points (project skeleton order), or null when it has none. */
+export function predictedPoints(sample: ExportSample): PredictedPoint[] | null {
+  const prediction = sample.prediction;
+  if (!prediction) return null;
+  const count = prediction.mean.length / 3;
+  return Array.from({ length: count }, (_, j) => {
+    const [su, sv] = [prediction.std[3 * j] ?? 0, prediction.std[3 * j + 1] ?? 0];
+    return {
+      u: prediction.mean[3 * j]!,
+      v: prediction.mean[3 * j + 1]!,
+      confidence: 1 / (1 + Math.sqrt((su * su + sv * sv) / 2)),
+    };
+  });
+}
+
+/** Samples grouped by source image (dataset and path), in first-seen order: tools that hold one record per image. */
+export function byImage(samples: readonly ExportSample[]): ExportSample[][] {
+  const groups = new Map<string, ExportSample[]>();
+  for (const sample of samples) {
+    const key = `${sample.datasetId}:${sample.imagePath}`;
+    groups.set(key, [...(groups.get(key) ?? []), sample]);
+  }
+  return [...groups.values()];
+}
+
+/** The source file's absolute path ('/'-joined: the dataset root is absolute already). */
+export function sourcePath(sample: ExportSample, context: Pick<ExportContext, 'datasets'>): string {
+  const root = context.datasets.get(sample.datasetId)?.root ?? '';
+  return `${root.replace(/[\\/]+$/, '')}/${sample.imagePath}`;
 }

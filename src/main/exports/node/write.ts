@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '@shared/errors';
+import { tmpdir } from 'node:os';
+import { writeHdf5 } from '../../fs/hdf5';
 import { checksumListing, EXPORT_MANIFEST, type FileDigest } from '../formats/manifest';
-import type { ExportPlan, PlannedImage } from '../types';
+import type { ExportPlan, PlannedFile, PlannedImage } from '../types';
 
 export interface WriteExportOptions {
   /** Replace an existing output (a folder only when it is empty or a previous PoseLoop export). */
@@ -75,6 +77,18 @@ async function writeTemp(target: string, data: Uint8Array | string): Promise<str
   return temp;
 }
 
+/** A planned file's bytes: its text, or the HDF5 file h5wasm writes for its description (through a temp file). */
+async function fileBytes(file: PlannedFile): Promise<Uint8Array> {
+  if ('text' in file) return new TextEncoder().encode(file.text);
+  const temp = join(tmpdir(), `poseloop-${randomBytes(6).toString('hex')}.h5`);
+  try {
+    await writeHdf5(temp, file.hdf5);
+    return new Uint8Array(await readFile(temp));
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
 function checkCancel(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AppError('cancelled', 'export cancelled; nothing was written');
 }
@@ -116,7 +130,7 @@ async function writeFileExport(
   }
   const [file] = plan.files;
   if (!file || plan.files.length !== 1) throw new Error('a file export plans exactly one file');
-  const data = new TextEncoder().encode(file.text);
+  const data = await fileBytes(file);
   const digest: FileDigest = { path: basename(out), bytes: data.byteLength, sha256: sha256(data) };
   checkCancel(options.signal);
   await mkdir(dirname(out), { recursive: true });
@@ -182,7 +196,7 @@ async function writeFolderExport(
       }
       digests.push({ path, bytes: data.byteLength, sha256: sha256(data) });
     };
-    for (const file of plan.files) await put(file.path, new TextEncoder().encode(file.text));
+    for (const file of plan.files) await put(file.path, await fileBytes(file));
     for (const [index, image] of plan.images.entries()) {
       checkCancel(options.signal);
       await put(image.path, await options.readImage(image));

@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import {
   type CocoKeypointsFile,
   type CocoLayout,
@@ -19,8 +19,8 @@ import {
   runImport,
 } from '../import-runner';
 import {
-  exists,
   filesIn,
+  imageFolderOf,
   nothingToImport,
   readJsonFile,
   resolveOptions,
@@ -108,23 +108,15 @@ async function cocoSource(root: string, file: string, value: unknown): Promise<C
     coco,
     categoryId: category.id,
     layout,
-    imageFolder: await imageFolderOf(root, file, coco.images[0]?.file_name),
+    imageFolder: await imageFolderOf(root, file, coco.images[0]?.file_name, cocoSetFolders(file)),
     ...(split ? { split } : {}),
   };
 }
 
-/**
- * `file_name` is relative to an image folder the file does not name. Tried in order, keeping the first that holds
- * the first image: the JSON's folder, the root, `images/`, and COCO's `<set>/` or `images/<set>/` (`val2017/` for
- * `person_keypoints_val2017.json`). Default: the JSON's folder (missing images are then reported per record).
- */
-async function imageFolderOf(root: string, file: string, firstImage: string | undefined): Promise<string> {
+/** COCO's `<set>/` or `images/<set>/` (`val2017/` for `person_keypoints_val2017.json`). */
+function cocoSetFolders(file: string): string[] {
   const set = posix.basename(file, '.json').replace(/^person_keypoints_/, '');
-  const folders = [posix.dirname(file), '.', 'images', set, posix.join('images', set)];
-  if (firstImage !== undefined) {
-    for (const folder of folders) if (await exists(join(root, folder, firstImage))) return folder;
-  }
-  return folders[0]!;
+  return [set, posix.join('images', set)];
 }
 
 function* annotationsOf(source: CocoSource, tally: ImportTally): Generator<LabelCandidate> {

@@ -109,3 +109,21 @@ export function splitFromFileName(file: string): 'train' | 'test' | undefined {
   if (name.includes('train')) return 'train';
   return name.includes('val') || name.includes('test') ? 'test' : undefined;
 }
+
+/**
+ * Label files name images relative to a folder they do not name. Tried in order, keeping the first that holds the
+ * first image: the label file's folder, the root, `images/`, then `extra` (format-specific). Default: the label
+ * file's folder (missing images are then reported per record).
+ */
+export async function imageFolderOf(
+  root: string,
+  file: string,
+  firstImage: string | undefined,
+  extra: readonly string[] = [],
+): Promise<string> {
+  const folders = [posix.dirname(file), '.', 'images', ...extra];
+  if (firstImage !== undefined) {
+    for (const folder of folders) if (await exists(join(root, folder, firstImage))) return folder;
+  }
+  return folders[0]!;
+}

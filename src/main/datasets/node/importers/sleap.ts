@@ -1,0 +1,119 @@
+import { AppError } from '@shared/errors';
+import { isAbsolute, join, posix, relative } from 'node:path';
+import { readHdf5 } from '../../../fs/hdf5';
+import { type SlpLabels, type SlpTables, parseSlp } from '../../formats/sleap';
+import type { ForeignInstance } from '../../formats/instances';
+import { extractFrames } from '../ffmpeg';
+import { toPosix } from '../files';
+import type { DatasetImport, ImportOptions } from '../import-runner';
+import { filesIn, nothingToImport, resolveOptions } from './common';
+import { runInstanceImport } from './instances';
+
+export interface SleapImportOptions extends ImportOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * SLEAP `.slp` files in the root (formats/sleap.ts), read with h5wasm. User instances become labels; predicted
+ * instances are counted as `prediction` skips. Frames of image-sequence videos are their image files (paths
+ * relative to the .slp's folder, or absolute); frames of media videos (mp4, avi, …) are decoded by ffmpeg into
+ * `<name>.slp-frames/video<i>/frame-<index>.png`. Samples keep the video frame index.
+ */
+export async function openSleapImport(
+  root: string,
+  options: Partial<SleapImportOptions> = {},
+): Promise<DatasetImport> {
+  const settings = resolveOptions(options);
+  const files = await filesIn(root, ['.'], '.slp');
+  if (files.length === 0) throw nothingToImport('sleap', root, '*.slp');
+  const parsed: { file: string; labels: SlpLabels }[] = [];
+  for (const file of files) {
+    try {
+      parsed.push({ file, labels: parseSlp(await readSlpTables(join(root, file)), file) });
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError(
+        'invalid_input',
+        `${file}: ${(error as Error).message.replace(`${file}: `, '')}`,
+        file,
+      );
+    }
+  }
+  const names = parsed[0]!.labels.names;
+  const other = parsed.find(({ labels }) => labels.names.join() !== names.join());
+  if (other)
+    throw new AppError('invalid_input', `${other.file} and ${files[0]} have different skeletons`, other.file);
+  return runInstanceImport('sleap', root, { list: names, file: files[0]! }, settings, async function* () {
+    for (const { file, labels } of parsed) {
+      const frameFiles = await mediaFrames(root, file, labels, settings.signal);
+      for (const instance of labels.instances) {
+        const image = imageOf(root, file, labels, instance, frameFiles);
+        const { video: _video, ...rest } = instance;
+        yield { ...rest, image, frame: instance.frame } satisfies ForeignInstance;
+      }
+    }
+  });
+}
+
+async function readSlpTables(path: string): Promise<SlpTables> {
+  return readHdf5(path, (h5) => {
+    const metadata = h5.attribute('metadata', 'json');
+    if (typeof metadata !== 'string')
+      throw new Error('no metadata group with a "json" attribute (not a SLEAP file)');
+    return {
+      metadata,
+      formatId: Number(h5.attribute('metadata', 'format_id') ?? 1),
+      videos: h5.strings('videos_json') ?? [],
+      frames: h5.table('frames') ?? [],
+      instances: h5.table('instances') ?? [],
+      points: h5.table('points') ?? [],
+      predPoints: h5.table('pred_points') ?? [],
+    };
+  });
+}
+
+/** Decodes the labelled frames of each media video once; returns `video index → frame index → image path`. */
+async function mediaFrames(
+  root: string,
+  file: string,
+  labels: SlpLabels,
+  signal: AbortSignal | undefined,
+): Promise<Map<number, Map<number, string>>> {
+  const result = new Map<number, Map<number, string>>();
+  for (const [v, video] of labels.videos.entries()) {
+    if (video.kind !== 'media') continue;
+    const wanted = labels.instances.filter((i) => i.video === v && !i.predicted).map((i) => i.frame);
+    if (wanted.length === 0) continue;
+    const folder = posix.join(`${file}-frames`, `video${v}`);
+    const source = isAbsolute(video.filename)
+      ? video.filename
+      : join(root, posix.dirname(file), video.filename);
+    const names = await extractFrames(source, wanted, join(root, folder), signal ? { signal } : {});
+    const sorted = [...new Set(wanted)].sort((a, b) => a - b);
+    result.set(v, new Map(sorted.map((frame, i) => [frame, posix.join(folder, names[i]!)])));
+  }
+  return result;
+}
+
+function imageOf(
+  root: string,
+  file: string,
+  labels: SlpLabels,
+  instance: SlpLabels['instances'][number],
+  frameFiles: Map<number, Map<number, string>>,
+): string {
+  const video = labels.videos[instance.video];
+  if (!video)
+    throw new AppError('invalid_input', `${file}: ${instance.where} names video ${instance.video}`, file);
+  if (video.kind === 'media') return frameFiles.get(instance.video)?.get(instance.frame) ?? instance.image;
+  const name = video.filenames[instance.frame];
+  if (name === undefined)
+    throw new AppError(
+      'invalid_input',
+      `${file}: ${instance.where}: frame ${instance.frame} has no image file`,
+      file,
+    );
+  return isAbsolute(name)
+    ? toPosix(relative(root, name))
+    : posix.join(posix.dirname(file), name.replace(/\\/g, '/'));
+}

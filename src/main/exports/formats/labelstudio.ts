@@ -1,0 +1,124 @@
+import type { Joint } from '@shared/domain';
+import type { ExportContext, ExportPlan, ExportSample } from '../types';
+import { addSkip, byImage, isPlaced, keypointBox, predictedPoints, provenanceOf } from './common';
+
+/** Our extension on a keypoint's value (Label Studio has no visibility), read back by datasets/formats/labelstudio.ts. */
+const OCCLUDED_KEY = 'poseloop_visibility';
+
+/**
+ * Label Studio JSON (formats.md §4.4): one task per image, `data.image` = `/data/local-files/?d=<path in the
+ * dataset>` (serve the dataset folder as local-files storage). Each person is a `rectanglelabels` region "person"
+ * (its box) with its keypoints as `keypointlabels` children (`parentID`), x / y in percent. Label Studio keeps no
+ * visibility: absent joints are left out, occluded ones carry `value.poseloop_visibility: "occluded"` (read back by
+ * PoseLoop, ignored by Label Studio). A sample's prediction goes under `predictions` with the model version and the
+ * mean joint confidence as `score`.
+ */
+export function planLabelStudio(samples: readonly ExportSample[], context: ExportContext): ExportPlan {
+  const skipped: Record<string, number> = {};
+  const tasks: unknown[] = [];
+  let written = 0;
+  for (const group of byImage(samples)) {
+    const labelled = group.filter((sample) => sample.joints);
+    for (const sample of group) if (!sample.joints) addSkip(skipped, 'unlabelled');
+    if (labelled.length === 0) continue;
+    written += labelled.length;
+    const first = labelled[0]!;
+    const predictions = labelled.flatMap((sample, p) => {
+      const points = predictedPoints(sample);
+      if (!points) return [];
+      const joints = points.map(({ u, v }): Joint => ({
+        u,
+        v,
+        d: null,
+        visibility: 'visible',
+        state: 'predicted',
+      }));
+      const score = points.reduce((sum, point) => sum + point.confidence, 0) / points.length;
+      return [
+        {
+          model_version: `checkpoint ${sample.prediction!.checkpointId ?? 'unknown'}`,
+          score,
+          result: personResults(
+            sample,
+            joints,
+            `p${p}`,
+            context,
+            points.map((point) => point.confidence),
+          ),
+        },
+      ];
+    });
+    tasks.push({
+      data: {
+        image: `/data/local-files/?d=${encodeURIComponent(first.imagePath).replace(/%2F/g, '/')}`,
+        poseloop: { sampleIds: labelled.map((sample) => sample.sampleId), datasetId: first.datasetId },
+      },
+      annotations: [
+        {
+          result: labelled.flatMap((sample, p) => personResults(sample, sample.joints!, `a${p}`, context)),
+          provenance: labelled.map((sample) => provenanceOf(sample, context)),
+        },
+      ],
+      ...(predictions.length > 0 ? { predictions } : {}),
+    });
+  }
+  return {
+    kind: 'file',
+    files: [{ path: '', text: JSON.stringify(tasks) }],
+    images: [],
+    samples: written,
+    skipped,
+    notes: [
+      'Label Studio has no visibility: occluded keypoints carry value.poseloop_visibility = "occluded" (PoseLoop reads it back)',
+      'data.image is /data/local-files/?d=<path relative to the dataset folder>',
+    ],
+  };
+}
+
+function personResults(
+  sample: ExportSample,
+  joints: readonly Joint[],
+  id: string,
+  context: ExportContext,
+  scores?: readonly number[],
+) {
+  const { width, height } = sample;
+  const common = { to_name: 'image', original_width: width, original_height: height, image_rotation: 0 };
+  const [x, y, w, h] = keypointBox(joints, width, height, sample.box);
+  const box = {
+    ...common,
+    id: `${id}-box`,
+    from_name: 'label',
+    type: 'rectanglelabels',
+    value: {
+      x: (100 * x) / width,
+      y: (100 * y) / height,
+      width: (100 * w) / width,
+      height: (100 * h) / height,
+      rotation: 0,
+      rectanglelabels: ['person'],
+    },
+  };
+  const points = joints.flatMap((joint, j) =>
+    isPlaced(joint)
+      ? [
+          {
+            ...common,
+            id: `${id}-${j}`,
+            parentID: box.id,
+            from_name: 'keypoints',
+            type: 'keypointlabels',
+            ...(scores ? { score: scores[j] } : {}),
+            value: {
+              x: (100 * joint.u) / width,
+              y: (100 * joint.v) / height,
+              width: 0.5,
+              keypointlabels: [context.skeleton.joints[j]],
+              ...(joint.visibility === 'occluded' ? { [OCCLUDED_KEY]: 'occluded' } : {}),
+            },
+          },
+        ]
+      : [],
+  );
+  return [box, ...points];
+}

@@ -1,0 +1,161 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { App } from '../../../src/main/app';
+import type { Joint } from '../../../src/shared/domain';
+import { COCO17 } from '../../../src/shared/skeletons';
+import { testApp } from '../../helpers/app';
+import { tempDir } from '../../helpers/tmp';
+import { writeJpeg } from '../datasets/rgb-fixtures';
+import { as } from './setup';
+
+/**
+ * Ours → peer tool's file → ours, through the app (export.run, then dataset.import into a fresh project): the same
+ * people with the same joints and visibility. DeepLabCut alone has no occlusion flag (occluded reads back visible).
+ */
+const W = 64;
+const H = 48;
+
+/** Person p on an image: joint k at (4 + 3k + p/4, 2 + 2.5k·0.9 + p), joint 3 occluded, joint 7 absent. */
+function person(p: number): number[] {
+  return COCO17.joints.flatMap((_, k) => {
+    if (k === 7) return [0, 0, 0];
+    return [4 + 3 * k + p / 4, 2 + 2.25 * k + p, k === 3 ? 1 : 2];
+  });
+}
+
+async function writeCocoSource(root: string): Promise<void> {
+  const names = ['a.jpg', 'b.jpg'];
+  for (const name of names) await writeJpeg(join(root, 'images', name), W, H);
+  const coco = {
+    images: names.map((file_name, id) => ({ id, file_name, width: W, height: H })),
+    // Two people on a.jpg, one on b.jpg.
+    annotations: [0, 1, 2].map((p) => ({
+      id: 10 + p,
+      image_id: p < 2 ? 0 : 1,
+      category_id: 1,
+      keypoints: person(p),
+      bbox: [1, 1, 60, 45],
+    })),
+    categories: [{ id: 1, name: 'person', keypoints: [...COCO17.joints] }],
+  };
+  await writeFile(join(root, 'coco.json'), JSON.stringify(coco));
+}
+
+/** Every labelled sample's joints, ordered by where their first joint sits (image paths differ per format). */
+function labelledJoints(app: App, project: string): Joint[][] {
+  const { store } = app.deps.projects.get(project);
+  return store.exports
+    .collect({ split: 'all', status: 'labelled' })
+    .map((sample) => sample.joints!)
+    .sort((a, b) => a[0]!.u! - b[0]!.u!);
+}
+
+function expectSame(actual: Joint[][], expected: Joint[][], keepsOcclusion: boolean, digits: number) {
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((joints, s) =>
+    joints.forEach((joint, j) => {
+      const got = actual[s]![j]!;
+      const visibility = joint.visibility === 'occluded' && !keepsOcclusion ? 'visible' : joint.visibility;
+      expect(got.visibility, `sample ${s} joint ${j}`).toBe(visibility);
+      if (joint.visibility === 'absent') return expect(got.u).toBeNull();
+      expect(got.u).toBeCloseTo(joint.u!, digits);
+      expect(got.v).toBeCloseTo(joint.v!, digits);
+    }),
+  );
+}
+
+describe('ecosystem formats round trip (ours → file → ours)', () => {
+  const tmp = tempDir('poseloop-eco-');
+  const source = join(tmp.dir, 'source');
+  const project = join(tmp.dir, 'project');
+  let app: App;
+  let original: Joint[][];
+
+  beforeAll(async () => {
+    app = testApp(tmp.dir);
+    await writeCocoSource(source);
+    await app.call('project.init', { dir: project, skeleton: 'coco17' }, as('lead'));
+    await app.call('dataset.import', { project, format: 'coco', root: source }, as('lead'));
+    original = labelledJoints(app, project);
+  }, 60_000);
+  afterAll(async () => {
+    await app.close();
+    tmp.cleanup();
+  });
+
+  it('the source holds three people with occluded and absent joints', () => {
+    expect(original).toHaveLength(3);
+    expect(original[0]![3]!.visibility).toBe('occluded');
+    expect(original[0]![7]!.visibility).toBe('absent');
+  });
+
+  const cases = [
+    { format: 'dlc', out: 'dlc-out', root: 'dlc-out', keepsOcclusion: false, digits: 9 },
+    { format: 'yolo', out: 'yolo-out', root: 'yolo-out', keepsOcclusion: true, digits: 3 },
+    { format: 'sleap', out: 'source/labels.slp', root: 'source', keepsOcclusion: true, digits: 9 },
+    { format: 'labelstudio', out: 'source/tasks.json', root: 'source', keepsOcclusion: true, digits: 9 },
+    { format: 'cvat', out: 'source/annotations.xml', root: 'source', keepsOcclusion: true, digits: 4 },
+  ] as const;
+
+  for (const { format, out, root, keepsOcclusion, digits } of cases) {
+    it(`${format}: same joints and visibility${keepsOcclusion ? '' : ' (occluded → visible)'}`, async () => {
+      const exported = await app.call('export.run', { project, format, out: join(tmp.dir, out) }, as('lead'));
+      expect(exported.samples).toBe(3);
+      const again = join(tmp.dir, `again-${format}`);
+      await app.call('project.init', { dir: again, skeleton: 'coco17' }, as('lead'));
+      const summary = await app.call(
+        'dataset.import',
+        { project: again, format, root: join(tmp.dir, root) },
+        as('lead'),
+      );
+      expect(summary.errors).toEqual([]);
+      expect(summary.imported).toBe(3);
+      expectSame(labelledJoints(app, again), original, keepsOcclusion, digits);
+    });
+  }
+
+  it("the files follow each tool's layout (DeepLabCut header and config, YOLO data.yaml, CVAT points)", async () => {
+    const dlc = join(tmp.dir, 'dlc-out');
+    const [csv] = (await readdir(join(dlc, 'labeled-data'), { recursive: true })).filter((f) =>
+      f.endsWith('.csv'),
+    );
+    expect(csv).toMatch(/\/CollectedData_poseloop\.csv$/);
+    const lines = (await readFile(join(dlc, 'labeled-data', csv!), 'utf8')).split('\n');
+    expect(lines[0]).toBe(`scorer,,,${Array(34).fill('poseloop').join(',')}`);
+    expect(lines[1]!.startsWith('bodyparts,,,nose,nose,l_eye,l_eye,')).toBe(true);
+    expect(lines[2]).toBe(`coords,,,${Array(17).fill('x,y').join(',')}`);
+    // Joint 7 (absent) is two empty cells, DeepLabCut's NaN.
+    expect(lines[3]!.split(',').slice(3 + 14, 3 + 16)).toEqual(['', '']);
+    const config = parse(await readFile(join(dlc, 'config.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ scorer: 'poseloop', bodyparts: [...COCO17.joints], iteration: 0 });
+    expect((config.skeleton as string[][])[0]).toEqual(['nose', 'l_eye']);
+    const data = parse(await readFile(join(tmp.dir, 'yolo-out', 'data.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(data).toMatchObject({ kpt_shape: [17, 3], train: 'images/train', val: 'images/train' });
+    expect(data.flip_idx).toEqual([0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]);
+    const xml = await readFile(join(tmp.dir, 'source', 'annotations.xml'), 'utf8');
+    expect(xml).toContain(
+      '<label>\n          <name>l_eye</name>\n          <type>points</type>\n          <parent>person</parent>',
+    );
+    expect(xml).toMatch(
+      /<points label="l_elbow" source="manual" outside="1" occluded="0" points="0.00,0.00"/,
+    );
+    expect(xml).toMatch(
+      /<points label="l_ear" source="manual" outside="0" occluded="1" points="13.0000,8.7500"/,
+    );
+  });
+
+  it('coco-results: writes nothing without predictions and says why', async () => {
+    await expect(
+      app.call(
+        'export.run',
+        { project, format: 'coco-results', out: join(tmp.dir, 'results.json') },
+        as('lead'),
+      ),
+    ).resolves.toMatchObject({ samples: 0, skipped: { 'no-prediction': 3 } });
+  });
+});
