@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '@shared/random';
 import { selectBackend } from '../backend';
 import { defaultPeakMinDistance, runHeatmapInference } from '../models/hourglass/inference';
+import { checkRgbCrops } from '../models/hourglass/inputs';
 import {
-  checkRgbCrops,
   createHeatmapNetworks,
   disposeHeatmapNetworks,
   heatmapTrainStep,
