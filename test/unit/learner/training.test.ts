@@ -145,6 +145,26 @@ describe('training in a worker', () => {
     await rm(cancelDir, { recursive: true, force: true });
   });
 
+  it('disposing a learner cancels its running training and refuses later calls', async () => {
+    const disposeDir = await mkdtemp(join(tmpdir(), 'poseloop-dispose-'));
+    const learner = createDepthLearner({ backend });
+    const run = learner.train({
+      config: { ...TINY, epochs: 50 },
+      train,
+      seed: 1,
+      checkpointDir: disposeDir,
+      onProgress: (p) => {
+        if (p.epoch === 2) learner.dispose();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await readdir(disposeDir)).toEqual([]);
+    await expect(
+      learner.predictMc({ checkpointPath: trained.checkpointPath, images: val }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
+    await rm(disposeDir, { recursive: true, force: true });
+  });
+
   it('a NaN loss stops training with a clear error and writes nothing', async () => {
     const nanDir = await mkdtemp(join(tmpdir(), 'poseloop-nan-'));
     const broken = { ...train, y: train.y.map((v, i) => (i === 5 ? Number.NaN : v)) };

@@ -37,8 +37,8 @@ export type DepthLearner = Learner<TrainOptions, TrainOutcome, PredictOptions, P
 export function createLearner(config: LearnerConfig = {}): DepthLearner {
   const scope = learnerScope(config);
   return {
-    train: (options) => train(scope.options(options)),
-    predictMc: (options) => predictMc(scope.options(options)),
+    train: async (options) => train(scope.options(options)),
+    predictMc: async (options) => predictMc(scope.options(options)),
     dispose: scope.dispose,
   };
 }

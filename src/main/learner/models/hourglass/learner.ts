@@ -48,8 +48,8 @@ export type HeatmapLearner = Learner<
 export function createLearner(config: LearnerConfig = {}): HeatmapLearner {
   const scope = learnerScope(config);
   return {
-    train: (options) => train(scope.options(options)),
-    predictMc: (options) => predictMc(scope.options(options)),
+    train: async (options) => train(scope.options(options)),
+    predictMc: async (options) => predictMc(scope.options(options)),
     dispose: scope.dispose,
   };
 }
