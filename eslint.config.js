@@ -20,7 +20,7 @@ const NODE_ONLY = [
 const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
 
 const deepLayerImports = (from) =>
-  ['store', 'datasets', 'learner', 'samplers', 'exports', 'app']
+  ['store', 'datasets', 'learner', 'samplers', 'exports', 'loop', 'app']
     .filter((layer) => layer !== from)
     .map((layer) => [
       [`../${layer}/*`, `!../${layer}/node`, `../../${layer}/*`, `!../../${layer}/node`],
@@ -111,13 +111,41 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbid(
         [
-          ['**/app', '**/app/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
-          'lower layers never import app, shells or UI',
+          ['**/app', '**/app/*', '**/loop', '**/loop/*', '**/shells/*', '**/renderer/*', '**/preload/*'],
+          'lower layers never import loop, app, shells or UI',
         ],
         [['electron'], 'only shells/electron imports electron'],
       ),
     },
   },
+  // The learning loop sits between app and the layers it drives (learner, samplers, datasets, store, shared); its
+  // two modality pipelines share code only through loop/common, never sideways.
+  ...[
+    ['src/main/loop/**', []],
+    ['src/main/loop/depth/**', [[['../rgb', '../rgb/*'], 'depth and rgb share code through loop/common']]],
+    ['src/main/loop/rgb/**', [[['../depth', '../depth/*'], 'depth and rgb share code through loop/common']]],
+  ].map(([files, sideways]) => ({
+    files: [files],
+    rules: {
+      'no-restricted-imports': forbid(
+        [
+          [
+            '**/app',
+            '**/app/*',
+            '**/shells/*',
+            '**/renderer/*',
+            '**/preload/*',
+            '**/exports',
+            '**/exports/*',
+          ],
+          'loop imports only learner, samplers, datasets, store and shared; never app, shells, exports or UI',
+        ],
+        [['electron'], 'only shells/electron imports electron'],
+        ...deepLayerImports('loop'),
+        ...sideways,
+      ),
+    },
+  })),
   {
     files: ['src/main/app/**'],
     rules: {

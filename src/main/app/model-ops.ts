@@ -1,8 +1,7 @@
 import { AppError } from '@shared/errors';
 import type { HandlerGroup } from './context';
 import type { AppDeps } from './deps';
-import { predictionView, projectTrainingSet } from './learning-ops';
-import { pipelineFor } from './pipeline';
+import { pipelineFor, predictionView, projectTrainingSet } from '../loop';
 
 /** model.train / model.predict / prediction.get: the learner of the project's modality, outside a round. */
 export function learningHandlers(

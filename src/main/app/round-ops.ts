@@ -1,53 +1,27 @@
-import type { QueueItem, RoundDetail, RoundSummary } from '@shared/contract';
+import type { QueueItem, RoundDetail, RoundSummary, TrainResult } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import { createRng, permutation } from '@shared/random';
-import { HEATMAP_SAMPLERS, SAMPLERS, runSampler, type Reason } from '../samplers';
+import { acquire, checkSampler, pipelineFor, projectTrainingSet, type AcquireStep } from '../loop';
+import { HEATMAP_SAMPLERS, SAMPLERS, runSampler } from '../samplers';
 import { loadSamplerInput } from '../samplers/node';
 import type { QueueRecord, RoundRecord } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';
 import type { Project } from './project';
-import { projectTrainingSet } from './learning-ops';
-import { checkSampler, pipelineFor } from './pipeline';
 
-export interface RoundSettings {
-  sampler: string;
-  budget: number;
-  subset: number;
-  mc: number;
-  eta: number;
-  preset: 'auto' | 'paper' | 'fast';
-  variant: 'plain' | 'A' | 'B' | 'C';
-  epochs?: number;
-  seed: number;
-}
+/** What `round.run` takes: the sampler, the budget and the learning settings. */
+export type RoundSettings = AcquireStep['settings'];
 
-/** The number a sampler ranks by, for the queue's score column. */
-export function reasonScore(reason: Reason): number {
-  switch (reason.kind) {
-    case 'random':
-      return 0;
-    case 'coreset':
-    case 'coreset-features':
-    case 'cke':
-      return reason.distance ?? Number.POSITIVE_INFINITY;
-    case 'cke-alg1':
-      return reason.upperDistance ?? Number.POSITIVE_INFINITY;
-    case 'uncertainty':
-      return reason.sumStd;
-    case 'aleatoric':
-      return reason.meanVariance;
-    case 'vl4pose':
-      return reason.loglik;
-    case 'vl4pose-heatmap':
-      return reason.score;
-    case 'mpe':
-      return reason.entropy;
-    case 'aleatoric-heatmap':
-      return reason.meanLogVariance;
-    case 'learning-loss':
-      return reason.predictedLoss;
-  }
+/** The test metrics a round records (both modalities' keys; the other modality's are null). */
+function roundMetrics(trained: TrainResult): Record<string, number | null> {
+  const depth = trained.model === 'deepprior' ? trained : null;
+  const heatmap = trained.model === 'hourglass' ? trained : null;
+  return {
+    testErrorMm: depth?.testErrorMm ?? null,
+    meanPoseErrorMm: depth?.meanPoseErrorMm ?? null,
+    testPckh: heatmap?.testPckh ?? null,
+    meanPosePckh: heatmap?.meanPosePckh ?? null,
+    trainSamplesPerSecond: trained.trainSamplesPerSecond,
+  };
 }
 
 export function toRoundSummary(round: RoundRecord): RoundSummary {
@@ -80,18 +54,6 @@ export function roundDetail(project: Project, round: RoundRecord): RoundDetail {
 function toQueueItem(item: QueueRecord): QueueItem {
   const { sentence, ...detail } = item.reason as { sentence?: string };
   return { ...item, reason: sentence ?? '', reasonDetail: detail };
-}
-
-/** A seeded random fraction of the pool (never fewer than the budget), in id order: the candidates a round scores. */
-export function candidateSubset(
-  pool: readonly number[],
-  fraction: number,
-  budget: number,
-  seed: number,
-): number[] {
-  const take = Math.max(Math.min(budget, pool.length), Math.round(pool.length * fraction));
-  const order = permutation(pool.length, createRng(seed));
-  return Array.from(order.subarray(0, take), (i) => pool[i]!).sort((a, b) => a - b);
 }
 
 /** Is the process that owns a round still alive? A round is only recovered when its owner is gone. */
@@ -153,48 +115,33 @@ export async function runRound(
   };
   try {
     store.rounds.setStage(round.id, 'training');
-    const trained = await pipeline.train(
+    const { picks } = await acquire(
       project,
-      { ...settings, loss: 'reference' },
-      { roundId: round.id, set: projectTrainingSet(project), record: true },
-      ctx,
-      [0, 0.55],
-    );
-    store.rounds.setStage(round.id, 'inferring', {
-      stageSeconds: stageDone('train'),
-      metrics: {
-        testErrorMm: trained.testErrorMm,
-        meanPoseErrorMm: trained.meanPoseErrorMm,
-        testPckh: trained.testPckh,
-        meanPosePckh: trained.meanPosePckh,
-        trainSamplesPerSecond: trained.trainSamplesPerSecond,
+      pipeline,
+      {
+        settings,
+        target: { roundId: round.id, set: { ...projectTrainingSet(project), labelled }, record: true },
+        pool: () => {
+          const pool = store.sampleIds('pool');
+          if (pool.length === 0)
+            throw new AppError('invalid_input', 'the pool is empty: import unlabelled images first');
+          return pool;
+        },
+        persist: true,
       },
-    });
-
-    const pool = store.sampleIds('pool');
-    if (pool.length === 0)
-      throw new AppError('invalid_input', 'the pool is empty: import unlabelled images first');
-    const candidates = candidateSubset(pool, settings.subset, settings.budget, settings.seed);
-    const checkpoint = { id: trained.checkpointId, path: store.checkpoints.latest()!.path };
-    const options = { passes: settings.mc, seed: settings.seed, roundId: round.id, persist: true };
-    const scored = await pipeline.predict(project, checkpoint, candidates, options, ctx, [0.55, 0.85]);
-    const known = await pipeline.predict(project, checkpoint, labelled, options, ctx, [0.85, 0.95]);
-    store.rounds.setStage(round.id, 'ranking', { stageSeconds: stageDone('infer') });
-
-    ctx.progress({
-      fraction: 0.96,
-      stage: 'rank',
-      message: `${settings.sampler} over ${scored.sampleIds.length} candidates`,
-    });
-    const selection = pipeline.rank(project, scored, known, settings);
-    if (ctx.signal.aborted) throw new AppError('cancelled', 'cancelled');
+      ctx,
+      {
+        trained: (trained) =>
+          store.rounds.setStage(round.id, 'inferring', {
+            stageSeconds: stageDone('train'),
+            metrics: roundMetrics(trained),
+          }),
+        predicted: () => store.rounds.setStage(round.id, 'ranking', { stageSeconds: stageDone('infer') }),
+      },
+    );
     store.queue.putRanking(
       round.id,
-      Array.from(selection.picks, (pick, i) => ({
-        sampleId: scored.sampleIds[pick]!,
-        score: reasonScore(selection.reasons[i]!),
-        reason: selection.reasons[i]! as unknown as Record<string, unknown>,
-      })),
+      picks!.map((pick) => ({ ...pick, reason: pick.reason as unknown as Record<string, unknown> })),
     );
     store.rounds.setStage(round.id, 'done', { stageSeconds: stageDone('rank') });
     return roundDetail(project, store.rounds.get(round.id)!);

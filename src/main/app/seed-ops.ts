@@ -5,29 +5,8 @@ import type { RankingRow } from '../store';
 import type { HandlerGroup } from './context';
 import type { AppDeps } from './deps';
 import type { Project } from './project';
-import { projectCrops, readCrops } from './crops';
-import { readPersonCrops } from './rgb-learning';
+import { imageFeatures } from '../loop';
 import { roundDetail } from './round-ops';
-
-/** Side of the downsampled crop used as an image-space feature for seed selection (no model exists yet). */
-const FEATURE_SIZE = 32;
-
-/** Downsampled crops as image-space features: depth hand crops, or RGB person crops (pool images need a box). */
-async function seedFeatures(project: Project, pool: readonly number[], train: readonly number[]) {
-  if (project.modality === 'rgb') {
-    const labelOf = (id: number) => project.store.annotations.get(id)?.joints ?? null;
-    const [batch, labelled] = [
-      await readPersonCrops(project, pool, FEATURE_SIZE),
-      await readPersonCrops(project, train, FEATURE_SIZE, labelOf),
-    ];
-    return { batch, labelled, dims: FEATURE_SIZE ** 2 * 3 };
-  }
-  const crops = await projectCrops(project, FEATURE_SIZE);
-  const [batch, labelled] = await Promise.all([readCrops(crops, pool), readCrops(crops, train)]).finally(() =>
-    crops.cache.close(),
-  );
-  return { batch, labelled, dims: FEATURE_SIZE ** 2 };
-}
 
 /**
  * The initial labelled set s0, chosen before any model exists: a seeded random draw from the pool, or k-center
@@ -62,7 +41,7 @@ async function selectSeed(
         },
       }));
     } else {
-      const { batch, labelled, dims } = await seedFeatures(project, pool, store.sampleIds('train'));
+      const { batch, labelled, dims } = await imageFeatures(project, pool, store.sampleIds('train'));
       if (batch.sampleIds.length === 0)
         throw new AppError(
           'invalid_input',

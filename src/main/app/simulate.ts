@@ -1,32 +1,24 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { OpParsedInput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Joint } from '@shared/domain';
 import { createRng, permutation } from '@shared/random';
 import { writeFileAtomic } from '../fs/atomic';
+import {
+  acquire,
+  checkSampler,
+  pipelineFor,
+  subProgress,
+  type LearningPipeline,
+  type TrainingSet,
+} from '../loop';
 import type { OpContext } from './context';
 import type { Project } from './project';
 import { learningCurvesSvg } from './curves-svg';
-import { subProgress, type TrainingSet } from './learning-ops';
-import { checkSampler, pipelineFor, type LearningPipeline } from './pipeline';
-import { candidateSubset } from './round-ops';
 
-export interface SimulateSettings {
-  out: string;
-  samplers?: string;
-  trials: number;
-  rounds: number;
-  budget: number;
-  seedSize: number;
-  subset: number;
-  mc: number;
-  eta: number;
-  preset: 'auto' | 'paper' | 'fast';
-  variant: 'plain' | 'A' | 'B' | 'C';
-  epochs?: number;
-  seed: number;
-}
+export type SimulateSettings = OpParsedInput<'experiment.simulate'>;
 
 const RoundResult = z.object({
   sampler: z.string(),
@@ -149,16 +141,17 @@ export async function simulate(
         const span: [number, number] = [index / total, (index + 1) / total];
         const set: TrainingSet = { labelled, test, labelOf: label };
         const scratch = join(out, 'models', `${sampler}-${trial}-${round}`);
-        const trained = await pipeline.train(
+        const inLabelled = new Set(labelled);
+        const { trained, picks } = await acquire(
           project,
+          pipeline,
           {
-            variant: settings.variant,
-            preset: settings.preset,
-            seed: trialSeed + round,
-            loss: 'reference',
-            ...(settings.epochs ? { epochs: settings.epochs } : {}),
+            settings: { ...settings, sampler, seed: trialSeed + round },
+            target: { roundId: null, set, checkpointDir: scratch, record: false },
+            // The last round only measures: nothing is picked after it.
+            pool: round < settings.rounds - 1 ? () => universe.filter((id) => !inLabelled.has(id)) : null,
+            persist: false,
           },
-          { roundId: null, set, checkpointDir: scratch, record: false },
           {
             signal: ctx.signal,
             progress: (p) =>
@@ -170,35 +163,18 @@ export async function simulate(
               )(p.fraction, { message: p.message }),
           },
         );
-        let picks: number[] = [];
-        if (round < settings.rounds - 1) {
-          const inLabelled = new Set(labelled);
-          const pool = universe.filter((id) => !inLabelled.has(id));
-          const checkpoint = { id: 0, path: trained.checkpoint };
-          const options = { passes: settings.mc, seed: trialSeed + round, roundId: null, persist: false };
-          const candidates = candidateSubset(pool, settings.subset, settings.budget, trialSeed + round);
-          const quiet = { signal: ctx.signal, progress: () => {} };
-          const scored = await pipeline.predict(project, checkpoint, candidates, options, quiet);
-          const known = await pipeline.predict(project, checkpoint, labelled, options, quiet);
-          const selection = pipeline.rank(project, scored, known, {
-            sampler,
-            budget: settings.budget,
-            seed: trialSeed + round,
-            eta: settings.eta,
-          });
-          picks = Array.from(selection.picks, (pick) => scored.sampleIds[pick]!);
-        }
         rmSync(scratch, { recursive: true, force: true });
+        const picked = picks?.map((pick) => pick.sampleId) ?? [];
         results.push({
           sampler,
           trial,
           round,
           labelled: labelled.length,
           value: pipeline.headline(trained),
-          picks,
+          picks: picked,
         });
         await save();
-        labelled = [...labelled, ...picks];
+        labelled = [...labelled, ...picked];
       }
     }
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperations } from './operation';
 import { projectInput } from './common';
-import { Preset, Variant } from './learning';
+import { AcquireSettings } from './learning';
 
 /** Mean and population std over trials of the test metric after training on `labelled` samples. */
 export const CurvePoint = z.object({
@@ -34,19 +34,8 @@ export const experimentOperations = defineOperations({
       rounds: z.number().int().min(1).max(50).default(5).describe('training rounds per trial'),
       budget: z.number().int().min(1).default(20).describe('labels added per round'),
       seedSize: z.number().int().min(2).default(30).describe('initial labelled set size'),
-      subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored each round'),
-      mc: z.number().int().min(1).max(500).default(10).describe('MC-dropout passes'),
-      eta: z.number().min(0).default(0.3).describe('CKE uncertainty weight'),
-      preset: Preset.default('auto').describe('paper, fast or auto'),
-      variant: Variant.default('A').describe('plain, A, B or C'),
-      epochs: z
-        .number()
-        .int()
-        .min(1)
-        .max(1000)
-        .optional()
-        .describe('epochs per round (default: the preset’s)'),
-      seed: z.number().int().default(1).describe('base seed; trial t uses its own derived seed'),
+      ...AcquireSettings.shape,
+      seed: AcquireSettings.shape.seed.describe('base seed; trial t uses its own derived seed'),
     }),
     output: z.object({
       out: z.string(),

@@ -5,12 +5,68 @@ import { projectInput } from './common';
 export const Variant = z.enum(['plain', 'A', 'B', 'C']);
 export const Preset = z.enum(['auto', 'paper', 'fast']);
 
-export const TrainResult = z.object({
+/**
+ * The settings of the learning loop, each default stated here once: `train`, `predict`, `round` and `simulate` pick
+ * the fields they take (`.pick`), and the app and loop layers use the inferred types.
+ */
+export const LearningSettings = z.object({
+  variant: Variant.default('A').describe('plain, A, B or C (dropout placement)'),
+  preset: Preset.default('auto').describe('paper, fast, or auto (fast on CPU backends)'),
+  epochs: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('training epochs (default: the preset’s, at least 200 optimiser steps)'),
+  seed: z.number().int().default(1).describe('random seed'),
+  loss: z
+    .enum(['reference', 'gaussian'])
+    .default('reference')
+    .describe('reference (attenuated L1 + MSE) or gaussian'),
+  mc: z.number().int().min(1).max(500).default(20).describe('MC-dropout passes M'),
+  subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),
+  eta: z.number().min(0).max(10).default(0.3).describe('CKE uncertainty weight'),
+});
+export type LearningSettings = z.infer<typeof LearningSettings>;
+
+/** What training takes: the model settings. */
+export const TrainSettings = LearningSettings.pick({
+  variant: true,
+  preset: true,
+  epochs: true,
+  seed: true,
+  loss: true,
+});
+export type TrainSettings = z.infer<typeof TrainSettings>;
+
+/** What an acquisition step takes beyond training: MC passes, the scored fraction of the pool, η. */
+export const AcquireSettings = LearningSettings.pick({
+  variant: true,
+  preset: true,
+  epochs: true,
+  seed: true,
+  mc: true,
+  subset: true,
+  eta: true,
+});
+export type AcquireSettings = z.infer<typeof AcquireSettings>;
+
+const TrainResultBase = z.object({
   backend: z.string(),
   checkpoint: z.string(),
   checkpointId: z.number().int(),
   trainSamples: z.number().int(),
   testSamples: z.number().int(),
+  trainSamplesPerSecond: z.number(),
+  epochs: z.number().int(),
+  preset: z.string(),
+});
+
+/** A depth (DeepPrior) model's training: errors in mm on the test split. */
+export const DepthTrainResult = TrainResultBase.extend({
+  model: z.literal('deepprior'),
+  variant: Variant,
   /** Mean 3-D joint error on the test split (mm), through the exact inverse normalisation. */
   testErrorMm: z.number().nullable(),
   /** The error of always predicting the training set's mean pose, same test split. */
@@ -19,19 +75,24 @@ export const TrainResult = z.object({
   framesWithin20Mm: z.number().nullable(),
   framesWithin40Mm: z.number().nullable(),
   perJointErrorMm: z.array(z.number()),
-  /** RGB (heatmap) models: PCKh@0.5, standard definition, on the test split; null for depth models. */
+});
+export type DepthTrainResult = z.infer<typeof DepthTrainResult>;
+
+/** An RGB (heatmap) model's training: PCKh on the test split. */
+export const HeatmapTrainResult = TrainResultBase.extend({
+  model: z.literal('hourglass'),
+  /** PCKh@0.5, standard definition, on the test split (null without one). */
   testPckh: z.number().nullable(),
   /** PCKh@0.5 of always predicting the training set's mean pose (in crop coordinates). */
   meanPosePckh: z.number().nullable(),
   /** The reference code's variant: full head diagonal, threshold 0.3 (≈ standard 0.5), every joint. */
   testPckhReference: z.number().nullable(),
   perJointPckh: z.array(z.number()),
-  trainSamplesPerSecond: z.number(),
-  epochs: z.number().int(),
-  preset: z.string(),
-  variant: Variant,
-  model: z.enum(['deepprior', 'hourglass']),
 });
+export type HeatmapTrainResult = z.infer<typeof HeatmapTrainResult>;
+
+/** A training run's result, told apart by `model`. */
+export const TrainResult = z.discriminatedUnion('model', [DepthTrainResult, HeatmapTrainResult]);
 export type TrainResult = z.infer<typeof TrainResult>;
 
 /** A prediction in image space: per joint u, v (px), d (mm), and its uncertainties. */
@@ -70,16 +131,7 @@ export type PredictionView = z.infer<typeof PredictionView>;
 export const learningOperations = defineOperations({
   'model.train': {
     summary: 'Train the learner on the labelled set and evaluate it on the test split.',
-    input: projectInput({
-      variant: Variant.default('A').describe('plain, A, B or C (dropout placement)'),
-      preset: Preset.default('auto').describe('paper, fast, or auto (fast on CPU backends)'),
-      epochs: z.number().int().min(1).max(1000).optional().describe('epochs (default: the preset’s)'),
-      seed: z.number().int().default(1).describe('random seed'),
-      loss: z
-        .enum(['reference', 'gaussian'])
-        .default('reference')
-        .describe('reference (attenuated L1 + MSE) or gaussian'),
-    }),
+    input: projectInput(TrainSettings.shape),
     output: TrainResult,
     mutates: true,
     job: true,
@@ -90,9 +142,8 @@ export const learningOperations = defineOperations({
     summary:
       'MC-dropout inference with the latest model: per-joint mean, epistemic and aleatoric uncertainty.',
     input: projectInput({
-      mc: z.number().int().min(1).max(500).default(40).describe('stochastic passes M'),
+      ...LearningSettings.pick({ mc: true, seed: true }).shape,
       split: z.enum(['pool', 'train', 'test', 'all']).default('pool').describe('which samples'),
-      seed: z.number().int().default(1).describe('random seed'),
     }),
     output: z.object({
       predicted: z.number().int(),

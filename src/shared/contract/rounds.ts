@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperations } from './operation';
 import { Cursor, PageLimit, projectInput } from './common';
-import { Preset, Variant } from './learning';
+import { AcquireSettings } from './learning';
 import { RoundSummary } from './projects';
 
 export const SamplerId = z.enum([
@@ -16,16 +16,25 @@ export const SamplerId = z.enum([
   'learning-loss',
 ]);
 
+type WithoutDefaults<T extends z.ZodRawShape> = {
+  [K in keyof T]: T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K];
+};
+
+/** The same fields with their defaults dropped: a stored record is read back as it was written. */
+function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [
+      key,
+      field instanceof z.ZodDefault ? field.unwrap() : field,
+    ]),
+  ) as WithoutDefaults<T>;
+}
+
+/** A learning round's stored settings: what `round.run` was given, its defaults filled in. */
 export const RoundConfig = z.object({
   sampler: SamplerId,
   budget: z.number().int().min(1),
-  subset: z.number().gt(0).max(1),
-  mc: z.number().int().min(1),
-  eta: z.number().min(0),
-  preset: Preset,
-  variant: Variant,
-  epochs: z.number().int().optional(),
-  seed: z.number().int(),
+  ...withoutDefaults(AcquireSettings.shape),
 });
 
 export const RoundDetail = RoundSummary.extend({
@@ -89,19 +98,7 @@ export const roundOperations = defineOperations({
         'depth: random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose; RGB: random, coreset, vl4pose, mpe, aleatoric, learning-loss',
       ),
       budget: z.number().int().min(1).max(100_000).default(50).describe('images to queue'),
-      subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),
-      mc: z.number().int().min(1).max(500).default(20).describe('MC-dropout passes M'),
-      eta: z.number().min(0).max(10).default(0.3).describe('CKE uncertainty weight'),
-      preset: Preset.default('auto').describe('paper, fast or auto'),
-      variant: Variant.default('A').describe('plain, A, B or C'),
-      epochs: z
-        .number()
-        .int()
-        .min(1)
-        .max(1000)
-        .optional()
-        .describe('training epochs (default: the preset’s, at least 200 optimiser steps)'),
-      seed: z.number().int().default(1).describe('random seed'),
+      ...AcquireSettings.shape,
     }),
     output: RoundDetail,
     mutates: true,

@@ -141,13 +141,3 @@ describe('the active-learning loop through the app layer', () => {
     expect(store.queue.count(round.id)).toBe(0);
   });
 });
-
-describe('epochsForSteps', () => {
-  it("keeps the preset's epochs for large sets and gives small sets at least MIN_TRAIN_STEPS optimiser steps", async () => {
-    const { epochsForSteps, MIN_TRAIN_STEPS } = await import('../../../src/main/app/learning-ops');
-    expect(MIN_TRAIN_STEPS).toBe(200);
-    expect(epochsForSteps(20, 32, 10_000)).toBe(20);
-    expect(epochsForSteps(20, 32, 65)).toBe(67); // 3 batches per epoch
-    expect(epochsForSteps(20, 32, 10)).toBe(200); // 1 batch per epoch
-  });
-});

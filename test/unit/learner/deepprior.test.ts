@@ -9,9 +9,9 @@ import {
 } from '../../../src/main/learner/models/deepprior/losses';
 import { DeepPriorModel } from '../../../src/main/learner/models/deepprior/model';
 import { layerShapes, validateModelConfig } from '../../../src/main/learner/models/deepprior/validate';
-import { validationSchedule } from '../../../src/main/learner/training';
+import { validationSchedule } from '../../../src/main/learner/training-loop';
 import { aggregatePasses } from '../../../src/main/learner/mc_stats';
-import { runMcInference } from '../../../src/main/learner/inference';
+import { runMcInference } from '../../../src/main/learner/models/deepprior/inference';
 import { TINY } from './synthetic';
 
 beforeAll(async () => {

@@ -10,22 +10,21 @@ import { createRng, type Rng } from '@shared/random';
 import {
   HOURGLASS_PAPER_PARAM_COUNTS,
   loadCheckpointMeta,
-  predictHeatmaps,
+  createHeatmapLearner,
   selectBackend,
-  trainHeatmapModel,
   validateHourglassConfig,
   type HeatmapLabelledCrops,
   type HeatmapTrainOutcome,
   type HeatmapTrainProgress,
   type HourglassConfigInput,
 } from '../../../src/main/learner';
-import { runHeatmapInference } from '../../../src/main/learner/heatmap-inference';
+import { runHeatmapInference } from '../../../src/main/learner/models/hourglass/inference';
 import {
-  createHeatmapLearner,
-  disposeHeatmapLearner,
+  createHeatmapNetworks,
+  disposeHeatmapNetworks,
   heatmapTrainStep,
   runHeatmapTraining,
-} from '../../../src/main/learner/heatmap-training';
+} from '../../../src/main/learner/models/hourglass/training';
 import { HeatmapAuxNet } from '../../../src/main/learner/models/hourglass/aux';
 import { augmentSample } from '../../../src/main/learner/models/hourglass/augment';
 import { HeatmapBatchBuilder } from '../../../src/main/learner/models/hourglass/batch';
@@ -127,12 +126,13 @@ const train = dotCrops(320, 1);
 const val = dotCrops(64, 2);
 let dir: string;
 let trained: HeatmapTrainOutcome;
+const hourglass = createHeatmapLearner();
 const progress: HeatmapTrainProgress[] = [];
 
 beforeAll(async () => {
   await selectBackend(backend);
   dir = await mkdtemp(join(tmpdir(), 'poseloop-hourglass-'));
-  trained = await trainHeatmapModel({
+  trained = await hourglass.train({
     config: TINY,
     train,
     val,
@@ -303,7 +303,7 @@ describe('hourglass building blocks', () => {
 
   it('detached taps: the auxiliary losses give exactly zero gradient on every pose weight', () => {
     const config = validateHourglassConfig(TINY);
-    const learner = createHeatmapLearner(config, 9);
+    const learner = createHeatmapNetworks(config, 9);
     const batch = new HeatmapBatchBuilder(config, 4).fill(train, null, 0, 4, null);
     const poseWeights = learner.model.trainableVariables;
     const auxWeights = learner.aux!.trainableVariables;
@@ -327,12 +327,12 @@ describe('hourglass building blocks', () => {
     });
     expect(maxAbs[0]).toBe(0);
     expect(maxAbs[1]).toBeGreaterThan(0);
-    disposeHeatmapLearner(learner);
+    disposeHeatmapNetworks(learner);
   });
 
   it('training steps and MC inference leak no tensors, and the BN running statistics move', () => {
     const config = validateHourglassConfig(TINY);
-    const learner = createHeatmapLearner(config, 2);
+    const learner = createHeatmapNetworks(config, 2);
     const batch = new HeatmapBatchBuilder(config, 8).fill(train, null, 0, 8, createRng(1));
     const movingMean = (): number[] => [...learner.model.readWeights().get('hg/stem/bn/movingMean')!.values];
     heatmapTrainStep(learner, batch, 1, 1);
@@ -342,7 +342,7 @@ describe('hourglass building blocks', () => {
     runHeatmapInference(learner.model, learner.aux, val.x, 5, MC_OPTIONS, () => undefined);
     expect(tf.memory().numTensors).toBe(before);
     expect(movingMean()).not.toEqual(statistics);
-    disposeHeatmapLearner(learner);
+    disposeHeatmapNetworks(learner);
   });
 
   it('augmentation moves a drawn dot and its joint label together; a flip swaps mirror pairs', () => {
@@ -403,7 +403,7 @@ describe('heatmap training and MC inference in workers', () => {
     expect(meta.model).toBe('hourglass');
     expect(trained.backend.name).toBe('wasm');
     expect(trained.metrics.bestValLoss).not.toBeNull();
-    const prediction = await predictHeatmaps({
+    const prediction = await hourglass.predictMc({
       checkpointPath: trained.checkpointPath,
       images: val,
       passes: 1,
@@ -423,7 +423,7 @@ describe('heatmap training and MC inference in workers', () => {
   });
 
   it('the VL4Pose head learns the fixed link length, and its loss decreases', async () => {
-    const prediction = await predictHeatmaps({
+    const prediction = await hourglass.predictMc({
       checkpointPath: trained.checkpointPath,
       images: val,
       passes: 1,
@@ -449,8 +449,8 @@ describe('heatmap training and MC inference in workers', () => {
 
   it('MC dropout: M > 1 spreads the locations, M = 1 gives exactly zero spread', async () => {
     const options = { checkpointPath: trained.checkpointPath, images: val, workers: 1, seed: 4, backend };
-    const single = await predictHeatmaps({ ...options, passes: 1 });
-    const several = await predictHeatmaps({ ...options, passes: 6 });
+    const single = await hourglass.predictMc({ ...options, passes: 1 });
+    const several = await hourglass.predictMc({ ...options, passes: 6 });
     expect(single.locationStd.every((v) => v === 0)).toBe(true);
     expect(several.locationStd.some((v) => v > 0)).toBe(true);
     expect(several.aleatoricLogVar!.length).toBe(val.count * 3);
@@ -466,8 +466,8 @@ describe('heatmap training and MC inference in workers', () => {
       batchSize: 16,
       backend,
     };
-    const one = await predictHeatmaps({ ...options, workers: 1 });
-    const two = await predictHeatmaps({ ...options, workers: 2 });
+    const one = await hourglass.predictMc({ ...options, workers: 1 });
+    const two = await hourglass.predictMc({ ...options, workers: 2 });
     for (const key of [
       'location',
       'locationStd',
@@ -484,7 +484,7 @@ describe('heatmap training and MC inference in workers', () => {
   it('cancelling terminates training and leaves no checkpoint', async () => {
     const cancelDir = await mkdtemp(join(tmpdir(), 'poseloop-hourglass-cancel-'));
     const controller = new AbortController();
-    const run = trainHeatmapModel({
+    const run = hourglass.train({
       config: { ...TINY, epochs: 50 },
       train,
       seed: 1,
@@ -508,7 +508,7 @@ describe('heatmap training and MC inference in workers', () => {
       JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, weights: [] }),
     );
     expect((await loadCheckpointMeta(old)).model).toBe('deepprior');
-    await expect(predictHeatmaps({ checkpointPath: old, images: val })).rejects.toThrow(
+    await expect(hourglass.predictMc({ checkpointPath: old, images: val })).rejects.toThrow(
       /holds a deepprior model/,
     );
   });

@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createDepthLearner,
   loadCheckpoint,
-  meanPoseBaseline,
-  predictMc,
   selectBackend,
-  trainModel,
   type TrainOutcome,
 } from '../../../src/main/learner';
-import { runMcInference } from '../../../src/main/learner/inference';
+import { runMcInference } from '../../../src/main/learner/models/deepprior/inference';
+import { meanPoseBaseline } from '../../../src/main/loop/depth/evaluation';
 import { DeepPriorModel } from '../../../src/main/learner/models/deepprior/model';
 import { Vl4PoseAuxHead } from '../../../src/main/learner/models/vl4pose-aux/model';
 import { blobCrops, TINY } from './synthetic';
@@ -24,6 +23,7 @@ const train = blobCrops(384, SIDE, JOINTS, 1);
 const val = blobCrops(64, SIDE, JOINTS, 2);
 let dir: string;
 let trained: TrainOutcome;
+const deepprior = createDepthLearner();
 
 function meanAbsError(predicted: Float32Array, truth: Float32Array): number {
   let total = 0;
@@ -34,7 +34,7 @@ function meanAbsError(predicted: Float32Array, truth: Float32Array): number {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'poseloop-learner-'));
   const progress: number[] = [];
-  trained = await trainModel({
+  trained = await deepprior.train({
     config: { ...TINY, epochs: 30 },
     aux: { parents: [-1, 0, 1] },
     train,
@@ -57,7 +57,7 @@ describe('training in a worker', () => {
   it('learns the blob: validation error well below predicting the mean pose', async () => {
     const baseline = meanPoseBaseline(train.y, train.count);
     const baselinePredictions = new Float32Array(val.y.length).map((_, i) => baseline[i % baseline.length]!);
-    const prediction = await predictMc({
+    const prediction = await deepprior.predictMc({
       checkpointPath: trained.checkpointPath,
       images: val,
       passes: 8,
@@ -94,7 +94,7 @@ describe('training in a worker', () => {
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
     aux.dispose();
-    const remote = await predictMc({
+    const remote = await deepprior.predictMc({
       checkpointPath: trained.checkpointPath,
       images: val,
       passes: 5,
@@ -116,20 +116,20 @@ describe('training in a worker', () => {
       batchSize: 16,
       backend,
     };
-    const single = await predictMc({ ...options, workers: 1 });
-    const split = await predictMc({ ...options, workers: 3 });
+    const single = await deepprior.predictMc({ ...options, workers: 1 });
+    const split = await deepprior.predictMc({ ...options, workers: 3 });
     expect(split.mean).toEqual(single.mean);
     expect(split.std).toEqual(single.std);
     expect(split.aleatoric).toEqual(single.aleatoric);
     expect(split.embedding).toEqual(single.embedding);
-    const otherSeed = await predictMc({ ...options, workers: 1, seed: 12 });
+    const otherSeed = await deepprior.predictMc({ ...options, workers: 1, seed: 12 });
     expect(otherSeed.mean).not.toEqual(single.mean);
   });
 
   it('a cancelled run leaves no checkpoint, not even a temporary folder', async () => {
     const cancelDir = await mkdtemp(join(tmpdir(), 'poseloop-cancel-'));
     const controller = new AbortController();
-    const run = trainModel({
+    const run = deepprior.train({
       config: { ...TINY, epochs: 50 },
       train,
       seed: 1,
@@ -145,11 +145,37 @@ describe('training in a worker', () => {
     await rm(cancelDir, { recursive: true, force: true });
   });
 
+  it('disposing a learner cancels its running training and refuses later calls', async () => {
+    const disposeDir = await mkdtemp(join(tmpdir(), 'poseloop-dispose-'));
+    const learner = createDepthLearner({ backend });
+    const run = learner.train({
+      config: { ...TINY, epochs: 50 },
+      train,
+      seed: 1,
+      checkpointDir: disposeDir,
+      onProgress: (p) => {
+        if (p.epoch === 2) learner.dispose();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await readdir(disposeDir)).toEqual([]);
+    await expect(
+      learner.predictMc({ checkpointPath: trained.checkpointPath, images: val }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
+    await rm(disposeDir, { recursive: true, force: true });
+  });
+
   it('a NaN loss stops training with a clear error and writes nothing', async () => {
     const nanDir = await mkdtemp(join(tmpdir(), 'poseloop-nan-'));
     const broken = { ...train, y: train.y.map((v, i) => (i === 5 ? Number.NaN : v)) };
     await expect(
-      trainModel({ config: { ...TINY, epochs: 2 }, train: broken, seed: 1, backend, checkpointDir: nanDir }),
+      deepprior.train({
+        config: { ...TINY, epochs: 2 },
+        train: broken,
+        seed: 1,
+        backend,
+        checkpointDir: nanDir,
+      }),
     ).rejects.toThrow(/diverged.*NaN.*previous model/);
     expect(await readdir(nanDir)).toEqual([]);
     await rm(nanDir, { recursive: true, force: true });

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '@shared/random';
 import { selectBackend } from '../backend';
-import { defaultPeakMinDistance, runHeatmapInference } from '../heatmap-inference';
+import { defaultPeakMinDistance, runHeatmapInference } from '../models/hourglass/inference';
+import { checkRgbCrops } from '../models/hourglass/inputs';
 import {
-  checkRgbCrops,
-  createHeatmapLearner,
-  disposeHeatmapLearner,
+  createHeatmapNetworks,
+  disposeHeatmapNetworks,
   heatmapTrainStep,
-} from '../heatmap-training';
-import { runMcInference } from '../inference';
+} from '../models/hourglass/training';
+import { runMcInference } from '../models/deepprior/inference';
 import { checkCrops, cropsAtInputSize } from '../inputs';
 import { DeepPriorModel } from '../models/deepprior/model';
 import { validateModelConfig } from '../models/deepprior/validate';
@@ -29,7 +29,7 @@ import type {
   PredictProgress,
   PredictResult,
 } from '../protocol';
-import { trainStep } from '../training';
+import { trainStep } from '../models/deepprior/training';
 import { readCheckpoint } from './checkpoint';
 
 /** Loads the checkpoint in this thread and runs MC-dropout inference on the job's images. */
@@ -157,7 +157,7 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
     joints: uniformArray(rng, batchSize * j * 2, 0, s - 1),
     visibility: new Int8Array(batchSize * j).fill(1),
   };
-  const learner = createHeatmapLearner(config, job.seed);
+  const learner = createHeatmapNetworks(config, job.seed);
   try {
     const builder = new HeatmapBatchBuilder(config, batchSize);
     const step = (index: number): void => {
@@ -188,7 +188,7 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
     const mcSamplePassesPerSecond = (job.mcSamples * job.mcPasses * 1000) / (performance.now() - mcStart);
     return { backend, config, trainSamplesPerSecond, mcSamplePassesPerSecond };
   } finally {
-    disposeHeatmapLearner(learner);
+    disposeHeatmapNetworks(learner);
   }
 }
 

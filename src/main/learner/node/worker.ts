@@ -4,9 +4,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorPayload } from '@shared/errors';
-import { runHeatmapTraining } from '../heatmap-training';
+import { runHeatmapTraining } from '../models/hourglass/training';
 import type { LearnerJob, PredictResult, TrainResult, WorkerMessage } from '../protocol';
-import { runTraining } from '../training';
+import { runTraining } from '../models/deepprior/training';
 import { runBenchJob, runHeatmapBenchJob, runHeatmapPredictJob, runPredictJob } from './jobs';
 
 const port = parentPort;

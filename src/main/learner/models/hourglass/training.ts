@@ -3,27 +3,27 @@ import { AppError } from '@shared/errors';
 import { globalArgmax } from '@shared/pose2d/peaks';
 import { cropToGrid } from '@shared/pose2d/targets';
 import { subpixelLocation } from '@shared/pose2d/metrics';
-import { createRng, permutation } from '@shared/random';
-import { selectBackend } from './backend';
-import type { NamedWeights } from './models/named-weights';
-import { HeatmapAuxNet, type HeatmapAuxOutput } from './models/hourglass/aux';
-import { HeatmapBatchBuilder, type HeatmapBatch } from './models/hourglass/batch';
-import { applyBatchNormUpdates, INFERENCE, type ForwardMode } from './models/hourglass/layers';
-import { aleatoricLoss, learningLossKl, perSampleHeatmapLoss, vl4poseLoss } from './models/hourglass/losses';
-import { HourglassModel } from './models/hourglass/model';
-import type { HourglassConfig } from './models/hourglass/types';
-import { hasAuxHeads, validateHourglassConfig } from './models/hourglass/validate';
-import { detach } from './ops/detach';
-import { mixSeed } from './ops/seeds';
+import { createRng } from '@shared/random';
+import { selectBackend } from '../../backend';
+import type { NamedWeights } from '../named-weights';
+import { HeatmapAuxNet, type HeatmapAuxOutput } from './aux';
+import { HeatmapBatchBuilder, type HeatmapBatch } from './batch';
+import { applyBatchNormUpdates, INFERENCE, type ForwardMode } from './layers';
+import { aleatoricLoss, learningLossKl, perSampleHeatmapLoss, vl4poseLoss } from './losses';
+import { HourglassModel } from './model';
+import { checkLabelledCrops } from './inputs';
+import type { HourglassConfig } from './types';
+import { hasAuxHeads, validateHourglassConfig } from './validate';
+import { detach } from '../../ops/detach';
+import { mixSeed } from '../../ops/seeds';
 import type {
   HeatmapAuxLosses,
   HeatmapLabelledCrops,
   HeatmapTrainJob,
   HeatmapTrainProgress,
   HeatmapTrainResult,
-  RgbCrops,
-} from './protocol';
-import { stepTiming, toWeightTable, validationSchedule } from './training';
+} from '../../protocol';
+import { runTrainingLoop } from '../../training-loop';
 
 /** Stream keys that keep the random streams of one seed apart. */
 const SHUFFLE_STREAM = 0x5f1f;
@@ -33,7 +33,7 @@ const TRAIN_DROPOUT_STREAM = 0x7a2;
 const ANNOTATED_OFFSET = 0.1;
 
 /** One validation pass: mean pose loss and mean grid-px location error on visible joints. */
-interface ValidationCheck {
+export interface ValidationCheck {
   loss: number;
   gridError: number;
 }
@@ -45,14 +45,14 @@ export interface HeatmapStepLosses {
 }
 
 /** The pose network, its optional auxiliary network and their one Adam optimiser (spec §3.3). */
-export interface HeatmapLearner {
+export interface HeatmapNetworks {
   model: HourglassModel;
   aux: HeatmapAuxNet | null;
   optimizer: tf.Optimizer;
 }
 
 /** Fresh networks for `config`, weights initialised from `seed`; PyTorch's Adam ε (the reference's framework). */
-export function createHeatmapLearner(config: HourglassConfig, seed: number): HeatmapLearner {
+export function createHeatmapNetworks(config: HourglassConfig, seed: number): HeatmapNetworks {
   return {
     model: new HourglassModel(config, seed),
     aux: hasAuxHeads(config) ? new HeatmapAuxNet(config, seed) : null,
@@ -60,7 +60,7 @@ export function createHeatmapLearner(config: HourglassConfig, seed: number): Hea
   };
 }
 
-export function disposeHeatmapLearner(learner: HeatmapLearner): void {
+export function disposeHeatmapNetworks(learner: HeatmapNetworks): void {
   learner.model.dispose();
   learner.aux?.dispose();
   learner.optimizer.dispose();
@@ -83,69 +83,72 @@ export async function runHeatmapTraining(
   const val = job.val === undefined || job.val.count === 0 ? null : job.val;
   if (val !== null) checkLabelledCrops('val', val, config);
 
-  const learner = createHeatmapLearner(config, job.seed);
+  const learner = createHeatmapNetworks(config, job.seed);
   try {
     const count = job.train.count;
     const batch = Math.min(config.batchSize, count);
-    const { batchesPerEpoch } = validationSchedule(count, batch, 1);
-    const totalSteps = batchesPerEpoch * config.epochs;
-    const shuffle = createRng(mixSeed(job.seed, SHUFFLE_STREAM));
     const augment = createRng(mixSeed(job.seed, AUGMENT_STREAM));
     const builder = new HeatmapBatchBuilder(config, batch);
-    const started = performance.now();
-    let best: (ValidationCheck & { epoch: number; weights: NamedWeights }) | null = null;
-    let lastCheck: ValidationCheck | null = null;
-    let losses: HeatmapStepLosses = { pose: Number.NaN, aux: noAuxLosses() };
-
-    for (let epoch = 1, step = 1; epoch <= config.epochs; epoch++) {
-      const order = permutation(count, shuffle);
-      for (let b = 0; b < batchesPerEpoch; b++, step++) {
-        const data = builder.fill(job.train, order, b * batch, batch, augment);
-        losses = heatmapTrainStep(learner, data, job.seed, step);
-        checkFinite(losses, epoch, b + 1);
-        const lastOfEpoch = b + 1 === batchesPerEpoch;
-        if (lastOfEpoch && val !== null) {
-          lastCheck = evaluateHeatmaps(learner.model, val, builder, batch);
-          if (best === null || lastCheck.loss < best.loss) {
-            best = { ...lastCheck, epoch, weights: readLearnerWeights(learner) };
-          }
-        }
-        const auxValues = Object.values(losses.aux).filter((v): v is number => v !== null);
-        onProgress({
-          phase: 'train',
-          epoch,
-          epochs: config.epochs,
-          batch: b + 1,
-          batchesPerEpoch,
-          loss: losses.pose,
-          ...(auxValues.length === 0 ? {} : { auxLoss: auxValues.reduce((a, v) => a + v, 0) }),
-          auxLosses: losses.aux,
-          ...(lastCheck === null ? {} : { valMse: lastCheck.loss, valGridError: lastCheck.gridError }),
-          ...(best === null ? {} : { bestValMse: best.loss }),
-          ...stepTiming(started, step, totalSteps, batch),
-        });
-      }
-    }
-    const trainSeconds = (performance.now() - started) / 1000;
+    const outcome = runTrainingLoop<
+      { pose: number } & HeatmapAuxLosses,
+      ValidationCheck,
+      HeatmapTrainProgress
+    >(
+      {
+        count,
+        batch,
+        epochs: config.epochs,
+        seed: job.seed,
+        shuffleStream: SHUFFLE_STREAM,
+        checkAfter: (_step, batchIndex, batchesPerEpoch) => batchIndex + 1 === batchesPerEpoch,
+        checkAtEnd: false,
+        step: (order, start, step) => {
+          const losses = heatmapTrainStep(
+            learner,
+            builder.fill(job.train, order, start, batch, augment),
+            job.seed,
+            step,
+          );
+          return { pose: losses.pose, ...losses.aux };
+        },
+        validate: () => (val === null ? null : evaluateHeatmaps(learner.model, val, builder, batch)),
+        readWeights: () => readLearnerWeights(learner),
+        progress: (position, { pose, ...aux }, last, best) => {
+          const auxValues = Object.values(aux).filter((v): v is number => v !== null);
+          return {
+            ...position,
+            loss: pose,
+            ...(auxValues.length === 0 ? {} : { auxLoss: auxValues.reduce((a, v) => a + v, 0) }),
+            auxLosses: aux,
+            ...(last === null ? {} : { valMse: last.loss, valGridError: last.gridError }),
+            ...(best === null ? {} : { bestValMse: best.loss }),
+          };
+        },
+        onProgress,
+      },
+      { pose: Number.NaN, ...noAuxLosses() },
+    );
+    const { best, losses } = outcome;
+    const { pose: finalLoss, ...finalAuxLosses } = losses;
     return {
       config,
       backend,
-      weights: toWeightTable(best?.weights ?? readLearnerWeights(learner)),
+      weights: outcome.weights,
       metrics: {
         bestValLoss: best?.loss ?? null,
         bestValGridError: best?.gridError ?? null,
         bestEpoch: best?.epoch ?? null,
-        finalLoss: losses.pose,
-        finalAuxLosses: losses.aux,
+        finalLoss,
+        finalAuxLosses,
         epochs: config.epochs,
         trainCount: count,
         valCount: val?.count ?? 0,
-        trainSeconds,
-        samplesPerSecond: (totalSteps * batch) / trainSeconds,
+        trainSeconds: outcome.trainSeconds,
+        samplesPerSecond: outcome.samplesPerSecond,
       },
     };
   } finally {
-    disposeHeatmapLearner(learner);
+    disposeHeatmapNetworks(learner);
   }
 }
 
@@ -155,7 +158,7 @@ export async function runHeatmapTraining(
  * the pose weights' gradients. Dropout masks are keyed by (seed, step, row).
  */
 export function heatmapTrainStep(
-  learner: HeatmapLearner,
+  learner: HeatmapNetworks,
   batch: HeatmapBatch,
   seed: number,
   step: number,
@@ -295,74 +298,11 @@ export function evaluateHeatmaps(
   return { loss: lossSum / val.count, gridError: visible === 0 ? Number.NaN : errorSum / visible };
 }
 
-function readLearnerWeights(learner: HeatmapLearner): NamedWeights {
+function readLearnerWeights(learner: HeatmapNetworks): NamedWeights {
   const pose = learner.model.readWeights();
   return learner.aux === null ? pose : new Map([...pose, ...learner.aux.readWeights()]);
 }
 
 function noAuxLosses(): HeatmapAuxLosses {
   return { vl4pose: null, aleatoric: null, learningLoss: null };
-}
-
-function checkFinite(losses: HeatmapStepLosses, epoch: number, batch: number): void {
-  const bad = Object.entries({ pose: losses.pose, ...losses.aux }).find(
-    ([, value]) => value !== null && !Number.isFinite(value),
-  );
-  if (bad === undefined) return;
-  throw new AppError(
-    'internal',
-    `training diverged: ${bad[0]} loss is ${bad[1]} at epoch ${epoch}, batch ${batch}; no checkpoint was written and the previous model stays in use`,
-    'loss',
-  );
-}
-
-/** Checks the array sizes of RGB crops against the model's input size. */
-export function checkRgbCrops(name: string, images: RgbCrops, config: HourglassConfig): void {
-  const { x, count, size } = images;
-  if (!Number.isInteger(count) || count < 0) {
-    throw new AppError('invalid_input', `${name}: count must be a non-negative integer`, name);
-  }
-  if (size !== config.inputSize) {
-    throw new AppError(
-      'invalid_input',
-      `${name}: crops are ${size} px, the model takes ${config.inputSize}`,
-      name,
-    );
-  }
-  if (x.length !== count * size * size * 3) {
-    throw new AppError('invalid_input', `${name}: x has ${x.length} values, expected count·S·S·3`, name);
-  }
-  // Checked here because a NaN pixel would not surface as a NaN loss: wasm's ReLU maps NaN to 0.
-  const bad = x.findIndex((value) => !Number.isFinite(value));
-  if (bad >= 0) {
-    const pixels = size * size * 3;
-    throw new AppError(
-      'invalid_input',
-      `${name}: crop ${Math.floor(bad / pixels)} has a non-finite pixel value`,
-      name,
-    );
-  }
-}
-
-function checkLabelledCrops(name: string, crops: HeatmapLabelledCrops, config: HourglassConfig): void {
-  checkRgbCrops(name, crops, config);
-  const values = crops.count * config.joints;
-  if (crops.joints.length !== values * 2 || crops.visibility.length !== values) {
-    throw new AppError(
-      'invalid_input',
-      `${name}: expected ${config.joints} joints per sample (joints N×J×2, visibility N×J)`,
-      name,
-    );
-  }
-  for (let k = 0; k < values; k++) {
-    const visibility = crops.visibility[k]!;
-    const finite = Number.isFinite(crops.joints[2 * k]) && Number.isFinite(crops.joints[2 * k + 1]);
-    if (visibility < -1 || visibility > 1 || (visibility >= 0 && !finite)) {
-      throw new AppError(
-        'invalid_input',
-        `${name}: sample ${Math.floor(k / config.joints)}, joint ${k % config.joints} needs visibility −1, 0 or 1 and finite coordinates when annotated`,
-        name,
-      );
-    }
-  }
 }

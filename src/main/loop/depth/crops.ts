@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { AppError } from '@shared/errors';
-import type { Intrinsics, Joint } from '@shared/domain';
-import { denormaliseUvd, normaliseUvd, type CropFrame } from '../datasets';
-import { ensureCropCache, loadDepth, type CropCache, type CropSource } from '../datasets/node';
-import type { CropGeometry } from '../learner';
-import type { Project } from './project';
+import type { Intrinsics } from '@shared/domain';
+import type { CropFrame } from '../../datasets';
+import { ensureCropCache, loadDepth, type CropCache, type CropSource } from '../../datasets/node';
+import type { CropGeometry } from '../../learner';
+import type { LoopProject } from '../context';
 
 /** Cube side used when a dataset does not declare one (spec §1.2 step 3). */
 const DEFAULT_CUBE_MM = 300;
@@ -20,7 +20,7 @@ export interface ProjectCrops {
  * The crops of every depth sample of a project at one input size, cached in `cache/` and rebuilt when the samples or
  * settings change. Detected hand centres are written back to the samples so people can see (and move) them.
  */
-export async function projectCrops(project: Project, inputSize: number): Promise<ProjectCrops> {
+export async function projectCrops(project: LoopProject, inputSize: number): Promise<ProjectCrops> {
   const { store } = project;
   const datasets = new Map(store.listDatasets().map((d) => [d.id, d]));
   const intrinsics = new Map<number, Intrinsics>();
@@ -87,52 +87,4 @@ export async function readCrops(crops: ProjectCrops, sampleIds: readonly number[
     geometry.intrinsics.set([camera.fx, camera.fy, camera.cx, camera.cy], i * 4);
   });
   return { sampleIds: kept, frames, x: await crops.cache.read(kept), geometry };
-}
-
-/** Joints as flat uvd, or null when any joint is absent (the regressor needs every coordinate). */
-export function jointsToUvd(joints: readonly Joint[]): Float64Array | null {
-  const uvd = new Float64Array(joints.length * 3);
-  for (const [j, joint] of joints.entries()) {
-    if (joint.u === null || joint.v === null || joint.d === null || joint.visibility === 'absent')
-      return null;
-    uvd.set([joint.u, joint.v, joint.d], j * 3);
-  }
-  return uvd;
-}
-
-export function normalisedTargets(
-  frames: readonly CropFrame[],
-  uvds: readonly Float64Array[],
-  cubeMm: number,
-): Float32Array {
-  const outputs = uvds[0]?.length ?? 0;
-  const y = new Float32Array(frames.length * outputs);
-  frames.forEach((frame, i) => y.set(normaliseUvd(uvds[i]!, frame, cubeMm), i * outputs));
-  return y;
-}
-
-/** Normalised model outputs (rows of `values`) back to image space, joint-major u px, v px, d mm. */
-export function toImageSpace(
-  values: Float32Array,
-  row: number,
-  outputs: number,
-  frame: CropFrame,
-  cubeMm: number,
-): Float32Array {
-  return Float32Array.from(
-    denormaliseUvd(values.subarray(row * outputs, (row + 1) * outputs), frame, cubeMm),
-  );
-}
-
-/** Normalised std back to image units: u, v std × S (px), d std × cube (mm). */
-export function stdToImageSpace(
-  std: Float32Array,
-  row: number,
-  outputs: number,
-  frame: CropFrame,
-  cubeMm: number,
-): Float32Array {
-  const out = new Float32Array(outputs);
-  for (let c = 0; c < outputs; c++) out[c] = std[row * outputs + c]! * (c % 3 === 2 ? cubeMm : frame.side);
-  return out;
 }

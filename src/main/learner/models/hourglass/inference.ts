@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { peaksWithFallback } from '@shared/pose2d/likelihood';
 import { subpixelLocation } from '@shared/pose2d/metrics';
 import { gridToCrop } from '@shared/pose2d/targets';
-import { aggregatePasses } from './mc_stats';
-import type { HeatmapAuxNet } from './models/hourglass/aux';
-import type { HourglassModel } from './models/hourglass/model';
-import { mixSeed } from './ops/seeds';
-import type { HeatmapPeakOptions, HeatmapPrediction } from './protocol';
+import { aggregatePasses } from '../../mc_stats';
+import type { HeatmapAuxNet } from './aux';
+import type { HourglassModel } from './model';
+import { mixSeed } from '../../ops/seeds';
+import type { HeatmapPeakOptions, HeatmapPrediction } from '../../protocol';
 
 export interface HeatmapMcOptions {
   /** Global index of row 0 (masks are keyed by (seed, global index, pass), so any split gives the same numbers). */

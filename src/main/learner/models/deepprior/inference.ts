@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { aggregatePasses } from './mc_stats';
-import type { DeepPriorModel } from './models/deepprior/model';
-import type { Vl4PoseAuxHead } from './models/vl4pose-aux/model';
-import { mixSeed } from './ops/seeds';
-import type { McResult } from './protocol';
+import { aggregatePasses } from '../../mc_stats';
+import type { DeepPriorModel } from './model';
+import type { Vl4PoseAuxHead } from '../vl4pose-aux/model';
+import { mixSeed } from '../../ops/seeds';
+import type { McResult } from '../../protocol';
 
 export interface McOptions {
   /** Global index of row 0 (masks are keyed by (seed, global index, pass), so any split gives the same numbers). */

@@ -1,0 +1,117 @@
+import type { BackendChoice, BackendName } from '../backend';
+import type { HourglassPreset } from '../models/hourglass/types';
+import { runInWorker } from '../node/pool';
+import { optionalBackend, optionalSignal } from '../node/run';
+import type { BenchJob, BenchResult, HeatmapBenchJob, HeatmapBenchResult } from '../protocol';
+import { runTorchReference, type TorchReference } from './torch';
+
+/** What both benchmarks take besides the preset. */
+export interface BenchRunOptions {
+  backend?: BackendName;
+  /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
+  trainBatches?: number;
+  /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10. */
+  mcSamples?: number;
+  mcPasses?: number;
+  signal?: AbortSignal;
+}
+
+/** Throughput of one preset, as both benchmarks report it. */
+export interface BenchThroughput<Preset> {
+  preset: Preset;
+  backend: BackendChoice;
+  trainSamplesPerSecond: number;
+  mcSamplePassesPerSecond: number;
+  /** Peak resident set of this process (workers included) so far, MB. */
+  peakRssMb: number;
+}
+
+export interface BenchOptions extends BenchRunOptions {
+  preset: 'paper' | 'fast';
+  /** Also time the PyTorch reference when python3 + torch exist. Default true. */
+  torch?: boolean;
+}
+
+export interface BenchOutcome extends BenchThroughput<'paper' | 'fast'> {
+  /** PyTorch CPU on the same net, or why it was not run; ratios = TF.js / PyTorch. */
+  torch: TorchReference;
+}
+
+/** For `poseloop bench`: training and MC-inference throughput of one preset on this machine, single worker. */
+export async function bench(options: BenchOptions): Promise<BenchOutcome> {
+  const sizes = benchSizes(options);
+  const result = await runBenchJob<BenchResult>(
+    { kind: 'bench', config: { preset: options.preset } },
+    sizes,
+    options,
+  );
+  const torch =
+    options.torch === false
+      ? { available: false as const, reason: 'not requested' }
+      : await runTorchReference(result.config, sizes, result);
+  return { ...benchThroughput(options.preset, result), torch };
+}
+
+export interface HeatmapBenchOptions extends BenchRunOptions {
+  preset: HourglassPreset;
+  /** Overrides the preset's batch (on wasm, whose heap is 4 GB, the paper net fits one crop per batch, not 16). */
+  batchSize?: number;
+}
+
+export type HeatmapBenchOutcome = BenchThroughput<HourglassPreset>;
+
+/** Training and MC-inference throughput of one heatmap preset on this machine, single worker, random data. */
+export async function benchHeatmap(options: HeatmapBenchOptions): Promise<HeatmapBenchOutcome> {
+  const result = await runBenchJob<HeatmapBenchResult>(
+    {
+      kind: 'bench-heatmap',
+      config: {
+        preset: options.preset,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      },
+    },
+    benchSizes(options),
+    options,
+  );
+  return benchThroughput(options.preset, result);
+}
+
+interface BenchSizes {
+  trainBatches: number;
+  mcSamples: number;
+  mcPasses: number;
+}
+
+function benchSizes(options: BenchRunOptions): BenchSizes {
+  return {
+    trainBatches: options.trainBatches ?? 5,
+    mcSamples: options.mcSamples ?? 32,
+    mcPasses: options.mcPasses ?? 10,
+  };
+}
+
+/** Runs one benchmark job in a single worker thread, on random data of seed 1. */
+function runBenchJob<R extends BenchResult | HeatmapBenchResult>(
+  job: Pick<BenchJob, 'kind' | 'config'> | Pick<HeatmapBenchJob, 'kind' | 'config'>,
+  sizes: BenchSizes,
+  options: BenchRunOptions,
+): Promise<R> {
+  return runInWorker<R, never>(
+    { ...job, ...sizes, seed: 1, ...optionalBackend(options.backend) },
+    optionalSignal(options.signal),
+  );
+}
+
+/** The benchmark's outcome from its worker's result; the peak memory is read now, once all timing is done. */
+function benchThroughput<Preset>(
+  preset: Preset,
+  result: BenchResult | HeatmapBenchResult,
+): BenchThroughput<Preset> {
+  return {
+    preset,
+    backend: result.backend,
+    trainSamplesPerSecond: result.trainSamplesPerSecond,
+    mcSamplePassesPerSecond: result.mcSamplePassesPerSecond,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}

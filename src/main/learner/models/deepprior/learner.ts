@@ -1,0 +1,128 @@
+import { AppError } from '@shared/errors';
+import type { Learner, LearnerConfig, McRunOptions, TrainedCheckpoint, TrainRunOptions } from '../../learner';
+import { readCheckpointMeta, requireModel } from '../../node/checkpoint';
+import { join32, learnerScope, savedBackend, splitOverWorkers, trainToCheckpoint } from '../../node/run';
+import type {
+  CropImages,
+  LabelledCrops,
+  PredictResult,
+  TrainProgress,
+  TrainResult,
+  ValidationSet,
+} from '../../protocol';
+import type { Vl4PoseAuxConfigInput } from '../vl4pose-aux/types';
+import type { DeepPriorConfigInput } from './types';
+
+export interface TrainOptions extends TrainRunOptions<TrainProgress> {
+  /** Preset ('paper' | 'fast' | 'auto', default auto) plus overrides. */
+  config?: DeepPriorConfigInput;
+  /** Train the VL4Pose head alongside (give the skeleton's parents). */
+  aux?: Vl4PoseAuxConfigInput;
+  train: LabelledCrops;
+  /** Held-out part of the labelled set: model selection by its MSE (spec §3.3, clean variant of G3). */
+  val?: ValidationSet;
+}
+
+export type TrainOutcome = TrainedCheckpoint<TrainResult['metrics'], TrainResult['config']>;
+
+export interface PredictOptions extends McRunOptions {
+  images: CropImages;
+  /** MC passes M; default the checkpoint's config (40 paper, 20 fast). Ignored (1) for the plain model. */
+  passes?: number;
+}
+
+export type DepthLearner = Learner<TrainOptions, TrainOutcome, PredictOptions, PredictResult>;
+
+/** The DeepPrior hand-pose regressor (depth crops → normalised joint coordinates), with its optional VL4Pose head. */
+export function createLearner(config: LearnerConfig = {}): DepthLearner {
+  const scope = learnerScope(config);
+  return {
+    train: async (options) => train(scope.options(options)),
+    predictMc: async (options) => predictMc(scope.options(options)),
+    dispose: scope.dispose,
+  };
+}
+
+/**
+ * Trains a fresh model in a worker thread and writes the best checkpoint atomically. Cancelling (signal) terminates
+ * the worker and writes nothing; a diverging run (NaN/Inf loss) rejects and writes nothing.
+ */
+function train(options: TrainOptions): Promise<TrainOutcome> {
+  return trainToCheckpoint<TrainResult, TrainProgress>(
+    {
+      kind: 'train',
+      config: options.config ?? {},
+      train: options.train,
+      ...(options.val === undefined ? {} : { val: options.val }),
+      ...(options.aux === undefined ? {} : { aux: options.aux }),
+    },
+    options,
+    (result) => ({
+      defaultName: `deepprior-${result.config.variant}`,
+      content: {
+        seed: options.seed,
+        config: result.config,
+        aux: result.aux,
+        backend: savedBackend(result.backend),
+        metrics: result.metrics,
+      },
+    }),
+  );
+}
+
+/**
+ * MC-dropout inference split over worker threads. Work is split in whole batches and masks are keyed by (seed,
+ * sample index, pass), so any number of workers gives bit-identical results to a single one for the same seed.
+ */
+async function predictMc(options: PredictOptions): Promise<PredictResult> {
+  const meta = requireModel(
+    await readCheckpointMeta(options.checkpointPath),
+    'deepprior',
+    options.checkpointPath,
+  );
+  const { images } = options;
+  const passes = meta.config.variant === 'plain' ? 1 : (options.passes ?? meta.config.mcPasses);
+  const batchSize = options.batchSize ?? 64;
+  const seed = options.seed ?? 0;
+  const pixels = images.height * images.width;
+  if (images.x.length !== images.count * pixels)
+    throw new AppError('invalid_input', 'images.x length ≠ count·height·width', 'images');
+  const parts = await splitOverWorkers<PredictResult>(
+    options,
+    { images, sampleSize: pixels, batchSize, passes },
+    (x, firstIndex, count) => ({
+      kind: 'predict',
+      checkpointPath: options.checkpointPath,
+      images: { x, count, height: images.height, width: images.width },
+      firstIndex,
+      passes,
+      seed,
+      batchSize,
+    }),
+  );
+  return concatenate(parts);
+}
+
+function concatenate(parts: PredictResult[]): PredictResult {
+  const first = parts[0]!;
+  const nullable = (pick: (part: PredictResult) => Float32Array | null): Float32Array | null =>
+    pick(first) === null ? null : join32(parts.map((part) => pick(part)!));
+  return {
+    backend: first.backend,
+    mean: join32(parts.map((p) => p.mean)),
+    std: join32(parts.map((p) => p.std)),
+    aleatoric: nullable((p) => p.aleatoric),
+    meanLogVar: nullable((p) => p.meanLogVar),
+    embedding: join32(parts.map((p) => p.embedding)),
+    embeddingSize: first.embeddingSize,
+    aux:
+      first.aux === null
+        ? null
+        : {
+            links: first.aux.links,
+            dims: first.aux.dims,
+            offsetMean: join32(parts.map((p) => p.aux!.offsetMean)),
+            offsetLogVar: join32(parts.map((p) => p.aux!.offsetLogVar)),
+          },
+  };
+}

@@ -1,0 +1,160 @@
+import { AppError } from '@shared/errors';
+import { createRng, permutation } from '@shared/random';
+import type { NamedWeights } from './models/named-weights';
+import { mixSeed } from './ops/seeds';
+import type { WeightTable } from './protocol';
+
+/**
+ * Batches per epoch and the validation period (spec §3.3, T10): floor(N / batch) batches (the last partial batch is
+ * dropped; a set smaller than one batch trains on one batch of N), checks every floor(batches / checksPerEpoch)
+ * steps, at least 1 (the reference divides by zero below 192 samples, G4).
+ */
+export function validationSchedule(
+  count: number,
+  batchSize: number,
+  checksPerEpoch: number,
+): { batchesPerEpoch: number; validFreq: number } {
+  const batchesPerEpoch = Math.max(1, Math.floor(count / batchSize));
+  return { batchesPerEpoch, validFreq: Math.max(1, Math.floor(batchesPerEpoch / checksPerEpoch)) };
+}
+
+/** Throughput, done fraction and ETA of a training run after `step` of `totalSteps` steps of `batch` samples. */
+export function stepTiming(
+  started: number,
+  step: number,
+  totalSteps: number,
+  batch: number,
+): { samplesPerSecond: number; fraction: number; etaSeconds: number } {
+  const seconds = (performance.now() - started) / 1000;
+  const fraction = step / totalSteps;
+  return {
+    samplesPerSecond: (step * batch) / seconds,
+    fraction,
+    etaSeconds: (seconds / fraction) * (1 - fraction),
+  };
+}
+
+/** Where the loop stands after a step: what every model's progress report starts from. */
+export interface LoopPosition {
+  phase: 'train';
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batchesPerEpoch: number;
+  samplesPerSecond: number;
+  fraction: number;
+  etaSeconds: number;
+}
+
+/** The losses of one step by name (null: a head that is off); every one must stay finite. */
+export type StepLosses<L> = { [K in keyof L]: number | null };
+
+/** One validation check; the lowest `loss` is kept. */
+export interface Check {
+  loss: number;
+}
+
+/** What a model plugs into the shared loop. */
+export interface TrainingSpec<L extends StepLosses<L>, C extends Check, P> {
+  count: number;
+  /** Samples per step (already capped at `count`). */
+  batch: number;
+  epochs: number;
+  seed: number;
+  /** Keeps this model's shuffle stream apart from its other random streams. */
+  shuffleStream: number;
+  /** Validate after this (1-based) step, `batchIndex` being its 0-based place in the epoch? */
+  checkAfter(step: number, batchIndex: number, batchesPerEpoch: number): boolean;
+  /** Check the final weights too, when the schedule may end between checks. */
+  checkAtEnd: boolean;
+  /** One optimiser step on the rows `order[start … start + batch)`. */
+  step(order: Int32Array, start: number, step: number): L;
+  /** One validation pass, or null without a validation set. */
+  validate(): C | null;
+  readWeights(): NamedWeights;
+  progress(position: LoopPosition, losses: L, last: C | null, best: C | null): P;
+  onProgress(progress: P): void;
+}
+
+export interface TrainingOutcome<L extends StepLosses<L>, C extends Check> {
+  /** The best check with the weights it was made on, or null without validation. */
+  best: (C & { epoch: number; step: number }) | null;
+  /** The best check's weights, else the last weights. */
+  weights: WeightTable;
+  /** The last step's losses. */
+  losses: L;
+  totalSteps: number;
+  trainSeconds: number;
+  samplesPerSecond: number;
+}
+
+/**
+ * The training loop both models share (spec §3): shuffled mini-batches (seeded, the last partial batch dropped),
+ * one step per batch, validation checks keeping the weights of the best one. A non-finite loss aborts the run with an
+ * error: nothing is returned, so the caller's previous checkpoint stays in use.
+ */
+export function runTrainingLoop<L extends StepLosses<L>, C extends Check, P>(
+  spec: TrainingSpec<L, C, P>,
+  initialLosses: L,
+): TrainingOutcome<L, C> {
+  const { count, batch, epochs } = spec;
+  const { batchesPerEpoch } = validationSchedule(count, batch, 1);
+  const totalSteps = batchesPerEpoch * epochs;
+  const shuffle = createRng(mixSeed(spec.seed, spec.shuffleStream));
+  const started = performance.now();
+  let best: (C & { epoch: number; step: number; weights: NamedWeights }) | null = null;
+  let last: C | null = null;
+  let losses = initialLosses;
+
+  const validate = (epoch: number, step: number): void => {
+    const check = spec.validate();
+    if (check === null) return;
+    last = check;
+    if (best === null || check.loss < best.loss)
+      best = { ...check, epoch, step, weights: spec.readWeights() };
+  };
+
+  for (let epoch = 1, step = 1; epoch <= epochs; epoch++) {
+    const order = permutation(count, shuffle);
+    for (let b = 0; b < batchesPerEpoch; b++, step++) {
+      losses = spec.step(order, b * batch, step);
+      checkFinite(losses as Record<string, number | null>, epoch, b + 1);
+      if (spec.checkAfter(step, b, batchesPerEpoch)) validate(epoch, step);
+      const position = { phase: 'train' as const, epoch, epochs, batch: b + 1, batchesPerEpoch };
+      spec.onProgress(
+        spec.progress({ ...position, ...stepTiming(started, step, totalSteps, batch) }, losses, last, best),
+      );
+    }
+  }
+  if (spec.checkAtEnd) validate(epochs, totalSteps);
+  const trainSeconds = (performance.now() - started) / 1000;
+  const kept = best as (C & { epoch: number; step: number; weights: NamedWeights }) | null;
+  const { weights, ...check } = kept ?? { weights: spec.readWeights() };
+  return {
+    best: kept === null ? null : (check as C & { epoch: number; step: number }),
+    weights: toWeightTable(weights),
+    losses,
+    totalSteps,
+    trainSeconds,
+    samplesPerSecond: (totalSteps * batch) / trainSeconds,
+  };
+}
+
+function checkFinite(losses: Record<string, number | null>, epoch: number, batch: number): void {
+  const bad = Object.entries(losses).find(([, value]) => value !== null && !Number.isFinite(value));
+  if (bad === undefined) return;
+  throw new AppError(
+    'internal',
+    `training diverged: ${bad[0]} loss is ${bad[1]} at epoch ${epoch}, batch ${batch}; no checkpoint was written and the previous model stays in use`,
+    'loss',
+  );
+}
+
+export function toWeightTable(weights: NamedWeights): WeightTable {
+  const entries = [...weights];
+  return {
+    names: entries.map(([name]) => name),
+    shapes: entries.map(([, w]) => w.shape),
+    values: entries.map(([, w]) => w.values),
+  };
+}

@@ -1,0 +1,38 @@
+import type { JobProgress } from '@shared/contract';
+import type { SkeletonLayout } from '@shared/skeletons';
+import type { ProjectStore } from '../store';
+
+/** What the loop needs of an open project (the app's Project is one). */
+export interface LoopProject {
+  readonly name: string;
+  readonly modelsDir: string;
+  readonly cacheDir: string;
+  readonly store: ProjectStore;
+  readonly skeleton: SkeletonLayout;
+  readonly modality: 'depth' | 'rgb';
+}
+
+/** How a loop step reports back: the caller's cancel signal and progress sink. */
+export interface LoopContext {
+  signal: AbortSignal;
+  progress(progress: JobProgress): void;
+}
+
+/** A part [from, to] of a job's progress. */
+export type Span = readonly [number, number];
+
+/** Scales a sub-task's progress into [from, to] of the whole job. */
+export function subProgress(
+  ctx: LoopContext,
+  from: number,
+  to: number,
+  stage: string,
+): (fraction: number, extra?: Partial<JobProgress>) => void {
+  return (fraction, extra = {}) =>
+    ctx.progress({ stage, ...extra, fraction: from + (to - from) * Math.min(1, Math.max(0, fraction)) });
+}
+
+/** The part [a, b] (fractions of `span`) of a span. */
+export function within([from, to]: Span, a: number, b: number): [number, number] {
+  return [from + (to - from) * a, from + (to - from) * b];
+}

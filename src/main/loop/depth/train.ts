@@ -1,0 +1,144 @@
+import type { DepthTrainResult, TrainSettings } from '@shared/contract';
+import { AppError } from '@shared/errors';
+import { parents } from '@shared/skeletons';
+import { createDepthLearner, selectBackend, validateModelConfig, type DeepPriorConfig } from '../../learner';
+import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
+import { epochsForSteps, recordCheckpoint, trainingMessage, validationSplit } from '../common/training';
+import type { TrainingSet, TrainTarget } from '../pipeline';
+import { projectCrops, readCrops, type ProjectCrops } from './crops';
+import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
+import { jointsToUvd, normalisedTargets, selectRows } from './geometry';
+
+/** Crops + normalised targets of labelled samples (those with a detected hand and every joint present). */
+async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: readonly number[]) {
+  const uvdById = new Map<number, Float64Array>();
+  for (const id of sampleIds) {
+    const joints = set.labelOf(id);
+    const uvd = joints && jointsToUvd(joints);
+    if (uvd) uvdById.set(id, uvd);
+  }
+  const batch = await readCrops(crops, [...uvdById.keys()]);
+  const uvds = batch.sampleIds.map((id) => uvdById.get(id)!);
+  return { ...batch, y: normalisedTargets(batch.frames, uvds, crops.cubeMm) };
+}
+
+/**
+ * Trains on the labelled set (10 % held out for model selection, never the test split), evaluates on the test
+ * split through the exact inverse normalisation, and records the checkpoint.
+ */
+export async function trainDepth(
+  project: LoopProject,
+  settings: TrainSettings,
+  target: TrainTarget,
+  ctx: LoopContext,
+  span: Span = [0, 1],
+): Promise<DepthTrainResult> {
+  const backend = await selectBackend();
+  const config = validateModelConfig(
+    {
+      preset: settings.preset,
+      variant: settings.variant,
+      loss: settings.loss,
+      outputs: project.skeleton.joints.length * 3,
+      ...(settings.epochs ? { epochs: settings.epochs } : {}),
+    },
+    backend.name,
+  );
+  subProgress(ctx, ...within(span, 0, 0.1), 'prepare')(0, { message: 'cropping hands' });
+  const crops = await projectCrops(project, config.inputSize);
+  try {
+    return await trainWithCrops(project, settings, target, ctx, span, crops, config);
+  } finally {
+    await crops.cache.close();
+  }
+}
+
+async function trainWithCrops(
+  project: LoopProject,
+  settings: TrainSettings,
+  target: TrainTarget,
+  ctx: LoopContext,
+  span: Span,
+  crops: ProjectCrops,
+  config: DeepPriorConfig,
+): Promise<DepthTrainResult> {
+  const labelled = await labelledBatch(target.set, crops, target.set.labelled);
+  if (labelled.sampleIds.length < 2) {
+    throw new AppError(
+      'invalid_input',
+      `need at least 2 labelled samples with every joint and a detected hand; have ${labelled.sampleIds.length}`,
+    );
+  }
+  const { outputs } = config;
+  const pixels = config.inputSize * config.inputSize;
+  const split = validationSplit(labelled.sampleIds.length, settings.seed);
+  const trainRows = selectRows(labelled, split.train, pixels, outputs);
+  const val = split.val.length > 0 ? selectRows(labelled, split.val, pixels, outputs) : null;
+  const dims = { height: config.inputSize, width: config.inputSize };
+
+  const training = subProgress(ctx, ...within(span, 0.1, 0.85), 'train');
+  const learner = createDepthLearner();
+  try {
+    const outcome = await learner.train({
+      config: {
+        ...config,
+        epochs: settings.epochs ?? epochsForSteps(config.epochs, config.batchSize, trainRows.count),
+      },
+      aux: { parents: parents(project.skeleton) },
+      train: { x: trainRows.x, y: trainRows.y, count: trainRows.count, ...dims },
+      ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
+      seed: settings.seed,
+      checkpointDir: target.checkpointDir ?? project.modelsDir,
+      signal: ctx.signal,
+      onProgress: (p) =>
+        training(p.fraction, {
+          ...trainingMessage({
+            ...p,
+            ...(p.valErrorMm !== undefined ? { extra: `, val ${p.valErrorMm.toFixed(1)} mm` } : {}),
+          }),
+          metrics: { loss: p.loss, ...(p.valErrorMm !== undefined ? { valErrorMm: p.valErrorMm } : {}) },
+        }),
+    });
+
+    const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
+    const test = await labelledBatch(target.set, crops, target.set.test);
+    let evaluation: DepthEvaluation | null = null;
+    if (test.sampleIds.length > 0) {
+      const prediction = await learner.predictMc({
+        checkpointPath: outcome.checkpointPath,
+        images: { x: test.x, count: test.sampleIds.length, ...dims },
+        passes: Math.min(config.mcPasses, 10),
+        seed: settings.seed,
+        signal: ctx.signal,
+        onProgress: (p) => evaluating(p.fraction),
+      });
+      const meanPose = meanPoseBaseline(trainRows.y, trainRows.count);
+      evaluation = evaluateDepth(prediction.mean, test.y, test.geometry, test.sampleIds.length, meanPose);
+    }
+    const checkpointId = recordCheckpoint(project, target, outcome, {
+      testErrorMm: evaluation?.testErrorMm ?? null,
+      meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
+      valErrorMm: outcome.metrics.bestValErrorMm,
+      trainSamplesPerSecond: outcome.samplesPerSecond,
+    });
+    return {
+      model: 'deepprior',
+      backend: outcome.backend.name,
+      checkpoint: outcome.checkpointPath,
+      checkpointId,
+      trainSamples: trainRows.count,
+      testSamples: test.sampleIds.length,
+      testErrorMm: evaluation?.testErrorMm ?? null,
+      meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
+      framesWithin20Mm: evaluation?.framesWithin20Mm ?? null,
+      framesWithin40Mm: evaluation?.framesWithin40Mm ?? null,
+      perJointErrorMm: evaluation?.perJointErrorMm ?? [],
+      trainSamplesPerSecond: outcome.samplesPerSecond,
+      epochs: outcome.config.epochs,
+      preset: outcome.config.preset,
+      variant: outcome.config.variant,
+    };
+  } finally {
+    learner.dispose();
+  }
+}

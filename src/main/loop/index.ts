@@ -1,0 +1,23 @@
+/**
+ * The learning loop's face: label → train → MC → rank. One LearningPipeline per modality (depth/, rgb/), the
+ * acquire() step rounds and simulations share, and what the app needs around them (training sets, stored
+ * prediction views, seed-selection features, label QC). The app layer composes these into operations.
+ */
+export { acquire, candidateSubset, reasonScore } from './acquire';
+export type { AcquireHooks, AcquireStep, Pick } from './acquire';
+export { subProgress } from './context';
+export type { LoopContext, LoopProject, Span } from './context';
+export type {
+  CheckpointRef,
+  LearningPipeline,
+  PredictOptions,
+  RankSettings,
+  SamplePredictions,
+  TrainingSet,
+  TrainTarget,
+} from './pipeline';
+export { checkSampler, pipelineFor, projectTrainingSet } from './pipelines';
+export { epochsForSteps, MIN_TRAIN_STEPS } from './common/training';
+export { predictionView } from './common/prediction-view';
+export { imageFeatures } from './features';
+export { checkLabels } from './rgb/qc';

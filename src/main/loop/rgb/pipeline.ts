@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { AppError } from '@shared/errors';
+import { humanTree } from '@shared/pose2d';
+import type { SkeletonLayout } from '@shared/skeletons';
+import type { PersonCrop } from '../../datasets';
+import { createHeatmapLearner, loadCheckpointMeta, type HeatmapPrediction } from '../../learner';
+import { HEATMAP_SAMPLERS, runHeatmapSampler, type Selection } from '../../samplers';
+import type { PredictionRow } from '../../store';
+import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
+import { expectKind } from '../common/training';
+import type { LearningPipeline, RankSettings } from '../pipeline';
+import { readPersonCrops } from './crops';
+import { predictionDetails } from './details';
+import { predictionInImage } from './geometry';
+import { trainHeatmaps } from './train';
+
+/** Peaks kept per joint for refinement and the samplers (spec §4.7 suggests K = 3–5). */
+const MAX_PEAKS = 5;
+
+/** Heatmap-model predictions of some samples (`sampleIds` in row order) and the crops they were made on. */
+export interface HeatmapPredictions {
+  kind: 'heatmap';
+  sampleIds: number[];
+  result: HeatmapPrediction & { backend: { name: string } };
+  crops: PersonCrop[];
+}
+
+/** Stored prediction rows in image space, with the refinement details beside them. */
+function predictionRows(
+  layout: SkeletonLayout,
+  sampleIds: readonly number[],
+  crops: readonly PersonCrop[],
+  prediction: HeatmapPrediction,
+): PredictionRow[] {
+  const tree = humanTree(layout);
+  const j2 = prediction.joints * 2;
+  return sampleIds.map((sampleId, i) => {
+    const logVar = prediction.aleatoricLogVar;
+    const inImage = predictionInImage(
+      {
+        location: prediction.location.subarray(i * j2, (i + 1) * j2),
+        locationStd: prediction.locationStd.subarray(i * j2, (i + 1) * j2),
+        aleatoricLogVar: logVar && logVar.subarray((i * j2) / 2, ((i + 1) * j2) / 2),
+      },
+      crops[i]!,
+      prediction.inputSize,
+      prediction.gridSize,
+    );
+    const { details, loglik } = predictionDetails(tree, prediction, i, crops[i]!);
+    return { sampleId, ...inImage, loglik, details };
+  });
+}
+
+/** MC-dropout heatmap inference on samples with a person box; persists per-sample predictions and details. */
+async function predict(
+  project: LoopProject,
+  checkpoint: { id: number; path: string },
+  sampleIds: readonly number[],
+  options: { passes: number; seed: number; roundId: number | null; persist: boolean },
+  ctx: LoopContext,
+  span: Span = [0, 1],
+): Promise<HeatmapPredictions> {
+  const checkpointPath = resolve(project.modelsDir, checkpoint.path);
+  const meta = await loadCheckpointMeta(checkpointPath);
+  if (meta.model !== 'hourglass')
+    throw new AppError(
+      'invalid_input',
+      `${checkpoint.path} is not a heatmap model; train this project first`,
+    );
+  subProgress(ctx, ...within(span, 0, 0.2), 'prepare')(0, { message: `cropping ${sampleIds.length} images` });
+  const batch = await readPersonCrops(project, sampleIds, meta.config.inputSize, undefined, ctx.signal);
+  const step = subProgress(ctx, ...within(span, 0.2, 1), 'infer');
+  const learner = createHeatmapLearner();
+  const result = await learner
+    .predictMc({
+      checkpointPath,
+      images: { x: batch.x, count: batch.sampleIds.length, size: batch.size },
+      passes: options.passes,
+      seed: options.seed,
+      peaks: { maxPeaks: MAX_PEAKS },
+      signal: ctx.signal,
+      onProgress: (p) =>
+        step(p.fraction, {
+          message: `${p.samplePassesDone} sample·passes`,
+          etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
+        }),
+    })
+    .finally(() => learner.dispose());
+  if (options.persist) {
+    project.store.predictions.put(
+      options.roundId,
+      checkpoint.id,
+      options.passes,
+      predictionRows(project.skeleton, batch.sampleIds, batch.crops, result),
+    );
+  }
+  return { kind: 'heatmap', sampleIds: batch.sampleIds, result, crops: batch.crops };
+}
+
+/** Runs a heatmap sampler on the candidates' prediction summaries; the labelled set's embeddings are CoreSet centres. */
+function rank(
+  project: LoopProject,
+  scored: HeatmapPredictions,
+  known: HeatmapPredictions,
+  settings: RankSettings,
+): Selection {
+  const { result } = scored;
+  return runHeatmapSampler(
+    settings.sampler,
+    {
+      jointCount: result.joints,
+      tree: humanTree(project.skeleton),
+      candidates: {
+        count: result.count,
+        peaks: result.peaks,
+        maxPeaks: result.maxPeaks,
+        ...(result.linkParams ? { linkParams: result.linkParams } : {}),
+        ...(result.aleatoricLogVar ? { aleatoricLogVar: result.aleatoricLogVar } : {}),
+        ...(result.predictedLoss ? { predictedLoss: result.predictedLoss } : {}),
+        embedding: result.embedding,
+        embeddingSize: result.embeddingSize,
+      },
+      labelled: { count: known.result.count, embedding: known.result.embedding },
+    },
+    { budget: settings.budget, seed: settings.seed },
+  );
+}
+
+/** People on RGB images: the stacked hourglass on person crops, measured by PCKh. */
+export const RGB_PIPELINE: LearningPipeline = {
+  modality: 'rgb',
+  metric: 'test_pckh',
+  samplers: HEATMAP_SAMPLERS.map((s) => s.id),
+  simulateSamplers: ['coreset', 'vl4pose', 'mpe', 'aleatoric', 'learning-loss'],
+  train: trainHeatmaps,
+  predict,
+  rank: (project, scored, known, settings) =>
+    rank(project, expectKind(scored, 'heatmap'), expectKind(known, 'heatmap'), settings),
+  headline: (result) => (result.model === 'hourglass' ? (result.testPckh ?? Number.NaN) : Number.NaN),
+};

@@ -1,0 +1,134 @@
+import type { HeatmapTrainResult, TrainSettings } from '@shared/contract';
+import { AppError } from '@shared/errors';
+import { mirrorPairs } from '@shared/skeletons';
+import { createHeatmapLearner, selectBackend, validateHourglassConfig } from '../../learner';
+import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
+import { epochsForSteps, recordCheckpoint, trainingMessage, validationSplit } from '../common/training';
+import type { TrainTarget } from '../pipeline';
+import { pickBatch, pickRows, readPersonCrops } from './crops';
+import { evaluateHeatmaps, type HeatmapEvaluation } from './evaluation';
+import { labelsInCrops, meanPoseInCrop, presentJoints } from './geometry';
+
+/**
+ * Trains the heatmap model on the labelled set (10 % held out for model selection), evaluates PCKh on the test split
+ * against the mean-pose baseline, and records the checkpoint.
+ */
+export async function trainHeatmaps(
+  project: LoopProject,
+  settings: TrainSettings,
+  target: TrainTarget,
+  ctx: LoopContext,
+  span: Span = [0, 1],
+): Promise<HeatmapTrainResult> {
+  const backend = await selectBackend();
+  const layout = project.skeleton;
+  const jointCount = layout.joints.length;
+  const config = validateHourglassConfig(
+    {
+      preset: settings.preset,
+      joints: jointCount,
+      links: layout.edges.map(([p, c]) => [p, c] as [number, number]),
+      mirrorPairs: mirrorPairs(layout),
+    },
+    backend.name,
+  );
+  // Measured: the paper net aborts wasm's 4 GB heap at 4 crops per batch (bench: 1 crop fits, 0.3 samples/s).
+  if (backend.name === 'wasm' && config.preset === 'paper')
+    throw new AppError(
+      'unsupported',
+      'the paper heatmap net does not fit the wasm backend (4 GB heap); use --preset fast, or install @tensorflow/tfjs-node(-gpu)',
+      'preset',
+    );
+  const labelOf = (id: number) => target.set.labelOf(id) ?? [];
+  const hasLabel = (id: number) => presentJoints(labelOf(id)).length >= 2;
+  subProgress(ctx, ...within(span, 0, 0.1), 'prepare')(0, { message: 'cropping people' });
+  const labelled = await readPersonCrops(
+    project,
+    target.set.labelled.filter(hasLabel),
+    config.inputSize,
+    labelOf,
+    ctx.signal,
+  );
+  if (labelled.sampleIds.length < 2)
+    throw new AppError(
+      'invalid_input',
+      `need at least 2 labelled samples with 2+ joints; have ${labelled.sampleIds.length}`,
+    );
+  const labels = labelsInCrops(labelled.sampleIds.map(labelOf), labelled.crops, labelled.size, jointCount);
+  const part = (picks: number[]) => {
+    const batch = pickBatch(labelled, picks);
+    return {
+      x: batch.x,
+      count: picks.length,
+      size: batch.size,
+      joints: pickRows(labels.joints, picks, jointCount * 2),
+      visibility: pickRows(labels.visibility, picks, jointCount),
+    };
+  };
+  const split = validationSplit(labelled.sampleIds.length, settings.seed);
+  const trainSet = part(split.train);
+  const val = split.val.length > 0 ? part(split.val) : null;
+
+  const training = subProgress(ctx, ...within(span, 0.1, 0.85), 'train');
+  const learner = createHeatmapLearner();
+  try {
+    const outcome = await learner.train({
+      config: {
+        ...config,
+        epochs: settings.epochs ?? epochsForSteps(config.epochs, config.batchSize, trainSet.count),
+      },
+      train: trainSet,
+      ...(val ? { val } : {}),
+      seed: settings.seed,
+      checkpointDir: target.checkpointDir ?? project.modelsDir,
+      signal: ctx.signal,
+      onProgress: (p) => training(p.fraction, { ...trainingMessage(p), metrics: { loss: p.loss } }),
+    });
+
+    const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
+    const test = await readPersonCrops(
+      project,
+      target.set.test.filter(hasLabel),
+      config.inputSize,
+      labelOf,
+      ctx.signal,
+    );
+    let evaluation: HeatmapEvaluation | null = null;
+    if (test.sampleIds.length > 0) {
+      const prediction = await learner.predictMc({
+        checkpointPath: outcome.checkpointPath,
+        images: { x: test.x, count: test.sampleIds.length, size: test.size },
+        passes: 1,
+        seed: settings.seed,
+        signal: ctx.signal,
+        onProgress: (p) => evaluating(p.fraction),
+      });
+      const meanPose = meanPoseInCrop(trainSet, jointCount);
+      const testLabels = test.sampleIds.map(labelOf);
+      evaluation = evaluateHeatmaps(layout, testLabels, test.crops, test.size, prediction.location, meanPose);
+    }
+    const metrics = {
+      testPckh: evaluation?.pckh ?? null,
+      meanPosePckh: evaluation?.meanPosePckh ?? null,
+      trainSamplesPerSecond: outcome.samplesPerSecond,
+    };
+    const checkpointId = recordCheckpoint(project, target, outcome, metrics);
+    return {
+      model: 'hourglass',
+      backend: outcome.backend.name,
+      checkpoint: outcome.checkpointPath,
+      checkpointId,
+      trainSamples: trainSet.count,
+      testSamples: test.sampleIds.length,
+      testPckh: metrics.testPckh,
+      meanPosePckh: metrics.meanPosePckh,
+      testPckhReference: evaluation?.referencePckh ?? null,
+      perJointPckh: evaluation?.perJoint ?? [],
+      trainSamplesPerSecond: outcome.samplesPerSecond,
+      epochs: outcome.config.epochs,
+      preset: outcome.config.preset,
+    };
+  } finally {
+    learner.dispose();
+  }
+}

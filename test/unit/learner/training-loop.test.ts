@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { NamedWeights } from '../../../src/main/learner/models/named-weights';
+import { runTrainingLoop, type TrainingSpec } from '../../../src/main/learner/training-loop';
+
+/** A model that is one number: each step adds the step index, each check scores |weight − 10|. */
+function fakeSpec(
+  overrides: Partial<TrainingSpec<{ pose: number; aux: number | null }, { loss: number }, string>> = {},
+) {
+  let weight = 0;
+  const seen: number[][] = [];
+  const progress: string[] = [];
+  const spec: TrainingSpec<{ pose: number; aux: number | null }, { loss: number }, string> = {
+    count: 10,
+    batch: 4,
+    epochs: 3,
+    seed: 1,
+    shuffleStream: 0x1234,
+    checkAfter: (_step, batchIndex, batches) => batchIndex + 1 === batches,
+    checkAtEnd: false,
+    step: (order, start, step) => {
+      seen.push(Array.from(order.subarray(start, start + 4)));
+      weight += step;
+      return { pose: 1 / step, aux: null };
+    },
+    validate: () => ({ loss: Math.abs(weight - 10) }),
+    readWeights: (): NamedWeights => new Map([['w', { shape: [1], values: Float32Array.of(weight) }]]),
+    progress: (p, losses, last, best) =>
+      `${p.epoch}.${p.batch}/${p.batchesPerEpoch} ${losses.pose} ${last?.loss} ${best?.loss}`,
+    onProgress: (p) => progress.push(p),
+    ...overrides,
+  };
+  return { spec, seen, progress };
+}
+
+describe('the shared training loop', () => {
+  it('runs floor(N / batch) shuffled batches per epoch and keeps the weights of the best check', () => {
+    const { spec, seen, progress } = fakeSpec();
+    const outcome = runTrainingLoop(spec, { pose: Number.NaN, aux: null });
+    // 2 batches per epoch × 3 epochs; weights after each epoch: 3, 10, 21 → the check after epoch 2 is best.
+    expect(seen).toHaveLength(6);
+    expect(
+      seen
+        .slice(0, 2)
+        .flat()
+        .every((row) => row >= 0 && row < 10),
+    ).toBe(true);
+    expect(new Set(seen.slice(0, 2).flat()).size).toBe(8);
+    expect(outcome.totalSteps).toBe(6);
+    expect(outcome.best).toEqual({ loss: 0, epoch: 2, step: 4 });
+    expect(Array.from(outcome.weights.values[0]!)).toEqual([10]);
+    expect(outcome.weights.names).toEqual(['w']);
+    expect(outcome.losses).toEqual({ pose: 1 / 6, aux: null });
+    expect(progress).toEqual([
+      '1.1/2 1 undefined undefined',
+      '1.2/2 0.5 7 7',
+      '2.1/2 0.3333333333333333 7 7',
+      '2.2/2 0.25 0 0',
+      '3.1/2 0.2 0 0',
+      '3.2/2 0.16666666666666666 11 0',
+    ]);
+  });
+
+  it('is reproducible for a seed and keeps the last weights without validation', () => {
+    const a = fakeSpec({ validate: () => null });
+    const b = fakeSpec({ validate: () => null });
+    const outcome = runTrainingLoop(a.spec, { pose: Number.NaN, aux: null });
+    runTrainingLoop(b.spec, { pose: Number.NaN, aux: null });
+    expect(a.seen).toEqual(b.seen);
+    expect(outcome.best).toBeNull();
+    expect(Array.from(outcome.weights.values[0]!)).toEqual([21]);
+  });
+
+  it('checks the final weights too when asked, and stops on a non-finite loss naming it', () => {
+    const end = fakeSpec({ checkAfter: () => false, checkAtEnd: true });
+    expect(runTrainingLoop(end.spec, { pose: Number.NaN, aux: null }).best).toEqual({
+      loss: 11,
+      epoch: 3,
+      step: 6,
+    });
+    const diverging = fakeSpec({ step: (_o, _s, step) => ({ pose: 1, aux: step === 3 ? Number.NaN : 0 }) });
+    expect(() => runTrainingLoop(diverging.spec, { pose: Number.NaN, aux: null })).toThrow(
+      /training diverged: aux loss is NaN at epoch 2, batch 1/,
+    );
+  });
+});
