@@ -45,7 +45,10 @@ export interface ExportSample {
   } | null;
   /** The model version: the prediction's checkpoint, else the selecting round's. */
   checkpoint: { id: number; path: string; roundId: number | null; createdAt: string } | null;
-  /** The prediction shown before correction: the annotation's own, else the selecting round's. */
+  /**
+   * The prediction shown before correction: the annotation's own, else the selecting round's, else the sample's
+   * latest (e.g. zero-shot suggestions of a pretrained model).
+   */
   prediction: {
     id: number;
     roundId: number | null;
@@ -55,5 +58,7 @@ export interface ExportSample {
     /** Flat (u px, v px, d mm) per joint, float32 values. */
     mean: number[];
     std: number[];
+    /** A pretrained detector's per-joint scores (its confidence), null for our MC-dropout models. */
+    scores: number[] | null;
   } | null;
 }

@@ -1,12 +1,12 @@
 import { AppError } from '@shared/errors';
 import type { HandlerGroup } from './context';
 import type { AppDeps } from './deps';
-import { pipelineFor, predictionView, projectTrainingSet } from '../loop';
+import { pipelineFor, predictionView, projectTrainingSet, zeroShotRgb } from '../loop';
 
-/** model.train / model.predict / prediction.get: the learner of the project's modality, outside a round. */
+/** model.train / model.predict / model.zeroShot / prediction.get: the project's learners outside a round. */
 export function learningHandlers(
   deps: AppDeps,
-): HandlerGroup<'model.train' | 'model.predict' | 'prediction.get'> {
+): HandlerGroup<'model.train' | 'model.predict' | 'model.zeroShot' | 'prediction.get'> {
   return {
     'model.train': (input, ctx) => {
       const project = deps.projects.get(input.project);
@@ -24,11 +24,7 @@ export function learningHandlers(
         throw new AppError('invalid_input', 'no trained model yet: run "poseloop train" or a round first');
       const ids =
         input.split === 'all'
-          ? [
-              ...project.store.sampleIds('train'),
-              ...project.store.sampleIds('pool'),
-              ...project.store.sampleIds('test'),
-            ]
+          ? (['train', 'pool', 'test'] as const).flatMap((split) => project.store.sampleIds(split))
           : project.store.sampleIds(input.split);
       const predictions = await pipelineFor(project).predict(
         project,
@@ -48,6 +44,15 @@ export function learningHandlers(
         meanStdMm: mean(views.flatMap((v) => v.joints.map((j) => j.stdMm))),
         backend: predictions.result.backend.name,
       };
+    },
+    'model.zeroShot': (input, ctx) => {
+      const project = deps.projects.get(input.project);
+      const sampleIds =
+        input.sampleIds ??
+        (input.split === 'all'
+          ? (['train', 'pool', 'test'] as const).flatMap((split) => project.store.sampleIds(split))
+          : project.store.sampleIds(input.split));
+      return zeroShotRgb(project, { sampleIds, model: input.model }, ctx);
     },
     'prediction.get': (input) => predictionView(deps.projects.get(input.project), input.sampleId),
   };

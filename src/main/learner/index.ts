@@ -88,3 +88,12 @@ export type {
   HeatmapBenchOptions,
   HeatmapBenchOutcome,
 } from './bench/run';
+
+export {
+  MOVENET_MODELS,
+  MOVENET_PACKAGE,
+  predictPretrainedPose,
+  type MovenetName,
+  type PretrainedPoseOptions,
+  type PretrainedPoseResult,
+} from './models/movenet';

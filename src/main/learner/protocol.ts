@@ -1,3 +1,4 @@
+import type { PretrainedPoseJob, PretrainedPoseResult } from './models/movenet/job';
 import type { ErrorPayload } from '@shared/errors';
 import type { BackendChoice, BackendName } from './backend';
 import type { DeepPriorConfig, DeepPriorConfigInput } from './models/deepprior/types';
@@ -135,7 +136,13 @@ export interface HeatmapBenchJob {
 }
 
 export type LearnerJob =
-  TrainJob | PredictJob | BenchJob | HeatmapTrainJob | HeatmapPredictJob | HeatmapBenchJob;
+  | TrainJob
+  | PredictJob
+  | BenchJob
+  | HeatmapTrainJob
+  | HeatmapPredictJob
+  | HeatmapBenchJob
+  | PretrainedPoseJob;
 
 export interface TrainProgress {
   phase: 'train';
@@ -310,6 +317,7 @@ export type WorkerMessage =
         | BenchResult
         | HeatmapTrainResult
         | HeatmapPredictResult
-        | HeatmapBenchResult;
+        | HeatmapBenchResult
+        | PretrainedPoseResult;
     }
   | { kind: 'error'; error: ErrorPayload };

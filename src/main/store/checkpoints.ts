@@ -5,7 +5,31 @@ export interface CheckpointRecord {
   path: string;
   roundId: number | null;
   config: Record<string, unknown>;
+  metrics: Record<string, unknown>;
 }
+
+/**
+ * A shipped pretrained model is recorded as a checkpoint too, so its predictions have a provenance; its path is
+ * `pretrained:<key>` (nothing under models/) and its config says `pretrained: true`. `latest()` skips those rows:
+ * "the latest model" is always one this project trained.
+ */
+export const PRETRAINED_PREFIX = 'pretrained:';
+
+interface CheckpointDbRow {
+  id: number;
+  path: string;
+  round_id: number | null;
+  config: string;
+  metrics: string;
+}
+
+const toRecord = (row: CheckpointDbRow): CheckpointRecord => ({
+  id: row.id,
+  path: row.path,
+  roundId: row.round_id,
+  config: JSON.parse(row.config) as Record<string, unknown>,
+  metrics: JSON.parse(row.metrics) as Record<string, unknown>,
+});
 
 /** Trained models: where the weights lie (relative to models/), how they were trained and how they scored. */
 export class CheckpointRepo {
@@ -19,9 +43,20 @@ export class CheckpointRepo {
       insert: db.prepare(
         'INSERT INTO checkpoints (round_id, path, config, backend, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      latest: db.prepare<[], { id: number; path: string; round_id: number | null; config: string }>(
-        'SELECT id, path, round_id, config FROM checkpoints ORDER BY id DESC LIMIT 1',
+      latest: db.prepare<[string], CheckpointDbRow>(
+        `SELECT id, path, round_id, config, metrics FROM checkpoints WHERE path NOT LIKE ? || '%'
+         ORDER BY id DESC LIMIT 1`,
       ),
+      byPath: db.prepare<[string], CheckpointDbRow>(
+        'SELECT id, path, round_id, config, metrics FROM checkpoints WHERE path = ? ORDER BY id DESC LIMIT 1',
+      ),
+      byId: db.prepare<[number], CheckpointDbRow>(
+        'SELECT id, path, round_id, config, metrics FROM checkpoints WHERE id = ?',
+      ),
+      pretrained: db.prepare<[string], CheckpointDbRow>(
+        `SELECT id, path, round_id, config, metrics FROM checkpoints WHERE path LIKE ? || '%' ORDER BY id`,
+      ),
+      setMetrics: db.prepare('UPDATE checkpoints SET metrics = ? WHERE id = ?'),
     };
   }
 
@@ -44,15 +79,38 @@ export class CheckpointRepo {
     );
   }
 
+  /** The newest model this project trained (pretrained rows are not among them). */
   latest(): CheckpointRecord | null {
-    const row = this.sql.latest.get();
-    return row
-      ? {
-          id: row.id,
-          path: row.path,
-          roundId: row.round_id,
-          config: JSON.parse(row.config) as Record<string, unknown>,
-        }
-      : null;
+    const row = this.sql.latest.get(PRETRAINED_PREFIX);
+    return row ? toRecord(row) : null;
+  }
+
+  get(id: number): CheckpointRecord | null {
+    const row = this.sql.byId.get(id);
+    return row ? toRecord(row) : null;
+  }
+
+  /** The row of a shipped pretrained model, added on first use. */
+  pretrained(key: string, config: Record<string, unknown>, backend: string): CheckpointRecord {
+    const path = `${PRETRAINED_PREFIX}${key}`;
+    const existing = this.sql.byPath.get(path);
+    if (existing) return toRecord(existing);
+    const id = this.add({
+      roundId: null,
+      path,
+      config: { ...config, pretrained: true },
+      backend,
+      metrics: {},
+    });
+    return this.get(id)!;
+  }
+
+  /** Every pretrained model this project has used. */
+  pretrainedModels(): CheckpointRecord[] {
+    return this.sql.pretrained.all(PRETRAINED_PREFIX).map(toRecord);
+  }
+
+  setMetrics(id: number, metrics: Record<string, unknown>): void {
+    this.sql.setMetrics.run(JSON.stringify(metrics), id);
   }
 }

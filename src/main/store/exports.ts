@@ -182,11 +182,15 @@ export class ExportRepo {
        FROM rankings rk JOIN rounds ro ON ro.id = rk.round_id WHERE rk.round_id = ? AND rk.sample_id = ?`,
     );
     const predictionById = this.db.prepare<[number], PredictionDbRow>(
-      `SELECT id, round_id, checkpoint_id, passes, mean, epistemic_std, created_at FROM predictions WHERE id = ?`,
+      `SELECT id, round_id, checkpoint_id, passes, mean, epistemic_std, details, created_at FROM predictions WHERE id = ?`,
     );
     const predictionOfRound = this.db.prepare<[number, number], PredictionDbRow>(
-      `SELECT id, round_id, checkpoint_id, passes, mean, epistemic_std, created_at FROM predictions
+      `SELECT id, round_id, checkpoint_id, passes, mean, epistemic_std, details, created_at FROM predictions
        WHERE round_id = ? AND sample_id = ?`,
+    );
+    const latestPrediction = this.db.prepare<[number], PredictionDbRow>(
+      `SELECT id, round_id, checkpoint_id, passes, mean, epistemic_std, details, created_at FROM predictions
+       WHERE sample_id = ? ORDER BY id DESC LIMIT 1`,
     );
     const checkpointById = this.db.prepare<[number], CheckpointDbRow>(
       'SELECT id, path, round_id, created_at FROM checkpoints WHERE id = ?',
@@ -217,7 +221,8 @@ export class ExportRepo {
           const rank = row.sel_round_id === null ? undefined : ranking.get(row.sel_round_id, row.id);
           const predictionRow =
             (row.from_prediction_id !== null ? predictionById.get(row.from_prediction_id) : undefined) ??
-            (row.sel_round_id !== null ? predictionOfRound.get(row.sel_round_id, row.id) : undefined);
+            (row.sel_round_id !== null ? predictionOfRound.get(row.sel_round_id, row.id) : undefined) ??
+            latestPrediction.get(row.id);
           const checkpointRow =
             (predictionRow?.checkpoint_id != null
               ? checkpointById.get(predictionRow.checkpoint_id)
@@ -277,6 +282,7 @@ export class ExportRepo {
                   createdAt: predictionRow.created_at,
                   mean: floats(predictionRow.mean),
                   std: floats(predictionRow.epistemic_std),
+                  scores: detectorScores(predictionRow.details),
                 }
               : null,
           });
@@ -296,6 +302,7 @@ interface PredictionDbRow {
   passes: number;
   mean: Buffer;
   epistemic_std: Buffer;
+  details: string | null;
   created_at: string;
 }
 
@@ -308,4 +315,11 @@ interface CheckpointDbRow {
 
 function floats(blob: Buffer): number[] {
   return Array.from(new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)));
+}
+
+/** Per-joint detector scores of a pretrained model's prediction (details.source.scores), else null. */
+function detectorScores(details: string | null): number[] | null {
+  if (details === null) return null;
+  const scores = (JSON.parse(details) as { source?: { scores?: unknown } }).source?.scores;
+  return Array.isArray(scores) && scores.every((s) => typeof s === 'number') ? scores : null;
 }

@@ -5,6 +5,7 @@ export { MIGRATIONS } from './migrations';
 export type * from './rows';
 export type { RoundRecord, RoundStatus } from './rounds';
 export type { QueueRecord, QueueStatus, RankingRow } from './queue';
-export type { PredictionRow } from './predictions';
+export type { PredictionRow, StoredPrediction } from './predictions';
+export { PRETRAINED_PREFIX, type CheckpointRecord } from './checkpoints';
 export type { ExportQuery } from './exports';
 export { benchProjectOpen } from './bench';

@@ -16,6 +16,7 @@ export interface PredictionRow {
 export interface StoredPrediction extends PredictionRow {
   id: number;
   roundId: number | null;
+  checkpointId: number | null;
   passes: number;
   createdAt: string;
 }
@@ -23,6 +24,7 @@ export interface StoredPrediction extends PredictionRow {
 interface PredictionDbRow {
   id: number;
   round_id: number | null;
+  checkpoint_id: number | null;
   sample_id: number;
   passes: number;
   mean: Buffer;
@@ -60,6 +62,16 @@ export class PredictionRepo {
         'SELECT * FROM predictions WHERE sample_id = ? ORDER BY id DESC LIMIT 1',
       ),
       byId: db.prepare<[number], PredictionDbRow>('SELECT * FROM predictions WHERE id = ?'),
+      latestOf: db.prepare<[number, number], PredictionDbRow>(
+        'SELECT * FROM predictions WHERE sample_id = ? AND checkpoint_id = ? ORDER BY id DESC LIMIT 1',
+      ),
+      latestExcept: db.prepare<[number, number], PredictionDbRow>(
+        `SELECT * FROM predictions WHERE sample_id = ? AND checkpoint_id IS NOT ?
+         ORDER BY id DESC LIMIT 1`,
+      ),
+      dropOutsideRounds: db.prepare(
+        'DELETE FROM predictions WHERE round_id IS NULL AND checkpoint_id = ? AND sample_id = ?',
+      ),
     };
   }
 
@@ -83,7 +95,27 @@ export class PredictionRepo {
     })();
   }
 
-  /** The newest prediction of a sample: what the annotate view shows. */
+  /**
+   * Replaces the out-of-round predictions one model made for these samples (a zero-shot rerun), in one
+   * transaction: round-less rows have no (round, sample) key to upsert on.
+   */
+  replaceOutsideRounds(checkpointId: number, passes: number, rows: readonly PredictionRow[]): void {
+    this.db.transaction(() => {
+      for (const r of rows) this.sql.dropOutsideRounds.run(checkpointId, r.sampleId);
+      this.put(null, checkpointId, passes, rows);
+    })();
+  }
+
+  /** The newest prediction of a sample by one model (`checkpointId`), or by any other model (`except`). */
+  latestBy(sampleId: number, model: { checkpointId: number } | { except: number }): StoredPrediction | null {
+    const row =
+      'checkpointId' in model
+        ? this.sql.latestOf.get(sampleId, model.checkpointId)
+        : this.sql.latestExcept.get(sampleId, model.except);
+    return row ? toPrediction(row) : null;
+  }
+
+  /** The newest prediction of a sample, whichever model made it. */
   latest(sampleId: number): StoredPrediction | null {
     const row = this.sql.latest.get(sampleId);
     return row ? toPrediction(row) : null;
@@ -99,6 +131,7 @@ function toPrediction(row: PredictionDbRow): StoredPrediction {
   return {
     id: row.id,
     roundId: row.round_id,
+    checkpointId: row.checkpoint_id,
     sampleId: row.sample_id,
     passes: row.passes,
     mean: floats(row.mean)!,

@@ -102,8 +102,9 @@ export const PredictionView = z.object({
   passes: z.number().int(),
   joints: z.array(
     z.object({
-      u: z.number(),
-      v: z.number(),
+      /** Null where the model made no suggestion for the joint (see `source.unpredicted`). */
+      u: z.number().nullable(),
+      v: z.number().nullable(),
       d: z.number(),
       /** Epistemic std: in the image plane (px, the larger of u and v) and in depth (mm). */
       stdPx: z.number(),
@@ -124,9 +125,36 @@ export const PredictionView = z.object({
       ambiguous: z.array(z.object({ joint: z.number().int(), ratio: z.number() })),
     })
     .nullable(),
+  /** Which model made it: the project's own (a round or `train`) or a shipped pretrained one (zero-shot). */
+  source: z.object({
+    kind: z.enum(['project', 'pretrained']),
+    /** "round 3", "model #4" or the pretrained model's name, e.g. "MoveNet Thunder". */
+    label: z.string(),
+    /** Joints the model does not have and derived by a documented rule (pretrained human models). */
+    derived: z.array(z.number().int()),
+    /** Joints the model left out (no keypoint, no confident inputs for a rule): no suggestion there. */
+    unpredicted: z.array(z.number().int()),
+  }),
   createdAt: z.string(),
 });
 export type PredictionView = z.infer<typeof PredictionView>;
+
+export const ZeroShotResult = z.object({
+  /** Samples that received a suggestion; the others had no person box (and no label to make one from). */
+  predicted: z.number().int(),
+  skippedNoBox: z.number().int(),
+  model: z.string(),
+  backend: z.string(),
+  /** PCKh@0.5 (standard, head segment) over the predicted samples that carry labels; null without any. */
+  evaluated: z.number().int(),
+  pckh: z.number().nullable(),
+  perJointPckh: z.array(z.number().nullable()),
+  /** The same on the test split only: what decides whether these suggestions beat the project's own model. */
+  testPckh: z.number().nullable(),
+  derivedJoints: z.array(z.string()),
+  seconds: z.number(),
+});
+export type ZeroShotResult = z.infer<typeof ZeroShotResult>;
 
 export const learningOperations = defineOperations({
   'model.train': {
@@ -158,8 +186,23 @@ export const learningOperations = defineOperations({
     topics: ['models', 'samples'],
     cli: { command: 'predict', positional: ['project'] },
   },
+  'model.zeroShot': {
+    summary:
+      'Suggestions from the shipped pretrained human-pose model (RGB projects), before or beside the project’s own model.',
+    input: projectInput({
+      split: z.enum(['pool', 'train', 'test', 'all']).default('all').describe('which samples'),
+      sampleIds: z.array(z.number().int().positive()).max(10_000).optional().describe('only these samples'),
+      model: z.enum(['thunder', 'lightning']).default('thunder').describe('MoveNet variant'),
+    }),
+    output: ZeroShotResult,
+    mutates: true,
+    job: true,
+    topics: ['models', 'samples'],
+    cli: { command: 'zero-shot', positional: ['project'] },
+  },
   'prediction.get': {
-    summary: 'The latest prediction of one sample, in pixels and millimetres.',
+    summary:
+      'The suggestion shown for one sample, in pixels and millimetres: the project’s latest model, or the pretrained one where that scores better on the test split.',
     input: projectInput({ sampleId: z.number().int().positive() }),
     output: PredictionView.nullable(),
     mutates: false,

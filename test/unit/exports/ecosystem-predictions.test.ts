@@ -62,6 +62,7 @@ function sample(root: string): { sample: ExportSample; context: ExportContext } 
       checkpointId: 3,
       passes: 8,
       createdAt: '2026-01-01T00:00:00Z',
+      scores: null,
       mean,
       std,
     },

@@ -172,22 +172,30 @@ export interface PredictedPoint {
   confidence: number;
 }
 
-/** The sample's prediction as points (project skeleton order), or null when it has none. */
-export function predictedPoints(sample: ExportSample): PredictedPoint[] | null {
+/**
+ * The sample's prediction as points (project skeleton order; null where the model left a joint out), or null when
+ * it has none.
+ */
+export function predictedPoints(sample: ExportSample): (PredictedPoint | null)[] | null {
   const prediction = sample.prediction;
   if (!prediction) return null;
   const count = prediction.mean.length / 3;
   return Array.from({ length: count }, (_, j) => {
+    const [u, v] = [prediction.mean[3 * j]!, prediction.mean[3 * j + 1]!];
+    if (!Number.isFinite(u) || !Number.isFinite(v)) return null;
     const [su, sv] = [prediction.std[3 * j] ?? 0, prediction.std[3 * j + 1] ?? 0];
-    return {
-      u: prediction.mean[3 * j]!,
-      v: prediction.mean[3 * j + 1]!,
-      confidence: 1 / (1 + Math.sqrt((su * su + sv * sv) / 2)),
-    };
+    const confidence = prediction.scores?.[j] ?? 1 / (1 + Math.sqrt((su * su + sv * sv) / 2));
+    return { u, v, confidence };
   });
 }
 
 /** Samples grouped by source image (dataset and path), in first-seen order: tools that hold one record per image. */
+/** Mean confidence over the points the model placed (0 when none). */
+export function meanConfidence(points: readonly (PredictedPoint | null)[]): number {
+  const placed = points.filter((point) => point !== null);
+  return placed.length ? placed.reduce((sum, point) => sum + point.confidence, 0) / placed.length : 0;
+}
+
 export function byImage(samples: readonly ExportSample[]): ExportSample[][] {
   const groups = new Map<string, ExportSample[]>();
   for (const sample of samples) {

@@ -1,6 +1,14 @@
 import type { Joint } from '@shared/domain';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
-import { addSkip, byImage, isPlaced, keypointBox, predictedPoints, provenanceOf } from './common';
+import {
+  addSkip,
+  byImage,
+  isPlaced,
+  keypointBox,
+  meanConfidence,
+  predictedPoints,
+  provenanceOf,
+} from './common';
 
 /** Our extension on a keypoint's value (Label Studio has no visibility), read back by datasets/formats/labelstudio.ts. */
 const OCCLUDED_KEY = 'poseloop_visibility';
@@ -26,14 +34,12 @@ export function planLabelStudio(samples: readonly ExportSample[], context: Expor
     const predictions = labelled.flatMap((sample, p) => {
       const points = predictedPoints(sample);
       if (!points) return [];
-      const joints = points.map(({ u, v }): Joint => ({
-        u,
-        v,
-        d: null,
-        visibility: 'visible',
-        state: 'predicted',
-      }));
-      const score = points.reduce((sum, point) => sum + point.confidence, 0) / points.length;
+      const joints = points.map((point): Joint =>
+        point
+          ? { u: point.u, v: point.v, d: null, visibility: 'visible', state: 'predicted' }
+          : { u: null, v: null, d: null, visibility: 'absent', state: 'predicted' },
+      );
+      const score = meanConfidence(points);
       return [
         {
           model_version: `checkpoint ${sample.prediction!.checkpointId ?? 'unknown'}`,
@@ -43,7 +49,7 @@ export function planLabelStudio(samples: readonly ExportSample[], context: Expor
             joints,
             `p${p}`,
             context,
-            points.map((point) => point.confidence),
+            points.map((point) => point?.confidence ?? 0),
           ),
         },
       ];

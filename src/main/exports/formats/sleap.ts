@@ -1,6 +1,6 @@
 import type { Hdf5Column, Hdf5Dtype } from '@shared/hdf5';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
-import { addSkip, byImage, isPlaced, predictedPoints, sourcePath } from './common';
+import { addSkip, byImage, isPlaced, meanConfidence, predictedPoints, sourcePath } from './common';
 
 /** The .slp format version written: pixel centres at integer coordinates (formats.md §4.3). */
 const FORMAT_ID = 1.2;
@@ -58,8 +58,9 @@ export function planSleap(samples: readonly ExportSample[], context: ExportConte
       const predicted = predictedPoints(sample);
       if (!predicted) continue;
       const first = predPoints.length();
-      for (const point of predicted) predPoints.add(point.u, point.v, 1, 0, point.confidence);
-      const score = predicted.reduce((sum, point) => sum + point.confidence, 0) / predicted.length;
+      for (const point of predicted)
+        predPoints.add(point?.u ?? NaN, point?.v ?? NaN, point ? 1 : 0, 0, point?.confidence ?? 0);
+      const score = meanConfidence(predicted);
       instances.add(instances.length(), 1, frameId, 0, -1, -1, score, first, predPoints.length(), 0);
     }
     frames.add(frameId, 0, filenames.length - 1, start, instances.length());

@@ -7,6 +7,7 @@ import { toErrorPayload } from '@shared/errors';
 import { runHeatmapTraining } from '../models/hourglass/training';
 import type { LearnerJob, PredictResult, TrainResult, WorkerMessage } from '../protocol';
 import { runTraining } from '../models/deepprior/training';
+import { runPretrainedPoseJob } from '../models/movenet/job';
 import { runBenchJob, runHeatmapBenchJob, runHeatmapPredictJob, runPredictJob } from './jobs';
 
 const port = parentPort;
@@ -70,6 +71,10 @@ async function run(): Promise<void> {
     }
     case 'bench-heatmap':
       return post({ kind: 'result', result: await runHeatmapBenchJob(job) });
+    case 'pretrained-pose': {
+      const result = await runPretrainedPoseJob(job, (progress) => post({ kind: 'progress', progress }));
+      return post({ kind: 'result', result }, [result.keypoints.buffer as ArrayBuffer]);
+    }
   }
 }
 

@@ -44,13 +44,11 @@ export const isPlaced = (j: Joint): j is Joint & { u: number; v: number } => j.u
 
 /** The prediction as editable joints (state `predicted`, visible); RGB joints have no depth (the model says 0). */
 export function jointsFromPrediction(prediction: PredictionView, withDepth: boolean): Joint[] {
-  return prediction.joints.map((p) => ({
-    u: p.u,
-    v: p.v,
-    d: withDepth ? p.d : null,
-    visibility: 'visible',
-    state: 'predicted',
-  }));
+  return prediction.joints.map((p) =>
+    p.u === null || p.v === null
+      ? { u: null, v: null, d: null, visibility: 'absent', state: 'predicted' }
+      : { u: p.u, v: p.v, d: withDepth ? p.d : null, visibility: 'visible', state: 'predicted' },
+  );
 }
 
 export function absentJoints(n: number): Joint[] {
