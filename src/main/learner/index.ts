@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { BackendChoice, BackendName } from './backend';
+import type { McEngineName } from './engines';
 import { defaultPeakMinDistance } from './heatmap-inference';
 import type { DeepPriorConfigInput } from './models/deepprior/types';
 import type { HourglassConfigInput, HourglassPreset } from './models/hourglass/types';
@@ -23,6 +24,7 @@ import {
   type LearnerCheckpointMeta,
 } from './node/checkpoint';
 import { runInWorker } from './node/pool';
+import { POOL_PASSES, timePoolScoring, type PoolRun } from './bench/pool';
 import { runTorchReference, type TorchReference } from './bench/torch';
 import type {
   BenchJob,
@@ -50,6 +52,8 @@ import type {
 
 export { selectBackend, currentBackend, BACKEND_NAMES, BACKEND_ENV } from './backend';
 export type { BackendChoice, BackendName } from './backend';
+export { MC_ENGINE_ENV, MC_ENGINE_NAMES } from './engines';
+export type { McEngineChoice, McEngineName } from './engines';
 export { PAPER_CONFIG, FAST_CONFIG, PAPER_PARAM_COUNTS } from './models/deepprior/constants';
 export { validateModelConfig, layerShapes } from './models/deepprior/validate';
 export { linksOf } from './models/vl4pose-aux/validate';
@@ -231,6 +235,8 @@ export interface PredictOptions {
   workers?: number;
   batchSize?: number;
   backend?: BackendName;
+  /** MC engine; default $POSELOOP_MC_ENGINE, else ONNX Runtime where it loads, else TF.js. */
+  engine?: McEngineName;
   signal?: AbortSignal;
   /** Fraction in [0, 1] and ETA over all workers. */
   onProgress?: (progress: { fraction: number; etaSeconds: number; samplePassesDone: number }) => void;
@@ -263,6 +269,7 @@ export async function predictMc(options: PredictOptions): Promise<PredictResult>
       passes,
       seed,
       batchSize,
+      ...(options.engine === undefined ? {} : { engine: options.engine }),
     }),
   );
   return concatenate(parts);
@@ -281,7 +288,7 @@ export interface SplitProgress {
  * its rows (`sampleSize` values per sample), moved into the thread. Progress is summed over the workers; the first
  * failure or the caller's signal cancels every worker.
  */
-async function splitOverWorkers<R extends { backend: BackendChoice }>(
+async function splitOverWorkers<R extends { backend: BackendChoice; engine?: { name: string } }>(
   split: WorkerSplit & {
     images: { x: Float32Array; count: number };
     sampleSize: number;
@@ -334,6 +341,9 @@ async function splitOverWorkers<R extends { backend: BackendChoice }>(
         'MC workers started different backends; results would not be comparable',
       );
     }
+    if (new Set(parts.map((part) => part.engine?.name)).size > 1) {
+      throw new AppError('internal', 'MC workers started different engines; results would not be comparable');
+    }
     return parts;
   } finally {
     split.signal?.removeEventListener('abort', abort);
@@ -356,6 +366,7 @@ function concatenate(parts: PredictResult[]): PredictResult {
     pick(first) === null ? null : join32(parts.map((part) => pick(part)!));
   return {
     backend: first.backend,
+    engine: first.engine,
     mean: join32(parts.map((p) => p.mean)),
     std: join32(parts.map((p) => p.std)),
     aleatoric: nullable((p) => p.aleatoric),
@@ -387,7 +398,7 @@ export interface BenchRunOptions {
   backend?: BackendName;
   /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
   trainBatches?: number;
-  /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10. */
+  /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10 (DeepPrior: 32 × 40, the papers' M). */
   mcSamples?: number;
   mcPasses?: number;
   signal?: AbortSignal;
@@ -407,16 +418,30 @@ export interface BenchOptions extends BenchRunOptions {
   preset: 'paper' | 'fast';
   /** Also time the PyTorch reference when python3 + torch exist. Default true. */
   torch?: boolean;
+  /** Frames of the timed pool runs (M = 40, every worker) per engine; default 64 ONNX, 16 TF.js. */
+  poolFrames?: Readonly<Record<McEngineName, number>>;
 }
 
 export interface BenchOutcome extends BenchThroughput<'paper' | 'fast'> {
   /** PyTorch CPU on the same net, or why it was not run; ratios = TF.js / PyTorch. */
   torch: TorchReference;
+  /** The MC engines through the app's path (predictMc over a pool, every worker) and the ONNX engine's ratios. */
+  engines: {
+    /** ONNX Runtime in the bench's single worker, same samples and passes as TF.js there. */
+    singleWorker: BenchResult['engineMc'];
+    pool: Partial<Record<McEngineName, PoolRun>>;
+    /** ONNX pool rate ÷ PyTorch's MC rate (every core each), and ÷ the TF.js pool rate; null where one is missing. */
+    onnxVsTorch: number | null;
+    onnxVsTfjs: number | null;
+  };
 }
 
-/** For `poseloop bench`: training and MC-inference throughput of one preset on this machine, single worker. */
+/**
+ * For `poseloop bench`: training and MC-inference throughput of one preset on this machine (single worker), PyTorch
+ * on the same net, and the time to score a pool with each MC engine through predictMc (every worker).
+ */
 export async function bench(options: BenchOptions): Promise<BenchOutcome> {
-  const sizes = benchSizes(options);
+  const sizes = benchSizes({ mcPasses: POOL_PASSES, ...options });
   const result = await runBenchJob<BenchResult>(
     { kind: 'bench', config: { preset: options.preset } },
     sizes,
@@ -426,7 +451,25 @@ export async function bench(options: BenchOptions): Promise<BenchOutcome> {
     options.torch === false
       ? { available: false as const, reason: 'not requested' }
       : await runTorchReference(result.config, sizes, result);
-  return { ...benchThroughput(options.preset, result), torch };
+  const pool = await timePoolScoring(
+    result,
+    options.poolFrames ?? { onnx: 64, tfjs: 16 },
+    predictMc,
+    options.signal,
+  );
+  const onnxRate = pool.onnx?.samplePassesPerSecond;
+  return {
+    ...benchThroughput(options.preset, result),
+    torch,
+    engines: {
+      singleWorker: result.engineMc,
+      pool,
+      onnxVsTorch:
+        onnxRate === undefined || !torch.available ? null : onnxRate / torch.mcSamplePassesPerSecond,
+      onnxVsTfjs:
+        onnxRate === undefined || pool.tfjs === undefined ? null : onnxRate / pool.tfjs.samplePassesPerSecond,
+    },
+  };
 }
 
 export interface HeatmapTrainOptions extends TrainRunOptions<HeatmapTrainProgress> {
