@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type * as OnnxRuntimeModule from 'onnxruntime-node';
 
 /** MC-dropout inference engines of the DeepPrior learner, in order of preference. */
@@ -36,7 +37,7 @@ export async function selectMcEngine(preference?: McEngineName): Promise<McEngin
       : `forced by ${preference !== undefined ? 'caller' : MC_ENGINE_ENV}`;
   if (forced === 'tfjs') return { choice: { name: 'tfjs', reason: why }, runtime: null };
   try {
-    const runtime = await loadOnnxRuntime();
+    const runtime = loadOnnxRuntime();
     return {
       choice: { name: 'onnx', reason: why, version: runtime.env.versions.node ?? 'unknown' },
       runtime,
@@ -58,9 +59,8 @@ export function parseMcEngineName(value: string | undefined): McEngineName | und
   throw new Error(`${MC_ENGINE_ENV}=${value} is not an MC engine; use one of ${MC_ENGINE_NAMES.join(', ')}`);
 }
 
-async function loadOnnxRuntime(): Promise<OnnxRuntime> {
-  // A variable specifier: the package is optional (and native), so the bundler must leave it to run time.
-  const specifier: string = 'onnxruntime-node';
-  const module = (await import(specifier)) as OnnxRuntime & { default?: OnnxRuntime };
-  return module.default ?? module;
+function loadOnnxRuntime(): OnnxRuntime {
+  // Loaded at run time (a CommonJS package with a native binding, optional): a created require keeps the bundler
+  // from inlining it, so its binding is found beside its own files in node_modules.
+  return createRequire(import.meta.url)('onnxruntime-node') as OnnxRuntime;
 }
