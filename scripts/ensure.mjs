@@ -47,7 +47,9 @@ function installed() {
  */
 export function ensureInstalled() {
   if (installed()) return;
-  const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+  // ONNX Runtime (the fast MC-dropout engine) ships its CPU library inside its npm package; its install script only
+  // fetches optional CUDA files, so it is skipped here as every script is (and told to skip, should one run).
+  const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
   console.log('poseloop: installing npm packages (the first run takes a few minutes)…');
   if (run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { env }) !== 0)
     fail('npm ci failed; see the messages above');
@@ -68,6 +70,12 @@ export function ensureInstalled() {
     console.log(
       'poseloop: the TensorFlow GPU library could not be installed; the learner will use the wasm backend.',
     );
+  }
+  if (
+    existsSync(join(root, 'node_modules', 'onnxruntime-node')) &&
+    run(process.execPath, ['-e', "require('onnxruntime-node')"], { stdio: 'ignore' }) !== 0
+  ) {
+    console.log('poseloop: ONNX Runtime does not load here; MC-dropout inference will use TensorFlow.js.');
   }
 }
 

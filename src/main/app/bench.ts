@@ -92,11 +92,13 @@ export async function runBench(
       const fast = await benchLearner({
         preset: 'fast',
         signal: ctx.signal,
+        poolFrames: input.quick ? { onnx: 16, tfjs: 4 } : { onnx: 256, tfjs: 48 },
         ...(input.quick ? { trainBatches: 2, mcSamples: 16, mcPasses: 4 } : {}),
       });
       const paper = await benchLearner({
         preset: 'paper',
         signal: ctx.signal,
+        poolFrames: input.quick ? { onnx: 4, tfjs: 2 } : { onnx: 64, tfjs: 16 },
         ...(input.quick ? { trainBatches: 1, mcSamples: 8, mcPasses: 2 } : {}),
       });
       // The RGB heatmap model (stacked hourglass + auxiliary heads); the paper net is timed on few samples.
@@ -117,7 +119,12 @@ export async function runBench(
         fast,
         paper,
         heatmap: { fast: heatmapFast, paper: heatmapPaper },
-        targets: { trainVsTorch: 0.5, mcVsTorch: 1.5 },
+        targets: {
+          trainVsTorch: 0.5,
+          mcVsTorch: 1.5,
+          onnxMcVsTorch: 2,
+          pool10kSeconds: { fast: 300, paper: 900 },
+        },
       };
     }
     if (section === 'samplers') {

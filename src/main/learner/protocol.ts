@@ -1,6 +1,7 @@
 import type { PretrainedPoseJob, PretrainedPoseResult } from './models/movenet/job';
 import type { ErrorPayload } from '@shared/errors';
 import type { BackendChoice, BackendName } from './backend';
+import type { McEngineChoice, McEngineName } from './engines';
 import type { DeepPriorConfig, DeepPriorConfigInput } from './models/deepprior/types';
 import type { HourglassConfig, HourglassConfigInput } from './models/hourglass/types';
 import type { Vl4PoseAuxConfig, Vl4PoseAuxConfigInput, SkeletonLink } from './models/vl4pose-aux/types';
@@ -59,6 +60,8 @@ export interface TrainJob {
 export interface PredictJob {
   kind: 'predict';
   backend?: BackendName;
+  /** MC engine; default: ONNX Runtime where it loads, else TF.js. */
+  engine?: McEngineName;
   checkpointPath: string;
   images: CropImages;
   /** Global index of images row 0: dropout masks are keyed by (seed, global index, pass). */
@@ -234,6 +237,8 @@ export interface McResult {
 
 export interface PredictResult extends McResult {
   backend: BackendChoice;
+  /** The engine that ran the passes (TF.js on `backend`, or ONNX Runtime). */
+  engine: McEngineChoice;
 }
 
 export interface HeatmapTrainMetrics {
@@ -305,6 +310,10 @@ export interface BenchResult {
   config: DeepPriorConfig;
   trainSamplesPerSecond: number;
   mcSamplePassesPerSecond: number;
+  /** The same MC passes on ONNX Runtime in the same worker, or why it did not run. */
+  engineMc: { samplePassesPerSecond: number; engine: McEngineChoice } | { unavailable: string };
+  /** The benchmarked model's weights (random), for the timed pool run through predictMc. */
+  weights: WeightTable;
 }
 
 export type WorkerMessage =
@@ -320,4 +329,12 @@ export type WorkerMessage =
         | HeatmapBenchResult
         | PretrainedPoseResult;
     }
-  | { kind: 'error'; error: ErrorPayload };
+  | { kind: 'error'; error: ErrorPayload }
+  /**
+   * The job runs native ONNX Runtime code, which must not be interrupted (terminating the thread inside a session
+   * run aborts the process): cancel it with a `cancel` message instead; it stops between runs and answers.
+   */
+  | { kind: 'cooperative' };
+
+/** What the parent sends a running worker. */
+export type ParentMessage = { kind: 'cancel' };

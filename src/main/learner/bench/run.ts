@@ -1,8 +1,11 @@
 import type { BackendChoice, BackendName } from '../backend';
+import type { McEngineName } from '../engines';
+import { createLearner as createDepthLearner } from '../models/deepprior/learner';
 import type { HourglassPreset } from '../models/hourglass/types';
 import { runInWorker } from '../node/pool';
 import { optionalBackend, optionalSignal } from '../node/run';
 import type { BenchJob, BenchResult, HeatmapBenchJob, HeatmapBenchResult } from '../protocol';
+import { POOL_PASSES, timePoolScoring, type PoolRun } from './pool';
 import { runTorchReference, type TorchReference } from './torch';
 
 /** What both benchmarks take besides the preset. */
@@ -10,7 +13,7 @@ export interface BenchRunOptions {
   backend?: BackendName;
   /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
   trainBatches?: number;
-  /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10. */
+  /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10 (DeepPrior: 32 × 40, the papers' M). */
   mcSamples?: number;
   mcPasses?: number;
   signal?: AbortSignal;
@@ -30,16 +33,30 @@ export interface BenchOptions extends BenchRunOptions {
   preset: 'paper' | 'fast';
   /** Also time the PyTorch reference when python3 + torch exist. Default true. */
   torch?: boolean;
+  /** Frames of the timed pool runs (M = 40, every worker) per engine; default 64 ONNX, 16 TF.js. */
+  poolFrames?: Readonly<Record<McEngineName, number>>;
 }
 
 export interface BenchOutcome extends BenchThroughput<'paper' | 'fast'> {
   /** PyTorch CPU on the same net, or why it was not run; ratios = TF.js / PyTorch. */
   torch: TorchReference;
+  /** The MC engines through the app's path (predictMc over a pool, every worker) and the ONNX engine's ratios. */
+  engines: {
+    /** ONNX Runtime in the bench's single worker, same samples and passes as TF.js there. */
+    singleWorker: BenchResult['engineMc'];
+    pool: Partial<Record<McEngineName, PoolRun>>;
+    /** ONNX pool rate ÷ PyTorch's MC rate (every core each), and ÷ the TF.js pool rate; null where one is missing. */
+    onnxVsTorch: number | null;
+    onnxVsTfjs: number | null;
+  };
 }
 
-/** For `poseloop bench`: training and MC-inference throughput of one preset on this machine, single worker. */
+/**
+ * For `poseloop bench`: training and MC-inference throughput of one preset on this machine (single worker), PyTorch
+ * on the same net, and the time to score a pool with each MC engine through predictMc (every worker).
+ */
 export async function bench(options: BenchOptions): Promise<BenchOutcome> {
-  const sizes = benchSizes(options);
+  const sizes = benchSizes({ mcPasses: POOL_PASSES, ...options });
   const result = await runBenchJob<BenchResult>(
     { kind: 'bench', config: { preset: options.preset } },
     sizes,
@@ -49,7 +66,32 @@ export async function bench(options: BenchOptions): Promise<BenchOutcome> {
     options.torch === false
       ? { available: false as const, reason: 'not requested' }
       : await runTorchReference(result.config, sizes, result);
-  return { ...benchThroughput(options.preset, result), torch };
+  const learner = createDepthLearner();
+  try {
+    const pool = await timePoolScoring(
+      result,
+      options.poolFrames ?? { onnx: 64, tfjs: 16 },
+      (predict) => learner.predictMc(predict),
+      options.signal,
+    );
+    const onnxRate = pool.onnx?.samplePassesPerSecond;
+    return {
+      ...benchThroughput(options.preset, result),
+      torch,
+      engines: {
+        singleWorker: result.engineMc,
+        pool,
+        onnxVsTorch:
+          onnxRate === undefined || !torch.available ? null : onnxRate / torch.mcSamplePassesPerSecond,
+        onnxVsTfjs:
+          onnxRate === undefined || pool.tfjs === undefined
+            ? null
+            : onnxRate / pool.tfjs.samplePassesPerSecond,
+      },
+    };
+  } finally {
+    learner.dispose();
+  }
 }
 
 export interface HeatmapBenchOptions extends BenchRunOptions {

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '@shared/random';
 import { selectBackend } from '../backend';
+import {
+  createOnnxMcNet,
+  runOnnxMcInference,
+  selectMcEngine,
+  type McEngine,
+  type OnnxMcOptions,
+} from '../engines';
 import { defaultPeakMinDistance, runHeatmapInference } from '../models/hourglass/inference';
 import { checkRgbCrops } from '../models/hourglass/inputs';
 import {
@@ -11,6 +18,7 @@ import {
 import { runMcInference } from '../models/deepprior/inference';
 import { checkCrops, cropsAtInputSize } from '../inputs';
 import { DeepPriorModel } from '../models/deepprior/model';
+import type { DeepPriorConfig } from '../models/deepprior/types';
 import { validateModelConfig } from '../models/deepprior/validate';
 import { HeatmapAuxNet } from '../models/hourglass/aux';
 import { HeatmapBatchBuilder } from '../models/hourglass/batch';
@@ -30,28 +38,54 @@ import type {
   PredictResult,
 } from '../protocol';
 import { trainStep } from '../models/deepprior/training';
+import { toWeightTable } from '../training-loop';
 import { readCheckpoint } from './checkpoint';
 
-/** Loads the checkpoint in this thread and runs MC-dropout inference on the job's images. */
+/**
+ * How a job that runs native ONNX Runtime code is stopped: it declares itself (the parent then sends `cancel` rather
+ * than terminate the thread mid-run) and checks for the request between runs.
+ */
+export interface Cooperation {
+  declare(): void;
+  stopRequested(): boolean;
+}
+
+/**
+ * Loads the checkpoint in this thread and runs MC-dropout inference on the job's images, on ONNX Runtime where it
+ * loads (or as the job says), else on TF.js.
+ */
 export async function runPredictJob(
   job: PredictJob,
   onProgress: (progress: PredictProgress) => void,
+  cooperation: Cooperation,
 ): Promise<PredictResult> {
   const backend = await selectBackend(job.backend);
+  const engine = await selectMcEngine(job.engine);
   const checkpoint = await readCheckpoint(job.checkpointPath);
   const { config, aux: auxConfig, seed } = checkpoint.meta;
   checkCrops('images', job.images);
+  const x = cropsAtInputSize(job.images, config.inputSize);
+  if (engine.runtime !== null) {
+    cooperation.declare();
+    const net = await createOnnxMcNet(engine.runtime, config, auxConfig, checkpoint.weights);
+    try {
+      const options = { ...job, stopRequested: cooperation.stopRequested };
+      const result = await runOnnxMcInference(net, x, job.images.count, options, reportPasses(onProgress));
+      return { ...result, backend, engine: engine.choice };
+    } finally {
+      await net.dispose();
+    }
+  }
   const model = new DeepPriorModel(config, seed);
   const aux = auxConfig === null ? null : new Vl4PoseAuxHead(auxConfig, config.denseUnits[1], seed);
-  const result = inferWithWeights(model, aux, checkpoint.weights, () => {
-    const x = cropsAtInputSize(job.images, config.inputSize);
-    return runMcInference(model, aux, x, job.images.count, job, reportPasses(onProgress));
-  });
-  return { ...result, backend };
+  const result = inferWithWeights(model, aux, checkpoint.weights, () =>
+    runMcInference(model, aux, x, job.images.count, job, reportPasses(onProgress)),
+  );
+  return { ...result, backend, engine: engine.choice };
 }
 
 /** Times training steps and MC passes of a freshly initialised model on random crops (no files touched). */
-export async function runBenchJob(job: BenchJob): Promise<BenchResult> {
+export async function runBenchJob(job: BenchJob, cooperation: Cooperation): Promise<BenchResult> {
   const backend = await selectBackend(job.backend);
   const config = validateModelConfig(job.config, backend.name);
   const side = config.inputSize;
@@ -89,7 +123,27 @@ export async function runBenchJob(job: BenchJob): Promise<BenchResult> {
     runMcInference(model, null, images, job.mcSamples, mcOptions, () => undefined);
     const passes = model.bayesian ? job.mcPasses : 1;
     const mcSamplePassesPerSecond = (job.mcSamples * passes * 1000) / (performance.now() - mcStart);
-    return { backend, config, trainSamplesPerSecond, mcSamplePassesPerSecond };
+    const weights = model.readWeights();
+    cooperation.declare();
+    const engineMc = await benchOnnxMc(
+      await selectMcEngine('onnx').catch(unavailable),
+      config,
+      weights,
+      images,
+      {
+        ...mcOptions,
+        samples: job.mcSamples,
+        stopRequested: cooperation.stopRequested,
+      },
+    );
+    return {
+      backend,
+      config,
+      trainSamplesPerSecond,
+      mcSamplePassesPerSecond,
+      engineMc,
+      weights: toWeightTable(weights),
+    };
   } finally {
     model.dispose();
     optimizer.dispose();
@@ -190,6 +244,35 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
   } finally {
     disposeHeatmapNetworks(learner);
   }
+}
+
+/** Times the bench's MC passes on ONNX Runtime (same model, images and masks), after one warm-up run. */
+async function benchOnnxMc(
+  engine: McEngine | { unavailable: string },
+  config: DeepPriorConfig,
+  weights: NamedWeights,
+  images: Float32Array,
+  options: OnnxMcOptions & { samples: number },
+): Promise<BenchResult['engineMc']> {
+  if ('unavailable' in engine) return engine;
+  const net = await createOnnxMcNet(engine.runtime!, config, null, weights);
+  try {
+    const side = config.inputSize;
+    await runOnnxMcInference(net, images.subarray(0, side * side), 1, options, () => undefined);
+    const start = performance.now();
+    await runOnnxMcInference(net, images, options.samples, options, () => undefined);
+    const passes = config.variant === 'plain' ? 1 : options.passes;
+    return {
+      samplePassesPerSecond: (options.samples * passes * 1000) / (performance.now() - start),
+      engine: engine.choice,
+    };
+  } finally {
+    await net.dispose();
+  }
+}
+
+function unavailable(error: unknown): { unavailable: string } {
+  return { unavailable: error instanceof Error ? error.message : String(error) };
 }
 
 function uniformArray(rng: Rng, size: number, low: number, high: number): Float32Array {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { AppError, fromErrorPayload } from '@shared/errors';
-import type { LearnerJob, WorkerMessage } from '../protocol';
+import type { LearnerJob, ParentMessage, WorkerMessage } from '../protocol';
 
 /**
  * How to start the worker entry. From TypeScript sources (tests, dev) the worker is an eval bootstrap that registers
@@ -36,9 +36,10 @@ export interface WorkerRunOptions<P> {
 }
 
 /**
- * Runs one job in a fresh worker thread. Aborting terminates the worker at once (TF.js work cannot be interrupted
- * from inside a synchronous kernel) and rejects with AppError('cancelled'); the worker writes no files, so nothing
- * partial is left behind.
+ * Runs one job in a fresh worker thread. Aborting rejects at once with AppError('cancelled') and stops the worker:
+ * by terminating it (TF.js work cannot be interrupted from inside a synchronous kernel), or, for a job that declared
+ * itself cooperative (native ONNX Runtime runs), by asking it to stop between runs and terminating it once it answers.
+ * The worker writes no files, so nothing partial is left behind.
  */
 export function runInWorker<R, P>(job: LearnerJob, options: WorkerRunOptions<P> = {}): Promise<R> {
   const { signal, onProgress, transfer = [] } = options;
@@ -52,18 +53,25 @@ export function runInWorker<R, P>(job: LearnerJob, options: WorkerRunOptions<P> 
       env: launch.env,
     });
     let settled = false;
-    const settle = (finish: () => void): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      finish();
-      void worker.terminate();
+    let cooperative = false;
+    const settle = (finish: () => void, terminate = true): void => {
+      if (!settled) {
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        finish();
+      }
+      if (terminate) void worker.terminate();
     };
-    const onAbort = (): void => settle(() => reject(cancelled()));
+    const onAbort = (): void => {
+      if (cooperative) worker.postMessage({ kind: 'cancel' } satisfies ParentMessage);
+      settle(() => reject(cancelled()), !cooperative);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'progress') onProgress?.(message.progress as P);
-      else if (message.kind === 'result') settle(() => resolve(message.result as R));
+      if (message.kind === 'cooperative') cooperative = true;
+      else if (message.kind === 'progress') {
+        if (!settled) onProgress?.(message.progress as P);
+      } else if (message.kind === 'result') settle(() => resolve(message.result as R));
       else settle(() => reject(fromErrorPayload(message.error)));
     });
     worker.on('error', (error) => settle(() => reject(error)));

@@ -5,16 +5,32 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorPayload } from '@shared/errors';
 import { runHeatmapTraining } from '../models/hourglass/training';
-import type { LearnerJob, PredictResult, TrainResult, WorkerMessage } from '../protocol';
+import type { LearnerJob, ParentMessage, PredictResult, TrainResult, WorkerMessage } from '../protocol';
 import { runTraining } from '../models/deepprior/training';
 import { runPretrainedPoseJob } from '../models/movenet/job';
-import { runBenchJob, runHeatmapBenchJob, runHeatmapPredictJob, runPredictJob } from './jobs';
+import {
+  runBenchJob,
+  runHeatmapBenchJob,
+  runHeatmapPredictJob,
+  runPredictJob,
+  type Cooperation,
+} from './jobs';
 
 const port = parentPort;
 if (port === null) throw new Error('learner worker must run in a worker thread');
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void =>
   port.postMessage(message, transfer);
 const job = workerData as LearnerJob;
+// The parent's `cancel` reaches jobs that declared themselves cooperative; they stop between native runs.
+let cancelRequested = false;
+port.on('message', (message: ParentMessage) => {
+  if (message.kind === 'cancel') cancelRequested = true;
+});
+port.unref();
+const cooperation: Cooperation = {
+  declare: () => post({ kind: 'cooperative' }),
+  stopRequested: () => cancelRequested,
+};
 
 async function run(): Promise<void> {
   switch (job.kind) {
@@ -26,8 +42,10 @@ async function run(): Promise<void> {
       );
     }
     case 'predict': {
-      const result: PredictResult = await runPredictJob(job, (progress) =>
-        post({ kind: 'progress', progress }),
+      const result: PredictResult = await runPredictJob(
+        job,
+        (progress) => post({ kind: 'progress', progress }),
+        cooperation,
       );
       const arrays = [
         result.mean,
@@ -43,8 +61,13 @@ async function run(): Promise<void> {
         arrays.flatMap((a) => (a == null ? [] : [a.buffer as ArrayBuffer])),
       );
     }
-    case 'bench':
-      return post({ kind: 'result', result: await runBenchJob(job) });
+    case 'bench': {
+      const result = await runBenchJob(job, cooperation);
+      return post(
+        { kind: 'result', result },
+        result.weights.values.map((v) => v.buffer as ArrayBuffer),
+      );
+    }
     case 'train-heatmap': {
       const result = await runHeatmapTraining(job, (progress) => post({ kind: 'progress', progress }));
       return post(

@@ -1,3 +1,4 @@
+import type { McEngineName } from '../../engines';
 import { AppError } from '@shared/errors';
 import type { Learner, LearnerConfig, McRunOptions, TrainedCheckpoint, TrainRunOptions } from '../../learner';
 import { readCheckpointMeta, requireModel } from '../../node/checkpoint';
@@ -29,6 +30,8 @@ export interface PredictOptions extends McRunOptions {
   images: CropImages;
   /** MC passes M; default the checkpoint's config (40 paper, 20 fast). Ignored (1) for the plain model. */
   passes?: number;
+  /** MC engine; default $POSELOOP_MC_ENGINE, else ONNX Runtime where it loads, else TF.js. */
+  engine?: McEngineName;
 }
 
 export type DepthLearner = Learner<TrainOptions, TrainOutcome, PredictOptions, PredictResult>;
@@ -98,8 +101,11 @@ async function predictMc(options: PredictOptions): Promise<PredictResult> {
       passes,
       seed,
       batchSize,
+      ...(options.engine === undefined ? {} : { engine: options.engine }),
     }),
   );
+  if (new Set(parts.map((part) => part.engine.name)).size > 1)
+    throw new AppError('internal', 'MC workers started different engines; results would not be comparable');
   return concatenate(parts);
 }
 
@@ -109,6 +115,7 @@ function concatenate(parts: PredictResult[]): PredictResult {
     pick(first) === null ? null : join32(parts.map((part) => pick(part)!));
   return {
     backend: first.backend,
+    engine: first.engine,
     mean: join32(parts.map((p) => p.mean)),
     std: join32(parts.map((p) => p.std)),
     aleatoric: nullable((p) => p.aleatoric),

@@ -22,7 +22,8 @@ export interface DeepPriorOutput {
   features: tf.Tensor2D;
 }
 
-const SLOT_ORDER: readonly DropoutSlot[] = ['conv1', 'conv2', 'conv3', 'dense1', 'dense2'];
+/** Forward order of the slots; a slot's index keys its mask seeds (the ONNX engine draws the same masks). */
+export const SLOT_ORDER: readonly DropoutSlot[] = ['conv1', 'conv2', 'conv3', 'dense1', 'dense2'];
 
 /**
  * DeepPrior without PCA (spec §2.1): conv → [dropout] → pool → LeakyReLU, twice; conv → [dropout] → LeakyReLU; flatten;
