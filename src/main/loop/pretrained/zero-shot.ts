@@ -65,6 +65,19 @@ export async function zeroShotRgb(
   const labelOf = (id: number): readonly Joint[] | null => project.store.annotations.get(id)?.joints ?? null;
   subProgress(ctx, 0, 0.2, 'prepare')(0, { message: `cropping ${request.sampleIds.length} images` });
   const batch = await readPersonCrops(project, request.sampleIds, inputSize, labelOf, ctx.signal);
+  if (batch.sampleIds.length === 0)
+    return {
+      predicted: 0,
+      skippedNoBox: request.sampleIds.length,
+      model: label,
+      backend: 'none',
+      evaluated: 0,
+      pckh: null,
+      perJointPckh: project.skeleton.joints.map(() => null),
+      testPckh: null,
+      derivedJoints: [],
+      seconds: (performance.now() - started) / 1000,
+    };
   const infer = subProgress(ctx, 0.2, 0.95, 'infer');
   const result = await predictPretrainedPose(
     { x: batch.x, count: batch.sampleIds.length, size: inputSize },

@@ -32,6 +32,8 @@ export class AnnotationSession {
   /** Depth samples only: the camera for millimetres and the 3D view. */
   camera = $state.raw<CameraGuess | null>(null);
   loadError = $state<string | null>(null);
+  /** An RGB sample without any suggestion is asking the pretrained model for one. */
+  suggesting = $state(false);
 
   joints = $state<Joint[]>([]);
   /** The revision our next save is based on (0 = no annotation row). */
@@ -92,8 +94,30 @@ export class AnnotationSession {
       this.applyServer(d.annotation);
       this.baseSeconds = d.annotation?.secondsSpent ?? 0;
       this.openedAt = performance.now();
+      if (!p && img.kind !== 'depth' && d.sample.split !== 'test') void this.suggestPretrained();
     } catch (e) {
       this.loadError = (e as Error).message;
+    }
+  }
+
+  /**
+   * From the first image on: an RGB sample that no model has seen yet gets the shipped pretrained model's
+   * suggestion (a few seconds in a worker). It fills the editor only while nothing was placed or saved.
+   */
+  private async suggestPretrained(): Promise<void> {
+    const { client, project, sampleId } = this;
+    this.suggesting = true;
+    try {
+      await client.call('model.zeroShot', { project, sampleIds: [sampleId], split: 'all', model: 'thunder' });
+      const p = await client.call('prediction.get', { project, sampleId });
+      if (!p || this.sampleId !== sampleId) return;
+      this.prediction = p;
+      const untouched = this.revision === 0 && this.pending === 0 && this.joints.every((j) => j.u === null);
+      if (untouched) this.applyServer(null);
+    } catch {
+      // No box to crop, or the model is not installed: the editor simply starts empty, as before.
+    } finally {
+      this.suggesting = false;
     }
   }
 
