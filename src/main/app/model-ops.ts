@@ -40,7 +40,7 @@ export function learningHandlers(
         predicted: predictions.sampleIds.length,
         checkpointId: checkpoint.id,
         passes: views[0]?.passes ?? input.mc,
-        meanStdPx: mean(views.flatMap((v) => v.joints.map((j) => j.stdPx))),
+        meanStdPx: mean(views.flatMap((v) => v.joints.flatMap((j) => (j.stdPx === null ? [] : [j.stdPx])))),
         meanStdMm: mean(views.flatMap((v) => v.joints.map((j) => j.stdMm))),
         backend: predictions.result.backend.name,
       };

@@ -106,8 +106,11 @@ export const PredictionView = z.object({
       u: z.number().nullable(),
       v: z.number().nullable(),
       d: z.number(),
-      /** Epistemic std: in the image plane (px, the larger of u and v) and in depth (mm). */
-      stdPx: z.number(),
+      /**
+       * Epistemic std: in the image plane (px, the larger of u and v) and in depth (mm). Null stdPx: the model gives
+       * no uncertainty (a pretrained detector), so no ring is drawn and "accept σ < τ" never takes the joint.
+       */
+      stdPx: z.number().nullable(),
       stdMm: z.number(),
       /** Aleatoric std in px (from the log-variance head), null for a plain model. */
       aleatoricPx: z.number().nullable(),

@@ -115,7 +115,11 @@ describe('the active-learning loop through the app layer', () => {
     expect((await app.call('queue.next', { project }, user('ann-a')))!.sampleId).toBe(a!.sampleId);
     const prediction = await app.call('prediction.get', { project, sampleId: a!.sampleId }, user('ann-a'));
     expect(prediction!.joints).toHaveLength(21);
-    expect(prediction!.joints.every((j) => j.stdPx > 0 && j.u !== null && j.u > 0 && j.d > 100)).toBe(true);
+    expect(
+      prediction!.joints.every(
+        (j) => j.stdPx !== null && j.stdPx > 0 && j.u !== null && j.u > 0 && j.d > 100,
+      ),
+    ).toBe(true);
     const info = await app.call('project.info', { project }, user('lead'));
     expect(info.rounds).toHaveLength(1);
   }, 180_000);

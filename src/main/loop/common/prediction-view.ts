@@ -63,6 +63,7 @@ export function predictionView(project: LoopProject, sampleId: number): Predicti
   const chosen = chooseSuggestion(project, sampleId);
   if (!chosen) return null;
   const { stored, checkpoint } = chosen;
+  const withoutSigma = isPretrained(checkpoint);
   const joints = [];
   for (let j = 0; j < stored.mean.length / 3; j++) {
     const at = j * 3;
@@ -71,7 +72,7 @@ export function predictionView(project: LoopProject, sampleId: number): Predicti
       u: placed ? stored.mean[at]! : null,
       v: placed ? stored.mean[at + 1]! : null,
       d: stored.mean[at + 2]!,
-      stdPx: Math.max(stored.std[at]!, stored.std[at + 1]!),
+      stdPx: withoutSigma ? null : Math.max(stored.std[at]!, stored.std[at + 1]!),
       stdMm: stored.std[at + 2]!,
       aleatoricPx: stored.aleatoric
         ? Math.sqrt(Math.max(stored.aleatoric[at]!, stored.aleatoric[at + 1]!))

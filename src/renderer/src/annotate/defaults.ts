@@ -43,11 +43,16 @@ export function depthWindow(
 
 /** τ starts at the median σ (px) of the prediction, to 0.1 px (the upper median for an even count); 3 without one. */
 export function defaultTau(prediction: PredictionView | null): number {
-  const sig = prediction?.joints.map((j) => j.stdPx).sort((a, b) => a - b) ?? [];
+  const sig = knownSigmas(prediction).sort((a, b) => a - b);
   return sig.length ? Math.round(sig[Math.floor(sig.length / 2)]! * 10) / 10 : 3;
 }
 
 /** The τ slider's maximum: one above the largest σ, at least 1. */
 export function tauCeiling(prediction: PredictionView | null): number {
-  return Math.max(1, Math.floor(Math.max(0, ...(prediction?.joints.map((j) => j.stdPx) ?? []))) + 1);
+  return Math.max(1, Math.floor(Math.max(0, ...knownSigmas(prediction))) + 1);
+}
+
+/** The σ (px) of the joints whose model gives one. */
+function knownSigmas(prediction: PredictionView | null): number[] {
+  return prediction?.joints.flatMap((j) => (j.stdPx === null ? [] : [j.stdPx])) ?? [];
 }

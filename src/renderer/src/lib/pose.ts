@@ -61,11 +61,17 @@ export function absentJoints(n: number): Joint[] {
   }));
 }
 
-/** Joint indices from most to least uncertain (epistemic σ in px; joints without a σ go last, in order). */
+/**
+ * Joint indices from most to least uncertain (epistemic σ in px; a joint whose model gives no σ counts as most
+ * uncertain; joints without any prediction go last, in order).
+ */
 export function uncertaintyOrder(n: number, prediction: PredictionView | null): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);
   if (!prediction) return idx;
-  const sigma = (i: number) => prediction.joints[i]?.stdPx ?? -1;
+  const sigma = (i: number) => {
+    const joint = prediction.joints[i];
+    return joint === undefined ? -1 : (joint.stdPx ?? Infinity);
+  };
   return idx.sort((a, b) => sigma(b) - sigma(a) || a - b);
 }
 

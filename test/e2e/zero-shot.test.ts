@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startHttpShell, type RunningServer } from '../../src/main/shells/http/server';
+import type { App } from '../../src/main/app';
+import { tempDir } from '../helpers/tmp';
+import { testApp } from '../helpers/app';
+import { launchChromium } from '../helpers/browser';
+import { jointRows, screenshot, until } from '../helpers/annotate-ui';
+import { fixture } from '../unit/datasets/fixtures';
+
+/**
+ * From the first image: a fresh RGB project of real photos (the MPII fixture, imported into the pool with its labels
+ * hidden), no model trained. Opening an image asks the shipped pretrained model, and its suggestion fills the editor
+ * with the source named in the header.
+ */
+describe('zero-shot suggestions in the annotate view', () => {
+  const tmp = tempDir();
+  const lead = { annotator: 'lead' };
+  const project = join(tmp.dir, 'photos');
+  let app: App;
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = testApp(tmp.dir);
+    await app.call('project.init', { dir: project, skeleton: 'mpii16' }, lead);
+    await app.call(
+      'dataset.import',
+      { project, format: 'mpii', root: fixture('mpii'), split: 'pool', hideLabels: true },
+      lead,
+    );
+    server = await startHttpShell({
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: join(import.meta.dirname, '../../out/renderer'),
+      localAnnotator: 'e2e',
+    });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await app?.close();
+    tmp.cleanup();
+  });
+
+  it('fills an untouched image with the pretrained suggestion and names its source', async () => {
+    const [sample] = (await app.call('samples.list', { project, split: 'pool', limit: 1 }, lead)).items;
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}#/annotate?path=${encodeURIComponent(project)}&sample=${sample!.id}`);
+    const source = page.getByTestId('suggestion-source');
+    await until(
+      async () => (await source.textContent())?.includes('pretrained (MoveNet Thunder)') ?? false,
+      'the pretrained suggestion',
+      90_000,
+    );
+    await until(
+      async () => (await jointRows(page)).filter((row) => row.u !== null).length === 16,
+      'all 16 joints placed from the suggestion',
+    );
+    await screenshot(page, 'annotate-zero-shot.png');
+    expect(errors).toEqual([]);
+  }, 180_000);
+});
