@@ -8,6 +8,7 @@ import type { Project } from './project';
 import { projectCrops, readCrops } from './crops';
 import { readPersonCrops } from './rgb-learning';
 import { roundDetail } from './round-ops';
+import { holdLease, PROCESS_OWNER } from './round-lease';
 
 /** Side of the downsampled crop used as an image-space feature for seed selection (no model exists yet). */
 const FEATURE_SIZE = 32;
@@ -45,9 +46,11 @@ async function selectSeed(
   const round = store.rounds.create({
     sampler: `seed-${input.method}`,
     budget: input.size,
-    config: { ...input, owner: { pid: process.pid } },
+    config: { ...input },
     labelledSampleIds: store.sampleIds('train'),
+    owner: PROCESS_OWNER,
   });
+  const lease = holdLease(store, round.id);
   try {
     let ranked: RankingRow[];
     if (input.method === 'random') {
@@ -90,6 +93,8 @@ async function selectSeed(
   } catch (error) {
     store.rounds.abandon(round.id, 'failed', (error as Error).message);
     throw error;
+  } finally {
+    lease.release();
   }
 }
 
@@ -98,21 +103,22 @@ export function seedHandlers(deps: AppDeps): HandlerGroup<'seed.select' | 'queue
     'seed.select': (input) => selectSeed(deps.projects.get(input.project), input),
     'queue.add': (input) => {
       const project = deps.projects.get(input.project);
-      const round = project.store.rounds.latest();
-      if (!round) throw new AppError('invalid_input', 'no queue yet: choose a seed set or run a round first');
+      const round = project.store.queue.newestRound();
+      if (round === null)
+        throw new AppError('invalid_input', 'no queue yet: choose a seed set or run a round first');
       for (const id of input.sampleIds) {
         if (project.store.requireSample(id).split !== 'pool')
           throw new AppError('invalid_input', `sample ${id} is not in the pool`, 'sampleIds');
       }
       const added = project.store.queue.append(
-        round.id,
+        round,
         input.sampleIds.map((sampleId) => ({
           sampleId,
           score: 0,
           reason: { kind: 'manual', sentence: 'Marked by hand.' },
         })),
       );
-      return { added, queued: project.store.queue.count(round.id) };
+      return { added, queued: project.store.queue.count(round) };
     },
   };
 }

@@ -55,6 +55,15 @@ export const dataOperations = defineOperations({
         .default(false)
         .describe('keep imported labels hidden as the oracle (pool samples of a simulation)'),
       name: z.string().min(1).max(200).optional().describe('dataset display name'),
+      camera: z
+        .enum(['icvl', 'nyu', 'bighand', 'msra'])
+        .optional()
+        .describe('depth camera preset, for folders without one (unlabelled)'),
+      intrinsics: z
+        .string()
+        .regex(/^\s*[\d.]+(\s*,\s*[\d.]+){5}\s*$/, 'give fx,fy,cx,cy,width,height (six numbers)')
+        .optional()
+        .describe('depth camera as fx,fy,cx,cy,width,height (instead of --camera)'),
     }),
     output: ImportSummary,
     mutates: true,
