@@ -67,6 +67,8 @@ export async function importDataset(
   const run = await openDatasetImport(input.format, root, {
     ...(input.name ? { name: input.name } : {}),
     ...cameraOption(input),
+    // Decode every image (issue 15: a truncated PNG passed the header check and then broke every round).
+    checkImages: 'decode',
   });
   const native = getSkeleton(run.dataset.skeleton);
   const skeletonBefore = project.store.getSetting('skeleton');
@@ -86,29 +88,10 @@ export async function importDataset(
   const importer = store.accounts.idOf(`import:${input.format}`);
   let inserted = 0;
   let duplicates = 0;
-  let broken = 0;
-  const counts = () => ({ imported: inserted, duplicates, skipped: run.counts.skipped + broken });
+  const counts = () => ({ imported: inserted, duplicates, skipped: run.counts.skipped });
   store.setImportState(datasetId, 'running', counts());
   try {
-    for await (const records of run.records) {
-      const batch = [];
-      for (const record of records) {
-        const problem = await decodeProblem(root, record.imagePath, run.dataset.modality);
-        if (problem === null) batch.push(record);
-        else {
-          broken++;
-          run.errors.push({
-            file: record.imagePath,
-            message: `cannot decode the image: ${problem}`,
-            reason: 'unreadable-image',
-          });
-        }
-      }
-      if (ctx.signal.aborted)
-        throw new AppError(
-          'cancelled',
-          `import cancelled after ${inserted} samples (each batch is whole; importing again resumes)`,
-        );
+    for await (const batch of run.records) {
       const samples: NewSample[] = batch.map((record) => {
         const place = placeRecord(record, input.split, input.hideLabels);
         const joints = record.joints && toProject(record.joints);
@@ -132,7 +115,7 @@ export async function importDataset(
       ctx.progress({
         fraction: 0,
         stage: 'import',
-        message: `${inserted} imported, ${run.counts.skipped + broken} skipped`,
+        message: `${inserted} imported, ${run.counts.skipped} skipped`,
       });
     }
     if (inserted === 0 && duplicates === 0) {
@@ -158,13 +141,8 @@ export async function importDataset(
     datasetId,
     imported: inserted,
     duplicates: duplicates + (run.counts.skippedByReason['duplicate-key'] ?? 0),
-    skipped: run.counts.skipped + broken,
-    skippedByReason: {
-      ...run.counts.skippedByReason,
-      ...(broken > 0
-        ? { 'unreadable-image': (run.counts.skippedByReason['unreadable-image'] ?? 0) + broken }
-        : {}),
-    },
+    skipped: run.counts.skipped,
+    skippedByReason: run.counts.skippedByReason,
     errors: run.errors
       .map((e) => ({ file: e.file, line: e.line ?? null, message: e.message }))
       .sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)),
@@ -181,20 +159,6 @@ function cameraOption(input: { camera?: DatasetCameraId; intrinsics?: string }):
   if (!parsed.success)
     throw new AppError('invalid_input', `intrinsics: ${parsed.error.issues[0]!.message}`, 'intrinsics');
   return { camera: parsed.data };
-}
-
-/** Full decode of one image (issue 15: a truncated PNG passed import and then broke every round). */
-async function decodeProblem(
-  root: string,
-  imagePath: string,
-  modality: 'depth' | 'rgb',
-): Promise<string | null> {
-  try {
-    await (modality === 'rgb' ? loadRgb(root, { imagePath }) : loadDepth(root, { imagePath }));
-    return null;
-  } catch (error) {
-    return (error as Error).message || 'unreadable';
-  }
 }
 
 export function parseFamilies(list: string | undefined): Partial<Record<PoseFamily, number>> | undefined {

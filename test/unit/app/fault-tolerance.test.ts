@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Joint } from '@shared/domain';
 import type { App } from '../../../src/main/app';
 import { checkAnnotation } from '../../../src/main/app/annotation-rules';
+import { ensureCropCache, loadDepth } from '../../../src/main/datasets/node';
 import { tempDir } from '../../helpers/tmp';
 import { testApp } from '../../helpers/app';
 
@@ -40,8 +41,8 @@ describe('bad data never breaks the project (issue 15)', () => {
     expect(summary.skippedByReason['unreadable-image']).toBe(1);
     expect(summary.errors).toEqual([
       expect.objectContaining({
-        file: 'Depth/train/image_00002.png',
-        message: expect.stringMatching(/cannot decode/),
+        file: 'poseloop-synth.json',
+        message: expect.stringMatching(/^Depth\/train\/image_00002\.png: cannot decode the image \(/),
       }),
     ]);
     sampleIds = (await app.call('samples.list', { project }, lead)).items.map((s) => s.id);
@@ -160,6 +161,41 @@ describe('bad data never breaks the project (issue 15)', () => {
       handed.push(await app.call('queue.next', { project }, { annotator: `a${i}` }));
     expect(handed.map((item) => item?.roundNumber)).toEqual([3, 1, 1]);
     expect(await app.call('queue.next', { project }, { annotator: 'a4' })).toBeNull();
+  });
+
+  it('a file broken after import: sample.image names it (400), and crops skip it with a warning', async () => {
+    const { store } = app.deps.projects.get(project);
+    const sample = store.getSample(sampleIds[1]!)!;
+    const file = join(synth, sample.imagePath);
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, 300));
+    try {
+      await expect(app.call('sample.image', { project, sampleId: sample.id }, lead)).rejects.toMatchObject({
+        code: 'invalid_input',
+        field: sample.imagePath,
+        message: expect.stringMatching(/cannot decode the image/),
+      });
+      const warnings: string[] = [];
+      const intrinsics = { fx: 241.42, fy: 241.42, cx: 160, cy: 120, width: 320, height: 240 };
+      const cache = await ensureCropCache(
+        join(tmp.dir, 'crops.bin'),
+        { cubeMm: 300, inputSize: 32, detector: {} },
+        sampleIds.slice(0, 3).map((id) => ({
+          sampleId: id,
+          intrinsics,
+          load: () => loadDepth(synth, store.getSample(id)!),
+        })),
+        (id, message) => warnings.push(`${id} ${message}`),
+      );
+      expect(cache.frame(sample.id)).toBeNull();
+      expect(cache.frame(sampleIds[0]!)).not.toBeNull();
+      expect(warnings).toEqual([
+        expect.stringMatching(new RegExp(`^${sample.id} .*cannot decode the image`)),
+      ]);
+      await cache.close();
+    } finally {
+      writeFileSync(file, bytes);
+    }
   });
 
   it('recovers a round by its lease, not by a PID that may have been reused', async () => {
