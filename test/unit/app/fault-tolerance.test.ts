@@ -279,6 +279,16 @@ describe('imports and synth that fail leave nothing half-done', () => {
     expect(custom.duplicates).toBe(2);
   });
 
+  it('refuses a 0-byte project.sqlite instead of silently making a new empty project', async () => {
+    const project = join(tmp.dir, 'zero');
+    mkdirSync(project);
+    writeFileSync(join(project, 'project.sqlite'), '');
+    await expect(app.call('project.info', { project }, lead)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/is empty \(0 bytes\)/),
+    });
+  });
+
   it('an rgb-folder root that cannot be walked (/proc) is bad input, not a crash', async () => {
     const project = join(tmp.dir, 'proc');
     await app.call('project.init', { dir: project, skeleton: 'mpii16' }, lead);
