@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/shells/cli/main';
 import { exitCodeFor } from '../../../src/main/shells/cli/io';
 import { startHttpShell, type RunningServer } from '../../../src/main/shells/http/server';
+import { hostsFor } from '../../../src/main/shells/http/guard';
 import { rendererFile } from '../../../src/main/shells/electron/renderer-file';
 import { diskError } from '../../../src/main/fs/disk-error';
 import type { App } from '../../../src/main/app';
@@ -238,6 +239,15 @@ describe('team server: roles, revoke, login', () => {
 });
 
 describe('smaller hardening', () => {
+  it('knows which Host names a loopback server answers to; a team server takes any (tokens guard it)', () => {
+    expect([...hostsFor('127.0.0.1', 4173)!].sort()).toEqual(
+      ['127.0.0.1:4173', '[::1]:4173', 'localhost:4173'].sort(),
+    );
+    expect(hostsFor('localhost', 80)).toContain('localhost');
+    expect(hostsFor('0.0.0.0', 4173)).toBeNull();
+    expect(hostsFor('192.168.1.5', 4173)).toBeNull();
+  });
+
   it('confines app:// to files inside the renderer folder (a sibling sharing its prefix is outside)', () => {
     expect(rendererFile('/opt/out/renderer', 'app://poseloop/index.html')).toBe(
       '/opt/out/renderer/index.html',

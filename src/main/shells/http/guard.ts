@@ -38,20 +38,20 @@ function sameHost(origin: string, allowedHosts: ReadonlySet<string>): boolean {
 }
 
 /**
- * The `Host` values that name this server: the bound address and port, and `localhost` when it is a loopback
- * address. A wildcard bind (0.0.0.0, ::) accepts any host name: a team server is reached by its LAN name, and it
- * needs tokens anyway, which a rebinding page does not have.
+ * The `Host` values that name this server: for a loopback bind, the bound address, `localhost`, 127.0.0.1 and
+ * [::1] with the port. Any other bind is a team server, reached by whatever LAN name people use: it accepts any
+ * host name (null), since every request needs a token, which a rebinding page does not have (the cookie is kept
+ * per host name, so the browser never sends it to evil.example).
  */
 export function hostsFor(boundHost: string, port: number): Set<string> | null {
-  if (boundHost === '0.0.0.0' || boundHost === '::' || boundHost === '[::]') return null;
-  const names = new Set<string>();
   const bare = boundHost.replace(/^\[|\]$/g, '');
-  const add = (name: string) => names.add(`${name}:${port}`.toLowerCase());
-  add(bare.includes(':') ? `[${bare}]` : bare);
-  if (bare === '127.0.0.1' || bare === '::1' || bare === 'localhost') {
-    add('localhost');
-    add('127.0.0.1');
-    add('[::1]');
-  }
+  const loopback = bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
+  if (!loopback) return null;
+  const names = new Set<string>();
+  const add = (name: string) => {
+    names.add(`${name}:${port}`.toLowerCase());
+    if (port === 80) names.add(name.toLowerCase()); // browsers omit the default port
+  };
+  for (const name of [bare.includes(':') ? `[${bare}]` : bare, 'localhost', '127.0.0.1', '[::1]']) add(name);
   return names;
 }
