@@ -129,7 +129,9 @@ describe('the active-learning loop through the app layer', () => {
       owner: 'a process that died',
     });
     // Its lease lapsed: no heartbeat for longer than LEASE_SECONDS.
-    store.db.prepare('UPDATE rounds SET heartbeat_at = ? WHERE id = ?').run('2000-01-01T00:00:00.000Z', round.id);
+    store.db
+      .prepare('UPDATE rounds SET heartbeat_at = ? WHERE id = ?')
+      .run('2000-01-01T00:00:00.000Z', round.id);
     store.rounds.setStage(round.id, 'ranking');
     store.queue.putRanking(round.id, [
       { sampleId: store.sampleIds('pool')[0]!, score: 1, reason: { sentence: 'x' } },

@@ -70,7 +70,13 @@ describe('store repos', () => {
 
   it('prepares its statements once: repeated calls never prepare again', () => {
     const spy = vi.spyOn(store.db, 'prepare');
-    const round = store.rounds.create({ sampler: 'random', budget: 2, config: {}, labelledSampleIds: [], owner: 'me' });
+    const round = store.rounds.create({
+      sampler: 'random',
+      budget: 2,
+      config: {},
+      labelledSampleIds: [],
+      owner: 'me',
+    });
     const checkpoint = store.checkpoints.add({
       roundId: round.id,
       path: 'm',
