@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'busy'
   | 'cancelled'
   | 'unauthorized'
+  | 'forbidden'
+  | 'io'
   | 'unsupported'
   | 'internal';
 
@@ -49,6 +51,8 @@ const ERROR_CODES: readonly string[] = [
   'busy',
   'cancelled',
   'unauthorized',
+  'forbidden',
+  'io',
   'unsupported',
   'internal',
 ] satisfies ErrorCode[];

@@ -173,6 +173,7 @@ export async function buildRgbProject(app: App, dir: string, caller: Caller): Pr
     seed: 1,
   };
   const round = store.rounds.create({
+    owner: 'test fixture',
     sampler: 'vl4pose',
     budget: boxed.length,
     config,

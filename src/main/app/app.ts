@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import {
   isOpName,
+  mayCall,
   operations,
+  type Role,
   type JobInfo,
   type OpName,
   type OpOutput,
@@ -23,6 +25,8 @@ import { simulate } from './simulate';
 
 export interface Caller {
   annotator: string;
+  /** Default `lead`: the local user of the window, the CLI or a loopback server. */
+  role?: Role;
   signal?: AbortSignal;
   onProgress?: OpContext['progress'];
 }
@@ -59,7 +63,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...exportHandlers(deps),
     'experiment.simulate': (input, ctx) => simulate(deps.projects.get(input.project), input, ctx),
     'jobs.list': () => deps.jobs.list(),
-    'jobs.cancel': (input) => ({ cancelled: deps.jobs.cancel(input.jobId) }),
+    'jobs.cancel': (input, ctx) => ({ cancelled: deps.jobs.cancel(input.jobId, ctx) }),
   };
 }
 
@@ -89,26 +93,39 @@ export function createApp(deps: AppDeps): App {
 
   const context = (caller: Caller, signal: AbortSignal, progress: OpContext['progress']): OpContext => ({
     annotator: caller.annotator,
+    role: caller.role ?? 'lead',
     signal,
     progress,
   });
+
+  /** Roles (issue 15): an annotator reads and edits, on a server pinned to its project; the rest is the lead's. */
+  function authorize(name: OpName, caller: Caller): void {
+    const role = caller.role ?? 'lead';
+    if (role === 'lead') return;
+    if (!mayCall(role, name))
+      throw new AppError('forbidden', `${name} needs a lead account (${caller.annotator} is an ${role})`);
+    if (deps.projects.pinnedProject === null)
+      throw new AppError('forbidden', `${role} accounts work only on a server pinned to one project`);
+  }
 
   return {
     deps,
     call(name, input, caller) {
       if (!isOpName(name)) throw new AppError('not_found', `unknown operation "${String(name)}"`);
+      authorize(name, caller);
       const signal = caller.signal ?? new AbortController().signal;
       return run(name, input, context(caller, signal, caller.onProgress ?? (() => {})));
     },
     start(name, input, caller) {
       if (!isOpName(name)) throw new AppError('not_found', `unknown operation "${String(name)}"`);
+      authorize(name, caller);
       const spec = operations[name];
       const parsed = parseInput(name, spec.input, input); // fail fast, before a job id exists
       const project =
         typeof (parsed as { project?: unknown }).project === 'string'
           ? (parsed as { project: string }).project
           : null;
-      return deps.jobs.start(name, project, (signal, progress) =>
+      return deps.jobs.start(name, project, caller.annotator, (signal, progress) =>
         run(name, input, context(caller, signal, progress)),
       );
     },

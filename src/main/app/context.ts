@@ -1,9 +1,11 @@
-import type { JobProgress, OpName, OpOutput, OpParsedInput } from '@shared/contract';
+import type { JobProgress, OpName, OpOutput, OpParsedInput, Role } from '@shared/contract';
 
 /** Who is calling and how to report back; handed to every handler by whichever shell runs it. */
 export interface OpContext {
   /** The annotator every edit is recorded against. */
   annotator: string;
+  /** What the caller may do: `lead` for the desktop window, the CLI and an account-less loopback server. */
+  role: Role;
   /** Aborted when the caller cancels (job cancel button, Ctrl-C in the CLI, closed HTTP request). */
   signal: AbortSignal;
   progress(progress: JobProgress): void;

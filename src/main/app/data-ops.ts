@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ImportSummary } from '@shared/contract';
-import type { Joint, Split } from '@shared/domain';
+import type { DatasetCameraId } from '@shared/camera';
+import { Intrinsics, type Joint, type Split } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { getSkeleton, mapJoints, type SkeletonLayout } from '@shared/skeletons';
 import { POSE_FAMILIES, type ImportRecord, type PoseFamily } from '../datasets';
@@ -57,6 +58,8 @@ export async function importDataset(
     split: SplitChoice;
     hideLabels: boolean;
     name?: string;
+    camera?: DatasetCameraId;
+    intrinsics?: string;
     frames?: number;
     pick?: 'uniform' | 'kmeans';
     seed?: number;
@@ -66,14 +69,19 @@ export async function importDataset(
   const { frames, pick, seed } = input;
   const run = await openDatasetImport(input.format, resolve(input.root), {
     ...(input.name ? { name: input.name } : {}),
+    ...cameraOption(input),
     ...(frames === undefined ? {} : { frames }),
     ...(pick === undefined ? {} : { pick }),
     ...(seed === undefined ? {} : { seed }),
     signal: ctx.signal,
     progress: (fraction, message) => ctx.progress({ fraction, stage: 'extract', message }),
+    // Decode every image (issue 15: a truncated PNG passed the header check and then broke every round).
+    checkImages: 'decode',
   });
+  // A video's extracted frames folder is the dataset root.
   const root = run.root ?? resolve(input.root);
   const native = getSkeleton(run.dataset.skeleton);
+  const skeletonBefore = project.store.getSetting('skeleton');
   const target = projectSkeleton(project, native);
   const toProject = (joints: Joint[]): Joint[] =>
     target.id === native.id ? joints : mapJoints(joints, native, target);
@@ -90,47 +98,59 @@ export async function importDataset(
   const importer = store.accounts.idOf(`import:${input.format}`);
   let inserted = 0;
   let duplicates = 0;
-  for await (const batch of run.records) {
-    if (ctx.signal.aborted)
+  const counts = () => ({ imported: inserted, duplicates, skipped: run.counts.skipped });
+  store.setImportState(datasetId, 'running', counts());
+  try {
+    for await (const batch of run.records) {
+      if (ctx.signal.aborted)
+        throw new AppError(
+          'cancelled',
+          `import cancelled after ${inserted} samples (each batch is whole; importing again resumes)`,
+        );
+      const samples: NewSample[] = batch.map((record) => {
+        const place = placeRecord(record, input.split, input.hideLabels);
+        const joints = record.joints && toProject(record.joints);
+        return {
+          sourceKey: record.key,
+          imagePath: record.imagePath,
+          frame: record.frame ?? 0,
+          modality: run.dataset.modality,
+          width: record.width,
+          height: record.height,
+          split: place.split,
+          joints: place.visible ? joints : null,
+          groundTruth: place.visible ? null : joints,
+          ...(record.box ? { box: record.box } : {}),
+        };
+      });
+      const result = store.insertSamples(datasetId, samples, importer);
+      inserted += result.inserted;
+      duplicates += result.duplicates;
+      store.setImportState(datasetId, 'running', counts());
+      ctx.progress({
+        fraction: 0,
+        stage: 'import',
+        message: `${inserted} imported, ${run.counts.skipped} skipped`,
+      });
+    }
+    if (inserted === 0 && duplicates === 0) {
+      const first = run.errors[0];
+      const where = first
+        ? `${first.file}${first.line !== undefined ? `:${first.line}` : ''}: ${first.message}`
+        : 'no labelled frames found';
       throw new AppError(
-        'cancelled',
-        `import cancelled after ${inserted} samples (each batch is whole; importing again resumes)`,
+        'invalid_input',
+        `nothing imported from ${root} (${run.counts.skipped} skipped; first problem: ${where})`,
+        first?.file ?? 'root',
       );
-    const samples: NewSample[] = batch.map((record) => {
-      const place = placeRecord(record, input.split, input.hideLabels);
-      const joints = record.joints && toProject(record.joints);
-      return {
-        sourceKey: record.key,
-        imagePath: record.imagePath,
-        frame: record.frame ?? 0,
-        modality: run.dataset.modality,
-        width: record.width,
-        height: record.height,
-        split: place.split,
-        joints: place.visible ? joints : null,
-        groundTruth: place.visible ? null : joints,
-        ...(record.box ? { box: record.box } : {}),
-      };
-    });
-    const result = store.insertSamples(datasetId, samples, importer);
-    inserted += result.inserted;
-    duplicates += result.duplicates;
-    ctx.progress({
-      fraction: 0,
-      stage: 'import',
-      message: `${inserted} imported, ${run.counts.skipped} skipped`,
-    });
-  }
-  if (inserted === 0 && duplicates === 0) {
-    const first = run.errors[0];
-    const where = first
-      ? `${first.file}${first.line !== undefined ? `:${first.line}` : ''}: ${first.message}`
-      : 'no labelled frames found';
-    throw new AppError(
-      'invalid_input',
-      `nothing imported from ${root} (${run.counts.skipped} skipped; first problem: ${where})`,
-      first?.file ?? 'root',
-    );
+    }
+    store.setImportState(datasetId, 'complete', counts());
+  } catch (error) {
+    // Nothing half-done stays: no empty dataset row, no skeleton switched by an import that brought no samples.
+    if (!store.dropDatasetIfEmpty(datasetId))
+      store.setImportState(datasetId, 'interrupted', counts(), (error as Error).message);
+    if (store.counts().total === 0 && skeletonBefore !== null) store.setSetting('skeleton', skeletonBefore);
+    throw error;
   }
   return {
     datasetId,
@@ -142,6 +162,18 @@ export async function importDataset(
       .map((e) => ({ file: e.file, line: e.line ?? null, message: e.message }))
       .sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)),
   };
+}
+
+/** `--camera` (a preset) or `--intrinsics fx,fy,cx,cy,width,height`, for formats that do not name their camera. */
+function cameraOption(input: { camera?: DatasetCameraId; intrinsics?: string }): {
+  camera?: DatasetCameraId | Intrinsics;
+} {
+  if (input.intrinsics === undefined) return input.camera ? { camera: input.camera } : {};
+  const [fx, fy, cx, cy, width, height] = input.intrinsics.split(',').map(Number) as number[];
+  const parsed = Intrinsics.safeParse({ fx, fy, cx, cy, width, height });
+  if (!parsed.success)
+    throw new AppError('invalid_input', `intrinsics: ${parsed.error.issues[0]!.message}`, 'intrinsics');
+  return { camera: parsed.data };
 }
 
 export function parseFamilies(list: string | undefined): Partial<Record<PoseFamily, number>> | undefined {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobInfo, JobProgress, OpName } from '@shared/contract';
+import type { JobInfo, JobProgress, OpName, Role } from '@shared/contract';
 import { AppError, toErrorPayload } from '@shared/errors';
 import type { EventBus } from './events';
 
@@ -24,6 +24,7 @@ export class JobManager {
   start(
     op: OpName,
     project: string | null,
+    owner: string,
     run: (signal: AbortSignal, progress: (p: JobProgress) => void) => Promise<unknown>,
   ): JobInfo {
     const controller = new AbortController();
@@ -31,6 +32,7 @@ export class JobManager {
       id: randomUUID(),
       op,
       project,
+      owner,
       status: 'running',
       progress: { fraction: 0 },
       startedAt: this.now().toISOString(),
@@ -85,9 +87,15 @@ export class JobManager {
     return { ...job.info };
   }
 
-  cancel(id: string): boolean {
+  /** Cancels a job; an annotator may cancel only their own (a lead any). */
+  cancel(id: string, by: { annotator: string; role: Role }): boolean {
     const job = this.jobs.get(id);
     if (!job) throw new AppError('not_found', `no job ${id}`, 'jobId');
+    if (by.role !== 'lead' && job.info.owner !== by.annotator)
+      throw new AppError(
+        'forbidden',
+        `job ${id} was started by ${job.info.owner}; only they or a lead may cancel it`,
+      );
     if (job.info.status !== 'running') return false;
     job.controller.abort();
     return true;

@@ -1,4 +1,5 @@
 import type { ProjectInfo } from '@shared/contract';
+import type { DatasetRow } from '../store';
 import type { AppDeps } from './deps';
 import type { HandlerGroup } from './context';
 import type { Project } from './project';
@@ -23,10 +24,23 @@ export async function describeProject(project: Project, deps: AppDeps): Promise<
       modality: d.modality,
       skeleton: d.skeletonId,
       samples: d.samples,
+      import: {
+        ...d.import.counts,
+        state: importState(d.import, store.now()),
+        error: d.import.error,
+      },
     })),
     rounds: store.rounds.list().map(toRoundSummary),
     backend: await deps.backendName(),
   };
+}
+
+/** An import stops writing its progress when its process dies: a silent `running` one is interrupted. */
+const IMPORT_SILENCE_SECONDS = 120;
+function importState(state: DatasetRow['import'], now: string): DatasetRow['import']['state'] {
+  const silent =
+    state.updatedAt !== null && Date.parse(now) - Date.parse(state.updatedAt) > IMPORT_SILENCE_SECONDS * 1000;
+  return state.state === 'running' && silent ? 'interrupted' : state.state;
 }
 
 async function opened(project: Project, deps: AppDeps): Promise<ProjectInfo> {
@@ -36,7 +50,14 @@ async function opened(project: Project, deps: AppDeps): Promise<ProjectInfo> {
 
 export function projectHandlers(
   deps: AppDeps,
-): HandlerGroup<'project.init' | 'project.info' | 'projects.recent' | 'annotator.add' | 'annotator.list'> {
+): HandlerGroup<
+  | 'project.init'
+  | 'project.info'
+  | 'projects.recent'
+  | 'annotator.add'
+  | 'annotator.list'
+  | 'annotator.revoke'
+> {
   return {
     'project.init': async (input, ctx) => {
       const project = deps.projects.create(input.dir, { name: input.name, skeleton: input.skeleton });
@@ -50,5 +71,9 @@ export function projectHandlers(
       return { id, name: input.name, role: input.role, token };
     },
     'annotator.list': (input) => deps.projects.get(input.project).store.accounts.list(),
+    'annotator.revoke': (input) => ({
+      name: input.name,
+      revoked: deps.projects.get(input.project).store.accounts.revoke(input.name),
+    }),
   };
 }

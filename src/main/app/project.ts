@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '@shared/errors';
 import { getSkeleton, type SkeletonLayout } from '@shared/skeletons';
@@ -70,6 +70,13 @@ export class ProjectRegistry {
         'project',
       );
     }
+    // A 0-byte database (a failed copy, a full disk) would silently become a new empty project.
+    if (statSync(join(path, PROJECT_DB)).size === 0)
+      throw new AppError(
+        'invalid_input',
+        `${join(path, PROJECT_DB)} is empty (0 bytes): the project is damaged; restore it from a backup`,
+        'project',
+      );
     const project = new Project(path, ProjectStore.open(join(path, PROJECT_DB), this.clock));
     this.open.set(path, project);
     return project;

@@ -7,6 +7,7 @@ import type { QueueRecord, RoundRecord } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';
 import type { Project } from './project';
+import { holdLease, leaseLapsed, PROCESS_OWNER } from './round-lease';
 
 /** What `round.run` takes: the sampler, the budget and the learning settings. */
 export type RoundSettings = AcquireStep['settings'];
@@ -40,7 +41,7 @@ export function toRoundSummary(round: RoundRecord): RoundSummary {
 }
 
 export function roundDetail(project: Project, round: RoundRecord): RoundDetail {
-  const { owner: _owner, ...config } = round.config;
+  const { owner: _legacyOwner, ...config } = round.config;
   return {
     ...toRoundSummary(round),
     config: config as RoundDetail['config'],
@@ -56,25 +57,12 @@ function toQueueItem(item: QueueRecord): QueueItem {
   return { ...item, reason: sentence ?? '', reasonDetail: detail };
 }
 
-/** Is the process that owns a round still alive? A round is only recovered when its owner is gone. */
-function ownerAlive(round: RoundRecord): boolean {
-  const pid = (round.config.owner as { pid?: number } | undefined)?.pid;
-  if (pid === undefined) return false;
-  // A round of this very process is alive: its job either finishes or abandons the round itself.
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Closes rounds that a crashed or killed process left mid-way, dropping their partial output. */
 export function recoverRounds(project: Project): number {
   let recovered = 0;
   for (const round of project.store.rounds.list()) {
-    if (['pending', 'training', 'inferring', 'ranking'].includes(round.status) && !ownerAlive(round)) {
+    const unfinished = ['pending', 'training', 'inferring', 'ranking'].includes(round.status);
+    if (unfinished && leaseLapsed(round, project.store.now())) {
       project.store.rounds.abandon(
         round.id,
         'failed',
@@ -104,9 +92,11 @@ export async function runRound(
   const round = store.rounds.create({
     sampler: settings.sampler,
     budget: settings.budget,
-    config: { ...settings, owner: { pid: process.pid } },
+    config: { ...settings },
     labelledSampleIds: labelled,
+    owner: PROCESS_OWNER,
   });
+  const lease = holdLease(store, round.id);
   let stageStart = Date.now();
   const stageDone = (name: string) => {
     const seconds = (Date.now() - stageStart) / 1000;
@@ -153,18 +143,21 @@ export async function runRound(
       cancelled ? 'cancelled' : (error as Error).message,
     );
     throw error;
+  } finally {
+    lease.release();
   }
 }
 
-function roundOrLatest(project: Project, roundId: number | undefined): RoundRecord {
-  const round = roundId === undefined ? project.store.rounds.latest() : project.store.rounds.get(roundId);
-  if (!round)
-    throw new AppError(
-      'not_found',
-      roundId === undefined ? 'no round has run yet' : `no round ${roundId}`,
-      'roundId',
-    );
-  return round;
+/** The round a queue request is about: the one named, else the newest round that has a queue (whatever later rounds' status). */
+function queueRound(project: Project, roundId: number | undefined): number {
+  if (roundId !== undefined) {
+    if (!project.store.rounds.get(roundId)) throw new AppError('not_found', `no round ${roundId}`, 'roundId');
+    return roundId;
+  }
+  const newest = project.store.queue.newestRound();
+  if (newest === null)
+    throw new AppError('not_found', 'no queue yet: choose a seed set or run a round', 'roundId');
+  return newest;
 }
 
 export function roundHandlers(
@@ -205,8 +198,8 @@ export function roundHandlers(
     },
     'queue.list': (input) => {
       const project = deps.projects.get(input.project);
-      const round = roundOrLatest(project, input.roundId);
-      const items = project.store.queue.list(round.id, {
+      const round = queueRound(project, input.roundId);
+      const items = project.store.queue.list(round, {
         status: input.status,
         afterRank: input.after,
         limit: input.limit,
@@ -214,21 +207,26 @@ export function roundHandlers(
       return {
         items: items.map(toQueueItem),
         next: items.length === input.limit ? items.at(-1)!.rank : null,
-        total: project.store.queue.count(round.id, input.status),
+        total: project.store.queue.count(round, input.status),
       };
     },
     'queue.next': (input, ctx) => {
       const project = deps.projects.get(input.project);
-      const round = roundOrLatest(project, input.roundId);
-      const item = project.store.queue.claimNext(round.id, project.store.accounts.idOf(ctx.annotator));
+      const annotator = project.store.accounts.idOf(ctx.annotator);
+      const item =
+        input.roundId === undefined
+          ? project.store.queue.claimNextAnywhere(annotator)
+          : project.store.queue.claimNext(queueRound(project, input.roundId), annotator);
       return item && toQueueItem(item);
     },
     'queue.set': (input, ctx) => {
       const project = deps.projects.get(input.project);
-      const round = roundOrLatest(project, undefined);
+      const round = input.roundId ?? project.store.queue.roundOf(input.sampleId);
+      if (round === null)
+        throw new AppError('not_found', `sample ${input.sampleId} is in no queue`, 'sampleId');
       return toQueueItem(
         project.store.queue.setStatus(
-          round.id,
+          round,
           input.sampleId,
           input.status,
           project.store.accounts.idOf(ctx.annotator),

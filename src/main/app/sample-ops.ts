@@ -4,6 +4,7 @@ import { AppError } from '@shared/errors';
 import type { SampleRecord } from '../store';
 import type { AppDeps } from './deps';
 import type { HandlerGroup } from './context';
+import { checkAnnotation } from './annotation-rules';
 
 function toRow(s: SampleRecord): SampleRow {
   return {
@@ -55,8 +56,10 @@ export function sampleHandlers(
       return toRow(store.requireSample(sample.id));
     },
     'annotation.save': (input, ctx) => {
-      const { store } = deps.projects.get(input.project);
-      store.requireSample(input.sampleId);
+      const project = deps.projects.get(input.project);
+      const { store } = project;
+      const sample = store.requireSample(input.sampleId);
+      checkAnnotation(sample, project.skeleton.joints.length, input.joints, input.secondsSpent);
       return store.annotations.save({
         sampleId: input.sampleId,
         joints: input.joints,

@@ -7,6 +7,7 @@ import type { AppDeps } from './deps';
 import type { Project } from './project';
 import { imageFeatures } from '../loop';
 import { roundDetail } from './round-ops';
+import { holdLease, PROCESS_OWNER } from './round-lease';
 
 /**
  * The initial labelled set s0, chosen before any model exists: a seeded random draw from the pool, or k-center
@@ -24,9 +25,11 @@ async function selectSeed(
   const round = store.rounds.create({
     sampler: `seed-${input.method}`,
     budget: input.size,
-    config: { ...input, owner: { pid: process.pid } },
+    config: { ...input },
     labelledSampleIds: store.sampleIds('train'),
+    owner: PROCESS_OWNER,
   });
+  const lease = holdLease(store, round.id);
   try {
     let ranked: RankingRow[];
     if (input.method === 'random') {
@@ -69,6 +72,8 @@ async function selectSeed(
   } catch (error) {
     store.rounds.abandon(round.id, 'failed', (error as Error).message);
     throw error;
+  } finally {
+    lease.release();
   }
 }
 
@@ -77,21 +82,22 @@ export function seedHandlers(deps: AppDeps): HandlerGroup<'seed.select' | 'queue
     'seed.select': (input) => selectSeed(deps.projects.get(input.project), input),
     'queue.add': (input) => {
       const project = deps.projects.get(input.project);
-      const round = project.store.rounds.latest();
-      if (!round) throw new AppError('invalid_input', 'no queue yet: choose a seed set or run a round first');
+      const round = project.store.queue.newestRound();
+      if (round === null)
+        throw new AppError('invalid_input', 'no queue yet: choose a seed set or run a round first');
       for (const id of input.sampleIds) {
         if (project.store.requireSample(id).split !== 'pool')
           throw new AppError('invalid_input', `sample ${id} is not in the pool`, 'sampleIds');
       }
       const added = project.store.queue.append(
-        round.id,
+        round,
         input.sampleIds.map((sampleId) => ({
           sampleId,
           score: 0,
           reason: { kind: 'manual', sentence: 'Marked by hand.' },
         })),
       );
-      return { added, queued: project.store.queue.count(round.id) };
+      return { added, queued: project.store.queue.count(round) };
     },
   };
 }

@@ -31,6 +31,7 @@ export class AccountRepo {
       all: db.prepare<[], { id: number; name: string; role: Role; has_token: number }>(
         'SELECT id, name, role, token_hash IS NOT NULL AS has_token FROM annotators ORDER BY id',
       ),
+      revoke: db.prepare('UPDATE annotators SET token_hash = NULL WHERE name = ? AND token_hash IS NOT NULL'),
       anyToken: db.prepare('SELECT 1 FROM annotators WHERE token_hash IS NOT NULL LIMIT 1'),
     };
   }
@@ -67,6 +68,13 @@ export class AccountRepo {
     return this.sql.all
       .all()
       .map((r) => ({ id: r.id, name: r.name, role: r.role, hasToken: r.has_token === 1 }));
+  }
+
+  /** Removes an account's token (it stops working at once); false when the name has none. */
+  revoke(name: string): boolean {
+    if (this.sql.idByName.get(name) === undefined)
+      throw new AppError('not_found', `no annotator "${name}"`, 'name');
+    return this.sql.revoke.run(name).changes > 0;
   }
 
   hasTokens(): boolean {

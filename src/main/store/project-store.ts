@@ -9,7 +9,7 @@ import { CheckpointRepo } from './checkpoints';
 import { PredictionRepo } from './predictions';
 import { QueueRepo } from './queue';
 import { ExportRepo } from './exports';
-import type { DatasetRow, NewSample, SampleRecord } from './rows';
+import type { DatasetRow, ImportState, NewSample, SampleRecord } from './rows';
 
 interface SampleDbRow {
   id: number;
@@ -42,6 +42,10 @@ type DatasetListRow = {
   cube_mm: number | null;
   created_at: string;
   samples: number;
+  import_state: ImportState['state'];
+  import_counts: string;
+  import_error: string | null;
+  import_updated_at: string | null;
 };
 
 function prepareStatements(db: Db) {
@@ -64,6 +68,12 @@ function prepareStatements(db: Db) {
     ),
     datasets: db.prepare<[], DatasetListRow>(
       `SELECT d.*, (SELECT COUNT(*) FROM samples s WHERE s.dataset_id = d.id) AS samples FROM datasets d ORDER BY d.id`,
+    ),
+    setImport: db.prepare(
+      `UPDATE datasets SET import_state = ?, import_counts = ?, import_error = ?, import_updated_at = ? WHERE id = ?`,
+    ),
+    dropEmptyDataset: db.prepare(
+      'DELETE FROM datasets WHERE id = ? AND NOT EXISTS (SELECT 1 FROM samples WHERE dataset_id = ?)',
     ),
     insertSample: db.prepare(
       `INSERT INTO samples (dataset_id, source_key, image_path, frame, modality, width, height, split, centre_u, centre_v, centre_d, box, created_at)
@@ -204,7 +214,28 @@ export class ProjectStore {
       cubeMm: r.cube_mm,
       createdAt: r.created_at,
       samples: r.samples,
+      import: {
+        state: r.import_state,
+        counts: JSON.parse(r.import_counts) as ImportState['counts'],
+        error: r.import_error,
+        updatedAt: r.import_updated_at,
+      },
     }));
+  }
+
+  /** Records how far a dataset's import got (written after each batch, so a killed import is visible). */
+  setImportState(
+    datasetId: number,
+    state: ImportState['state'],
+    counts: ImportState['counts'],
+    error?: string,
+  ): void {
+    this.sql.setImport.run(state, JSON.stringify(counts), error ?? null, this.now(), datasetId);
+  }
+
+  /** Removes a dataset row no sample belongs to (an import that failed before its first batch); true if removed. */
+  dropDatasetIfEmpty(datasetId: number): boolean {
+    return this.sql.dropEmptyDataset.run(datasetId, datasetId).changes > 0;
   }
 
   getDataset(id: number): DatasetRow | null {

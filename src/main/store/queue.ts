@@ -11,6 +11,7 @@ export interface RankingRow {
 
 export interface QueueRecord {
   roundId: number;
+  roundNumber: number;
   sampleId: number;
   rank: number;
   score: number;
@@ -21,6 +22,7 @@ export interface QueueRecord {
 
 interface QueueDbRow {
   round_id: number;
+  round_number: number;
   sample_id: number;
   rank: number;
   score: number;
@@ -29,9 +31,9 @@ interface QueueDbRow {
   assignee: string | null;
 }
 
-const QUEUE_SELECT = `SELECT q.round_id, q.sample_id, q.rank, r.score, r.reason, q.status, a.name AS assignee
+const QUEUE_SELECT = `SELECT q.round_id, ro.number AS round_number, q.sample_id, q.rank, r.score, r.reason, q.status, a.name AS assignee
   FROM queue q JOIN rankings r ON r.round_id = q.round_id AND r.sample_id = q.sample_id
-  LEFT JOIN annotators a ON a.id = q.assignee_id`;
+  JOIN rounds ro ON ro.id = q.round_id LEFT JOIN annotators a ON a.id = q.assignee_id`;
 
 /**
  * A round's ranking (score and reason per sample) and the annotation queue built from it. The two are written
@@ -81,6 +83,24 @@ export class QueueRepo {
       bestNew: db
         .prepare<[number], number>(
           `SELECT sample_id FROM queue WHERE round_id = ? AND status = 'new' ORDER BY rank LIMIT 1`,
+        )
+        .pluck(),
+      newestRound: db
+        .prepare<[], number>(
+          'SELECT q.round_id FROM queue q JOIN rounds r ON r.id = q.round_id ORDER BY r.number DESC LIMIT 1',
+        )
+        .pluck(),
+      // Rounds with items still to do, newest first: where Next looks after the newest queue is used up.
+      openRounds: db
+        .prepare<[], number>(
+          `SELECT q.round_id FROM queue q JOIN rounds r ON r.id = q.round_id
+           WHERE q.status IN ('new', 'in_progress') GROUP BY q.round_id ORDER BY MAX(r.number) DESC`,
+        )
+        .pluck(),
+      roundOf: db
+        .prepare<[number], number>(
+          `SELECT q.round_id FROM queue q JOIN rounds r ON r.id = q.round_id WHERE q.sample_id = ?
+           ORDER BY r.number DESC LIMIT 1`,
         )
         .pluck(),
       setStatus: db.prepare(
@@ -147,6 +167,35 @@ export class QueueRepo {
     })();
   }
 
+  /** The newest round that has a queue, whatever the status of later rounds (training, failed, cancelled). */
+  newestRound(): number | null {
+    return this.sql.newestRound.get() ?? null;
+  }
+
+  /**
+   * Next for a caller who names no round: their own unfinished item or the best new one of the newest queue, then
+   * of earlier queues (newest first), so items a later round did not re-rank stay reachable.
+   */
+  claimNextAnywhere(annotatorId: number): QueueRecord | null {
+    return this.db.transaction(() => {
+      const rounds = this.sql.openRounds.all();
+      for (const roundId of rounds) {
+        const own = this.sql.own.get(roundId, annotatorId);
+        if (own !== undefined) return this.item(roundId, own);
+      }
+      for (const roundId of rounds) {
+        const item = this.claimNext(roundId, annotatorId);
+        if (item) return item;
+      }
+      return null;
+    })();
+  }
+
+  /** The newest round whose queue holds a sample (for `queue.set` without a round). */
+  roundOf(sampleId: number): number | null {
+    return this.sql.roundOf.get(sampleId) ?? null;
+  }
+
   /** Sets an item's status; `new` releases it, others keep the annotator who set them. */
   setStatus(roundId: number, sampleId: number, status: QueueStatus, annotatorId: number): QueueRecord {
     const released = status === 'new';
@@ -166,6 +215,7 @@ export class QueueRepo {
 function toQueue(row: QueueDbRow): QueueRecord {
   return {
     roundId: row.round_id,
+    roundNumber: row.round_number,
     sampleId: row.sample_id,
     rank: row.rank,
     score: row.score,

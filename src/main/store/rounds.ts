@@ -17,6 +17,9 @@ export interface RoundRecord {
   startedAt: string;
   finishedAt: string | null;
   checkpointId: number | null;
+  /** The lease: who runs the round and when they last said they still do (null for rounds of older versions). */
+  owner: string | null;
+  heartbeatAt: string | null;
 }
 
 interface RoundDbRow {
@@ -33,6 +36,8 @@ interface RoundDbRow {
   started_at: string;
   finished_at: string | null;
   checkpoint_id: number | null;
+  owner: string | null;
+  heartbeat_at: string | null;
 }
 
 const UNFINISHED = `('pending', 'training', 'inferring', 'ranking')`;
@@ -56,8 +61,8 @@ export class RoundRepo {
       running: db.prepare<[], { number: number }>(`SELECT number FROM rounds WHERE status IN ${UNFINISHED}`),
       nextNumber: db.prepare<[], number>('SELECT COALESCE(MAX(number), 0) + 1 FROM rounds').pluck(),
       insert: db.prepare(
-        `INSERT INTO rounds (number, sampler, budget, config, status, labelled_count, started_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+        `INSERT INTO rounds (number, sampler, budget, config, status, labelled_count, started_at, owner, heartbeat_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       ),
       snapshot: db.prepare('INSERT INTO round_labelled (round_id, sample_id) VALUES (?, ?)'),
       byId: db.prepare<[number], RoundDbRow>(`${ROUND_SELECT} WHERE r.id = ?`),
@@ -65,6 +70,9 @@ export class RoundRepo {
       all: db.prepare<[], RoundDbRow>(`${ROUND_SELECT} ORDER BY r.number`),
       setStage: db.prepare(
         `UPDATE rounds SET status = ?, stage_timings = ?, metrics = ?, error = ?, finished_at = ? WHERE id = ?`,
+      ),
+      heartbeat: db.prepare(
+        `UPDATE rounds SET heartbeat_at = ? WHERE id = ? AND owner = ? AND status IN ${UNFINISHED}`,
       ),
       dropQueue: db.prepare('DELETE FROM queue WHERE round_id = ?'),
       dropRankings: db.prepare('DELETE FROM rankings WHERE round_id = ?'),
@@ -78,6 +86,8 @@ export class RoundRepo {
     budget: number;
     config: Record<string, unknown>;
     labelledSampleIds: readonly number[];
+    /** The lease holder's id; it renews the lease with `heartbeat` while the round runs. */
+    owner: string;
   }): RoundRecord {
     return this.db.transaction(() => {
       const running = this.sql.running.get();
@@ -90,6 +100,8 @@ export class RoundRepo {
           round.budget,
           JSON.stringify(round.config),
           round.labelledSampleIds.length,
+          this.now(),
+          round.owner,
           this.now(),
         ).lastInsertRowid,
       );
@@ -110,6 +122,11 @@ export class RoundRepo {
 
   list(): RoundRecord[] {
     return this.sql.all.all().map(toRound);
+  }
+
+  /** Renews the owner's lease on an unfinished round. */
+  heartbeat(roundId: number, owner: string): void {
+    this.sql.heartbeat.run(this.now(), roundId, owner);
   }
 
   /** Moves a round to its next stage, recording how long the previous one took and any metrics. */
@@ -161,5 +178,7 @@ function toRound(row: RoundDbRow): RoundRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     checkpointId: row.checkpoint_id,
+    owner: row.owner,
+    heartbeatAt: row.heartbeat_at,
   };
 }

@@ -12,6 +12,15 @@ export interface DatasetRow {
   intrinsics: string | null;
   cubeMm: number | null;
   createdAt: string;
+  import: ImportState;
+}
+
+/** How far a dataset's import got: `running` while a process imports it, `interrupted` when it stopped early. */
+export interface ImportState {
+  state: 'running' | 'complete' | 'interrupted';
+  counts: { imported: number; duplicates: number; skipped: number };
+  error: string | null;
+  updatedAt: string | null;
 }
 
 export interface NewSample {

@@ -67,6 +67,15 @@ export const dataOperations = defineOperations({
         .default('uniform')
         .describe('video: frames evenly spread, or one per k-means cluster of similar frames'),
       seed: z.number().int().default(1).describe('video: k-means seed'),
+      camera: z
+        .enum(['icvl', 'nyu', 'bighand', 'msra'])
+        .optional()
+        .describe('depth camera preset, for folders without one (unlabelled)'),
+      intrinsics: z
+        .string()
+        .regex(/^\s*[\d.]+(\s*,\s*[\d.]+){5}\s*$/, 'give fx,fy,cx,cy,width,height (six numbers)')
+        .optional()
+        .describe('depth camera as fx,fy,cx,cy,width,height (instead of --camera)'),
     }),
     output: ImportSummary,
     mutates: true,

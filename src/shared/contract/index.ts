@@ -20,6 +20,7 @@ export * from './rounds';
 export * from './bench';
 export * from './exports';
 export * from './experiments';
+export * from './access';
 export type { PoseLoopEvent } from './events';
 
 /** The whole operation table. Add an area's table here; every shell picks it up without new code. */

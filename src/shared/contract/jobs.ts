@@ -17,6 +17,8 @@ export const JobInfo = z.object({
   id: z.string(),
   op: z.string(),
   project: z.string().nullable(),
+  /** The annotator who started it (only they or a lead may cancel it). */
+  owner: z.string(),
   status: JobStatus,
   progress: JobProgress,
   startedAt: z.string(),

@@ -26,6 +26,14 @@ export const DatasetSummary = z.object({
   modality: z.string(),
   skeleton: z.string(),
   samples: z.number().int(),
+  /** How far its import got: `interrupted` (killed, cancelled, failed) means re-run the import to resume it. */
+  import: z.object({
+    state: z.enum(['running', 'complete', 'interrupted']),
+    imported: z.number().int(),
+    duplicates: z.number().int(),
+    skipped: z.number().int(),
+    error: z.string().nullable(),
+  }),
 });
 
 export const ProjectInfo = z.object({
@@ -41,6 +49,9 @@ export const ProjectInfo = z.object({
   backend: z.string(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+export const AnnotatorRole = z.enum(['annotator', 'lead']);
+export type AnnotatorRole = z.infer<typeof AnnotatorRole>;
 
 export const RecentProject = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
 
@@ -82,7 +93,7 @@ export const projectOperations = defineOperations({
     summary: 'Create an annotator account and print its access token (needed to serve beyond loopback).',
     input: projectInput({
       name: z.string().min(1).max(100).describe('annotator name'),
-      role: z.enum(['annotator', 'lead']).default('annotator').describe('annotator or lead'),
+      role: AnnotatorRole.default('annotator').describe('annotator (read and edit) or lead (everything)'),
     }),
     output: z.object({ id: z.number().int(), name: z.string(), role: z.string(), token: z.string() }),
     mutates: true,
@@ -96,5 +107,13 @@ export const projectOperations = defineOperations({
     ),
     mutates: false,
     cli: { command: 'annotators', positional: ['project'] },
+  },
+  'annotator.revoke': {
+    summary:
+      "Revoke an annotator's access token at once (their edits stay; annotator-add gives a new token).",
+    input: projectInput({ name: z.string().min(1).max(100).describe('annotator name') }),
+    output: z.object({ name: z.string(), revoked: z.boolean() }),
+    mutates: true,
+    cli: { command: 'annotator-revoke', positional: ['project'] },
   },
 });

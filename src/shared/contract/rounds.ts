@@ -51,6 +51,8 @@ export const QueueStatus = z.enum(['new', 'in_progress', 'done', 'skipped']);
 
 export const QueueItem = z.object({
   roundId: z.number().int(),
+  /** The round's number (items of earlier rounds stay in the queue until done). */
+  roundNumber: z.number().int(),
   sampleId: z.number().int(),
   rank: z.number().int(),
   score: z.number(),
@@ -138,9 +140,9 @@ export const roundOperations = defineOperations({
     mutates: false,
   },
   'queue.list': {
-    summary: "A round's ranked queue (default: the latest round), paged by rank.",
+    summary: "A round's ranked queue (default: the newest round that has one), paged by rank.",
     input: projectInput({
-      roundId: z.number().int().positive().optional().describe('round id (default: latest)'),
+      roundId: z.number().int().positive().optional().describe('round id (default: the newest queue)'),
       status: QueueStatus.optional().describe('new, in_progress, done or skipped'),
       after: Cursor.default(0).describe('list ranks greater than this'),
       limit: PageLimit.describe('page size'),
@@ -156,14 +158,22 @@ export const roundOperations = defineOperations({
   'queue.next': {
     summary:
       'Assign the best-ranked free image of the queue to the caller (never to two annotators at once).',
-    input: projectInput({ roundId: z.number().int().positive().optional() }),
+    input: projectInput({
+      /** Omitted: the newest queue first, then unfinished items of earlier rounds (newest first). */
+      roundId: z.number().int().positive().optional(),
+    }),
     output: QueueItem.nullable(),
     mutates: true,
     topics: ['queue'],
   },
   'queue.set': {
     summary: 'Mark a queued image done, skipped, or release it back to the queue.',
-    input: projectInput({ sampleId: z.number().int().positive(), status: QueueStatus }),
+    input: projectInput({
+      sampleId: z.number().int().positive(),
+      status: QueueStatus,
+      /** Omitted: the newest round whose queue holds the sample. */
+      roundId: z.number().int().positive().optional(),
+    }),
     output: QueueItem,
     mutates: true,
     topics: ['queue'],

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,15 +125,17 @@ describe('the active-learning loop through the app layer', () => {
 
   it('closes a round whose process died, leaving no half-written queue', async () => {
     const { store } = app.deps.projects.get(project);
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    });
     const round = store.rounds.create({
       sampler: 'random',
       budget: 3,
-      config: { owner: { pid: Number(dead.stdout) } },
+      config: {},
       labelledSampleIds: store.sampleIds('train'),
+      owner: 'a process that died',
     });
+    // Its lease lapsed: no heartbeat for longer than LEASE_SECONDS.
+    store.db
+      .prepare('UPDATE rounds SET heartbeat_at = ? WHERE id = ?')
+      .run('2000-01-01T00:00:00.000Z', round.id);
     store.rounds.setStage(round.id, 'ranking');
     store.queue.putRanking(round.id, [
       { sampleId: store.sampleIds('pool')[0]!, score: 1, reason: { sentence: 'x' } },

@@ -144,7 +144,7 @@ describe('shells', () => {
       expect(wrong.status).toBe(401);
       const other = await fetch(new URL('/api/op/project.info', secured.url), {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ project: join(tmp.dir, 'elsewhere') }),
       });
       expect(other.status).toBe(401);

@@ -70,7 +70,13 @@ describe('store repos', () => {
 
   it('prepares its statements once: repeated calls never prepare again', () => {
     const spy = vi.spyOn(store.db, 'prepare');
-    const round = store.rounds.create({ sampler: 'random', budget: 2, config: {}, labelledSampleIds: [] });
+    const round = store.rounds.create({
+      sampler: 'random',
+      budget: 2,
+      config: {},
+      labelledSampleIds: [],
+      owner: 'me',
+    });
     const checkpoint = store.checkpoints.add({
       roundId: round.id,
       path: 'm',
@@ -158,9 +164,10 @@ describe('store repos', () => {
       budget: 2,
       config: { mc: 3 },
       labelledSampleIds: [],
+      owner: 'me',
     });
     expect(() =>
-      store.rounds.create({ sampler: 'random', budget: 2, config: {}, labelledSampleIds: [] }),
+      store.rounds.create({ sampler: 'random', budget: 2, config: {}, labelledSampleIds: [], owner: 'me' }),
     ).toThrow(/round 1 is still running/);
     const checkpoint = store.checkpoints.add({
       roundId: round.id,

@@ -82,14 +82,26 @@ describe('ProjectStore', () => {
     store.insertSamples(id, [sample('kept')], store.accounts.idOf('importer'));
     store.close();
     const raw = new Database(file);
-    raw.exec('ALTER TABLE predictions DROP COLUMN details');
+    // Undo what migrations 2 and 3 added, so this is the schema an older PoseLoop wrote.
+    raw.exec(`ALTER TABLE predictions DROP COLUMN details;
+      ALTER TABLE rounds DROP COLUMN owner;
+      ALTER TABLE rounds DROP COLUMN heartbeat_at;
+      ALTER TABLE datasets DROP COLUMN import_state;
+      ALTER TABLE datasets DROP COLUMN import_counts;
+      ALTER TABLE datasets DROP COLUMN import_error;
+      ALTER TABLE datasets DROP COLUMN import_updated_at;
+      DROP INDEX queue_by_sample;`);
     raw.pragma('user_version = 1');
     raw.close();
     store = ProjectStore.open(file);
     expect(schemaVersion(store.db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(store.counts().total).toBe(1);
-    const columns = store.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('predictions');
-    expect(columns).toContain('details');
+    const columns = (table: string) =>
+      store.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table);
+    expect(columns('predictions')).toContain('details');
+    expect(columns('rounds')).toEqual(expect.arrayContaining(['owner', 'heartbeat_at']));
+    // Datasets of older versions read as completely imported.
+    expect(store.listDatasets()[0]!.import).toMatchObject({ state: 'complete', counts: {} });
   });
 
   it('inserts samples once per (dataset, key) and counts them by split', () => {

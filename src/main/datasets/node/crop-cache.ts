@@ -120,6 +120,7 @@ export async function ensureCropCache(
   path: string,
   settings: CropCacheSettings,
   sources: readonly CropSource[],
+  warn: UnreadableWarning = warnUnreadable,
 ): Promise<CropCache> {
   const existing = await CropCache.open(path, settings);
   const wanted = new Set(sources.map((source) => source.sampleId));
@@ -131,16 +132,26 @@ export async function ensureCropCache(
     return existing;
   }
   await existing?.close();
-  await buildCropCache(path, settings, sources);
+  await buildCropCache(path, settings, sources, warn);
   const rebuilt = await CropCache.open(path, settings);
   if (!rebuilt) throw new Error(`crop cache ${path} could not be read back after writing`);
   return rebuilt;
 }
 
+/** Told about each image that cannot be read while the cache is built; the sample gets no crop and is skipped. */
+export type UnreadableWarning = (sampleId: number, message: string) => void;
+
+const warnUnreadable: UnreadableWarning = (sampleId, message) =>
+  process.emitWarning(
+    `sample ${sampleId}: ${message}; it is skipped until the file is fixed`,
+    'PoseLoopWarning',
+  );
+
 export async function buildCropCache(
   path: string,
   settings: CropCacheSettings,
   sources: readonly CropSource[],
+  warn: UnreadableWarning = warnUnreadable,
 ): Promise<void> {
   const header = Buffer.from(JSON.stringify({ settings, count: sources.length } satisfies Header), 'utf8');
   const indexOffset = align8(12 + header.length);
@@ -157,14 +168,21 @@ export async function buildCropCache(
   try {
     await handle.write(prefix, 0, prefix.length, 0);
     for (const [slot, source] of sources.entries()) {
-      const image = await source.load();
-      const centre = detectHandCentre(image, source.intrinsics, {
-        cubeMm: settings.cubeMm,
-        ...settings.detector,
+      // A broken image (truncated, deleted since import) must not fail every round: it gets no crop, like a frame
+      // with no hand found, and the caller is warned with the file's error.
+      const image = await source.load().catch((error: unknown) => {
+        warn(source.sampleId, (error as Error).message);
+        return null;
       });
+      const centre =
+        image &&
+        detectHandCentre(image, source.intrinsics, {
+          cubeMm: settings.cubeMm,
+          ...settings.detector,
+        });
       const frame = centre && cropFrame(source.intrinsics, centre, settings.cubeMm);
       crop.fill(0);
-      if (frame) cropAndNormalise(image, frame, settings, crop);
+      if (image && frame) cropAndNormalise(image, frame, settings, crop);
       index.set(
         frame
           ? [source.sampleId, frame.u, frame.v, frame.d, frame.side, frame.left, frame.top, 1]

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { AppError } from '@shared/errors';
 
 /**
  * Streams a text file line by line (1-based numbers), so million-line label files never sit in memory whole. Only
@@ -31,7 +32,18 @@ export async function readHead(path: string, length: number): Promise<Uint8Array
 
 /** Files under `root` (recursively, sorted) whose name passes `keep`, as '/'-separated paths relative to `root`. */
 export async function listFiles(root: string, keep: (name: string) => boolean): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(root, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    // A folder that cannot be walked (/proc, a permission-denied subtree, a vanished path) is bad input, not a crash.
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new AppError(
+      'invalid_input',
+      `cannot list the images under ${root} (${code}: ${(error as Error).message.split('\n')[0]}); give a dataset folder`,
+      'root',
+    );
+  }
   return entries
     .filter((entry) => entry.isFile() && keep(entry.name))
     .map((entry) => toPosix(relative(root, join(entry.parentPath, entry.name))))

@@ -148,7 +148,9 @@ export function runImport(
         return tally.error({
           ...where,
           reason: size.reason,
-          message: `${prefix}${candidate.imagePath}: ${size.message}`,
+          message: size.message.startsWith(`${candidate.imagePath}: `)
+            ? `${prefix}${size.message}`
+            : `${prefix}${candidate.imagePath}: ${size.message}`,
         });
       const problem = candidate.joints
         ? checkImageJoints(candidate.joints, size, jointNames)
@@ -200,7 +202,11 @@ async function imageSize(
     return typeof size === 'string' ? { reason: 'unreadable-image', message: size } : size;
   } catch (error) {
     if (isMissingFile(error)) return { reason: 'missing-image', message: 'image file not found' };
-    return { reason: 'unreadable-image', message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      reason: 'unreadable-image',
+      message: message.includes('cannot decode') ? message : `cannot decode the image (${message})`,
+    };
   }
 }
 

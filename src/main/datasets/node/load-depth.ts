@@ -1,3 +1,4 @@
+import { AppError } from '@shared/errors';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDepthPng } from '../formats/depth-png';
@@ -10,5 +11,14 @@ import type { DepthImage, ImportRecord } from '../types';
  */
 export async function loadDepth(root: string, record: Pick<ImportRecord, 'imagePath'>): Promise<DepthImage> {
   const bytes = new Uint8Array(await readFile(join(root, record.imagePath)));
-  return record.imagePath.toLowerCase().endsWith('.bin') ? decodeMsraBin(bytes) : decodeDepthPng(bytes);
+  try {
+    return record.imagePath.toLowerCase().endsWith('.bin') ? decodeMsraBin(bytes) : decodeDepthPng(bytes);
+  } catch (error) {
+    // A truncated PNG says only "Error while decompressing the data": name the file (issue 15).
+    throw new AppError(
+      'invalid_input',
+      `${record.imagePath}: cannot decode the image (${(error as Error).message || 'corrupt'})`,
+      record.imagePath,
+    );
+  }
 }

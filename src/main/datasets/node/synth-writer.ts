@@ -2,7 +2,7 @@ import { CAMERA_PRESETS, type DatasetCameraId } from '@shared/camera';
 import type { Intrinsics } from '@shared/domain';
 import { createRng } from '@shared/random';
 import { HAND21 } from '@shared/skeletons';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { encodeDepthPng } from '../formats/depth-png';
 import type { GenericManifest, GenericManifestFrame } from '../formats/generic';
@@ -10,6 +10,7 @@ import { formatIcvlLine } from '../formats/icvl';
 import { createSynthGenerator, type SynthOptions } from '../synth/generate';
 import type { PoseFamily } from '../synth/poses';
 import { writeFileAtomic } from '../../fs/atomic';
+import { diskError } from '../../fs/disk-error';
 
 export interface SynthSplit {
   name: 'train' | 'test';
@@ -42,7 +43,9 @@ export const SYNTH_MANIFEST = 'poseloop-synth.json';
  *                                            {image (relative to outDir), split, family, uvd[63], xyz[63] mm}
  *
  * Frame k of the whole dataset is drawn from its own seed derived from (seed, k), so any frame can be regenerated
- * alone. The manifest is written last and atomically: its presence means the folder is complete.
+ * alone. The manifest is written last and atomically: its presence means the folder is complete. A failure (a full
+ * disk, a cancel) removes every file this call wrote, so no images are left without their labels; a full disk is
+ * an `io` error naming the file.
  */
 export async function writeSynthDataset(
   outDir: string,
@@ -59,6 +62,29 @@ export async function writeSynthDataset(
   };
   const intrinsics =
     typeof settings.camera === 'string' ? CAMERA_PRESETS[settings.camera].intrinsics : settings.camera;
+  const written: string[] = [];
+  const write = async (path: string, data: Uint8Array | string, atomic = false) => {
+    written.push(path);
+    try {
+      await (atomic ? writeFileAtomic(path, data) : writeFile(path, data));
+    } catch (error) {
+      throw diskError(error, path);
+    }
+  };
+  try {
+    return await writeFrames(outDir, settings, intrinsics, write);
+  } catch (error) {
+    await Promise.allSettled(written.map((path) => rm(path, { force: true })));
+    throw error;
+  }
+}
+
+async function writeFrames(
+  outDir: string,
+  settings: SynthDatasetOptions,
+  intrinsics: Intrinsics,
+  write: (path: string, data: Uint8Array | string, atomic?: boolean) => Promise<void>,
+): Promise<GenericManifest> {
   const frames: GenericManifestFrame[] = [];
   let frameIndex = 0;
   for (const split of settings.splits) {
@@ -73,7 +99,7 @@ export async function writeSynthDataset(
       const frame = generator.next(createRng(frameSeed(settings.seed, frameIndex)));
       const labelPath = `${split.name}/image_${String(i).padStart(5, '0')}.png`;
       const image = posix.join('Depth', labelPath);
-      await writeFile(join(outDir, image), encodeDepthPng(frame));
+      await write(join(outDir, image), encodeDepthPng(frame));
       labelLines.push(formatIcvlLine(labelPath, frame.uvd));
       frames.push({
         image,
@@ -83,7 +109,8 @@ export async function writeSynthDataset(
         xyz: Array.from(frame.xyz),
       });
     }
-    await writeFile(join(outDir, `${split.name}.txt`), labelLines.map((line) => `${line}\n`).join(''));
+    const labels = labelLines.map((line) => `${line}\n`).join('');
+    await write(join(outDir, `${split.name}.txt`), labels, true);
   }
   const manifest: GenericManifest & { seed: number; splits: SynthSplit[] } = {
     format: 'poseloop-synth',
@@ -96,7 +123,7 @@ export async function writeSynthDataset(
     splits: settings.splits,
     frames,
   };
-  await writeFileAtomic(join(outDir, SYNTH_MANIFEST), JSON.stringify(manifest));
+  await write(join(outDir, SYNTH_MANIFEST), JSON.stringify(manifest), true);
   return manifest;
 }
 

@@ -5,6 +5,7 @@ import { AppError } from '@shared/errors';
 import { tmpdir } from 'node:os';
 import { writeHdf5 } from '../../fs/hdf5';
 import { checksumListing, EXPORT_MANIFEST, type FileDigest } from '../formats/manifest';
+import { diskError } from '../../fs/disk-error';
 import type { ExportPlan, PlannedFile, PlannedImage } from '../types';
 
 export interface WriteExportOptions {
@@ -45,13 +46,13 @@ async function kindOf(path: string): Promise<'file' | 'folder' | null> {
   }
 }
 
-/** Node's "cannot write here" errors become one line naming the `out` field. */
+/** Node's "cannot write here" errors become one line naming the `out` field; a full disk is an `io` error. */
 function targetError(out: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (error instanceof AppError || code === undefined) return error;
-  if (
-    ['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EISDIR', 'EEXIST', 'ENOENT', 'EDQUOT'].includes(code)
-  ) {
+  const disk = diskError(error, out);
+  if (disk !== error) return disk;
+  if (['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'EEXIST', 'ENOENT'].includes(code)) {
     return new AppError(
       'invalid_input',
       `cannot write the export to ${out}: ${(error as Error).message}`,

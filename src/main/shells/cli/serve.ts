@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { toErrorPayload } from '@shared/errors';
 import type { App } from '../../app';
-import { startHttpShell } from '../http/server';
+import { isLoopback, startHttpShell } from '../http/server';
 import { locateRenderer, localAnnotator } from '../runtime';
 import { exitCodeFor, type CliIo, type CliResult } from './io';
 
@@ -45,7 +45,8 @@ export function serveCommand(
         io.stdout(
           opts.json
             ? `${JSON.stringify({ url: running.url, page })}\n`
-            : `PoseLoop is serving ${project} at ${page}\n`,
+            : `PoseLoop is serving ${project} at ${page}\n` +
+                (isLoopback(opts.host) ? '' : `annotators sign in at ${running.url}login with their token\n`),
         );
         if (opts.open) openBrowser(page);
         await new Promise<void>((done) => {

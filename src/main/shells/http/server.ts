@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { isOpName, operations, type BinaryResult, type OpName, type PoseLoopEvent } from '@shared/contract';
 import { AppError, toErrorPayload, type ErrorCode } from '@shared/errors';
+import type { Role } from '@shared/contract';
 import type { App } from '../../app';
+import { CONTENT_SECURITY_POLICY } from '../csp';
+import { checkRequest, hostsFor, requireJson } from './guard';
+import { LOGIN_PAGE, readLoginToken } from './login';
 
 /** Largest accepted request body; operation inputs are small (images never travel up). */
 export const MAX_BODY_BYTES = 1 << 20;
@@ -12,6 +16,8 @@ export const MAX_BODY_BYTES = 1 << 20;
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
+  forbidden: 403,
+  io: 500,
   not_found: 404,
   conflict: 409,
   busy: 409,
@@ -31,11 +37,6 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** The renderer may load only its own scripts, styles and data; nothing remote. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
 export interface HttpShellOptions {
   app: App;
   host: string;
@@ -44,8 +45,8 @@ export interface HttpShellOptions {
   rendererDir: string | null;
   /** Annotator recorded for unauthenticated loopback requests. */
   localAnnotator: string;
-  /** Resolves a bearer token to an annotator; required when binding beyond loopback. */
-  authenticate?: (token: string) => { name: string } | null;
+  /** Resolves a bearer token to an annotator and their role; required when binding beyond loopback. */
+  authenticate?: (token: string) => { name: string; role: Role } | null;
 }
 
 export function isLoopback(host: string): boolean {
@@ -76,33 +77,39 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
     for (const client of sseClients) client.write(frame);
   });
 
-  const identify = (req: IncomingMessage): string => {
+  /** Token holders act with their account's role; the machine's own user (loopback, no token) is the lead. */
+  const identify = (req: IncomingMessage): { annotator: string; role: Role } => {
     const token = bearerToken(req);
     if (token && options.authenticate) {
       const who = options.authenticate(token);
       if (!who) throw new AppError('unauthorized', 'unknown or revoked access token');
-      return who.name;
+      return { annotator: who.name, role: who.role };
     }
     if (requireAuth)
       throw new AppError('unauthorized', 'this server needs an access token (Authorization: Bearer …)');
     const named = req.headers['x-poseloop-annotator'];
-    return typeof named === 'string' && /^[\w .@-]{1,100}$/.test(named) ? named : options.localAnnotator;
+    const annotator =
+      typeof named === 'string' && /^[\w .@-]{1,100}$/.test(named) ? named : options.localAnnotator;
+    return { annotator, role: 'lead' };
   };
+  let boundHosts: Set<string> | null = null;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => sendError(res, error));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkRequest(req, boundHosts);
     const url = new URL(req.url ?? '/', 'http://local');
-    const path = url.pathname;
-    if (path === '/login' && req.method === 'GET') return login(url, res);
+    const path = decodePath(url.pathname);
+    if (path === '/login') return login(req, url, res);
     if (!path.startsWith('/api/')) return serveStatic(path, res);
 
-    const annotator = identify(req);
+    const caller = identify(req);
     if (path === '/api/session' && req.method === 'GET') {
       return sendJson(res, 200, {
-        annotator,
+        annotator: caller.annotator,
+        role: caller.role,
         transport: 'http',
         pinnedProject: app.deps.projects.pinnedProject,
       });
@@ -122,25 +129,47 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
     if (!match || req.method !== 'POST') throw new AppError('not_found', `no route ${req.method} ${path}`);
     const [, kind, name] = match as unknown as [string, 'op' | 'jobs', string];
     if (!isOpName(name)) throw new AppError('not_found', `unknown operation "${name}"`);
+    requireJson(req);
     const input = await readJsonBody(req);
-    if (kind === 'jobs') return sendJson(res, 202, app.start(name, input, { annotator }));
+    if (kind === 'jobs') return sendJson(res, 202, app.start(name, input, caller));
 
     const controller = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const output = await app.call(name as OpName, input, { annotator, signal: controller.signal });
+    const output = await app.call(name as OpName, input, { ...caller, signal: controller.signal });
     if ('binary' in operations[name] && operations[name].binary)
       return sendBinary(res, output as unknown as BinaryResult);
     return sendJson(res, 200, output ?? null);
   }
 
-  function login(url: URL, res: ServerResponse): void {
-    const token = url.searchParams.get('token') ?? '';
-    if (!options.authenticate?.(token)) throw new AppError('unauthorized', 'unknown access token');
+  /**
+   * Sign-in without the token in any URL (browser history, proxy logs, Referer): GET shows a form, the form POSTs
+   * the token in its body, the answer sets an HttpOnly cookie and redirects to the app.
+   */
+  async function login(req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
+    if (url.searchParams.has('token'))
+      throw new AppError(
+        'invalid_input',
+        'tokens are not accepted in URLs (they stay in the browser history): open /login and paste the token',
+        'token',
+      );
+    if (req.method === 'GET') {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'cache-control': 'no-store',
+      });
+      res.end(LOGIN_PAGE);
+      return;
+    }
+    if (req.method !== 'POST') throw new AppError('not_found', `no route ${req.method} /login`);
+    const token = await readLoginToken(req);
+    if (!options.authenticate?.(token)) throw new AppError('unauthorized', 'unknown or revoked access token');
     res.writeHead(303, {
       location: '/',
       'set-cookie': `poseloop_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      'cache-control': 'no-store',
     });
     res.end();
   }
@@ -148,10 +177,7 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
   function serveStatic(path: string, res: ServerResponse): void {
     const root = options.rendererDir;
     if (!root) throw new AppError('not_found', 'this server has no user interface built (run npm run build)');
-    const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(
-      /^([/\\])+/,
-      '',
-    );
+    const relative = normalize(path === '/' ? '/index.html' : path).replace(/^([/\\])+/, '');
     const file = resolve(root, relative);
     if (!file.startsWith(resolve(root) + sep)) throw new AppError('not_found', 'not found');
     const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
@@ -170,6 +196,7 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  boundHosts = hostsFor(options.host, address.port);
   return {
     server,
     url: `http://${host}:${address.port}/`,
@@ -179,6 +206,15 @@ export async function startHttpShell(options: HttpShellOptions): Promise<Running
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/** A malformed percent-escape (`/%E0%A4%A`) is the client's mistake: 400, not 500. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new AppError('invalid_input', `malformed percent-escape in the URL path ${path}`, 'path');
+  }
 }
 
 function bearerToken(req: IncomingMessage): string | null {

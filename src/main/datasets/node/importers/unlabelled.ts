@@ -27,7 +27,7 @@ export async function openUnlabelledImport(
   if (intrinsics === undefined) {
     throw new AppError(
       'invalid_input',
-      'an unlabelled folder needs its camera (a preset or intrinsics)',
+      'an unlabelled folder needs its camera: --camera icvl|nyu|bighand|msra or --intrinsics fx,fy,cx,cy,width,height',
       'camera',
     );
   }
