@@ -143,9 +143,9 @@ export const PredictionView = z.object({
 export type PredictionView = z.infer<typeof PredictionView>;
 
 export const ZeroShotResult = z.object({
-  /** Samples that received a suggestion; the others had no person box (and no label to make one from). */
+  /** Samples that received a suggestion; `skipped`: no person box (nor a label to make one from), or an unreadable image. */
   predicted: z.number().int(),
-  skippedNoBox: z.number().int(),
+  skipped: z.number().int(),
   model: z.string(),
   backend: z.string(),
   /** PCKh@0.5 (standard, head segment) over the predicted samples that carry labels; null without any. */

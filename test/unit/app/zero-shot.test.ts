@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/main/app';
@@ -72,6 +72,19 @@ describe('pretrained (zero-shot) suggestions for RGB projects', () => {
       expect(scores.some((s) => s < 0.999)).toBe(true);
     }
   });
+
+  it('leaves out an image that no longer decodes instead of failing', async () => {
+    const copy = join(tmp.dir, 'mpii-copy');
+    cpSync(fixture('mpii'), copy, { recursive: true });
+    const damaged = join(tmp.dir, 'damaged');
+    await app.call('project.init', { dir: damaged, skeleton: 'mpii16' }, lead);
+    await app.call('dataset.import', { project: damaged, format: 'mpii', root: copy, split: 'test' }, lead);
+    const jpeg = readdirSync(copy).find((name) => name.endsWith('.jpg'))!;
+    truncateSync(join(copy, jpeg), 2000);
+    const result = await app.call('model.zeroShot', { project: damaged }, lead);
+    expect(result.predicted).toBe(4);
+    expect(result.skipped).toBe(1);
+  }, 180_000);
 
   it('refuses depth projects with a clear message', async () => {
     const hands = join(tmp.dir, 'hands');

@@ -68,7 +68,7 @@ export async function zeroShotRgb(
   if (batch.sampleIds.length === 0)
     return {
       predicted: 0,
-      skippedNoBox: request.sampleIds.length,
+      skipped: request.sampleIds.length,
       model: label,
       backend: 'none',
       evaluated: 0,
@@ -121,7 +121,7 @@ export async function zeroShotRgb(
     project.store.checkpoints.setMetrics(checkpoint.id, { ...checkpoint.metrics, testPckh: test.pckh });
   return {
     predicted: batch.sampleIds.length,
-    skippedNoBox: request.sampleIds.length - batch.sampleIds.length,
+    skipped: request.sampleIds.length - batch.sampleIds.length,
     model: label,
     backend: result.backend,
     evaluated: labelled.length,

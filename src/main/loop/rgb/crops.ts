@@ -16,7 +16,9 @@ export interface PersonCrops {
 
 /**
  * Decodes and crops the given samples around their person box — the stored one (imported or drawn), else the box
- * around the label's joints (`labelOf`). One image at a time: a 1280×720 photo is 3.7 MB decoded.
+ * around the label's joints (`labelOf`). One image at a time: a 1280×720 photo is 3.7 MB decoded. An image that
+ * cannot be read (truncated, deleted) is left out with a warning, like a sample without a box: one bad file never
+ * fails a round.
  */
 export async function readPersonCrops(
   project: LoopProject,
@@ -27,21 +29,33 @@ export async function readPersonCrops(
 ): Promise<PersonCrops> {
   const { store } = project;
   const roots = new Map(store.listDatasets().map((d) => [d.id, d.root]));
-  const kept: { sampleId: number; crop: PersonCrop }[] = [];
+  const boxed: { sampleId: number; crop: PersonCrop }[] = [];
   for (const sampleId of sampleIds) {
     const sample = store.requireSample(sampleId);
     const box = sample.box ?? labelBox(labelOf(sampleId));
-    if (box) kept.push({ sampleId, crop: personCrop(box) });
+    if (box) boxed.push({ sampleId, crop: personCrop(box) });
   }
   const pixels = size * size * 3;
-  const x = new Float32Array(kept.length * pixels);
-  for (const [i, { sampleId, crop }] of kept.entries()) {
+  const x = new Float32Array(boxed.length * pixels);
+  const kept: typeof boxed = [];
+  for (const entry of boxed) {
     if (signal?.aborted) throw new AppError('cancelled', 'cancelled');
-    const sample = store.requireSample(sampleId);
-    const image = await loadRgb(roots.get(sample.datasetId)!, sample);
-    cropRgb(image.rgba, image.width, image.height, crop, size, x.subarray(i * pixels, (i + 1) * pixels));
+    const sample = store.requireSample(entry.sampleId);
+    const at = kept.length * pixels;
+    try {
+      const image = await loadRgb(roots.get(sample.datasetId)!, sample);
+      cropRgb(image.rgba, image.width, image.height, entry.crop, size, x.subarray(at, at + pixels));
+      kept.push(entry);
+    } catch (error) {
+      console.warn(`poseloop: skipping sample ${entry.sampleId} (${sample.imagePath}): ${String(error)}`);
+    }
   }
-  return { sampleIds: kept.map((k) => k.sampleId), crops: kept.map((k) => k.crop), x, size };
+  return {
+    sampleIds: kept.map((k) => k.sampleId),
+    crops: kept.map((k) => k.crop),
+    x: kept.length === boxed.length ? x : x.slice(0, kept.length * pixels),
+    size,
+  };
 }
 
 /** Some rows of a batch of crops, in the given order. */
