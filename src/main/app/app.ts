@@ -15,6 +15,7 @@ import type { AppDeps } from './deps';
 import { projectHandlers } from './project-ops';
 import { sampleHandlers } from './sample-ops';
 import { dataHandlers } from './data-ops';
+import { synthHandlers } from './synth-ops';
 import { learningHandlers } from './model-ops';
 import { qcHandlers } from './qc-ops';
 import { roundHandlers } from './round-ops';
@@ -55,6 +56,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...projectHandlers(deps),
     ...sampleHandlers(deps),
     ...dataHandlers(deps),
+    ...synthHandlers(deps),
     ...learningHandlers(deps),
     ...qcHandlers(deps),
     ...roundHandlers(deps),

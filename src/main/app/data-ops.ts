@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { ImportSummary } from '@shared/contract';
 import type { DatasetCameraId } from '@shared/camera';
 import { Intrinsics, type Joint, type Split } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { getSkeleton, mapJoints, type SkeletonLayout } from '@shared/skeletons';
-import { POSE_FAMILIES, type ImportRecord, type PoseFamily } from '../datasets';
-import { loadDepth, loadRgb, openDatasetImport, writeSynthDataset, type SynthSplit } from '../datasets/node';
+import type { ImportRecord } from '../datasets';
+import { loadDepth, loadRgb, openDatasetImport } from '../datasets/node';
 import type { NewSample } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';
@@ -176,54 +175,9 @@ function cameraOption(input: { camera?: DatasetCameraId; intrinsics?: string }):
   return { camera: parsed.data };
 }
 
-export function parseFamilies(list: string | undefined): Partial<Record<PoseFamily, number>> | undefined {
-  if (!list) return undefined;
-  const weights: Partial<Record<PoseFamily, number>> = {};
-  for (const name of list
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    if (!(POSE_FAMILIES as readonly string[]).includes(name)) {
-      throw new AppError(
-        'invalid_input',
-        `unknown pose family "${name}" (known: ${POSE_FAMILIES.join(', ')})`,
-        'families',
-      );
-    }
-    weights[name as PoseFamily] = 1;
-  }
-  return weights;
-}
-
-export async function generateSynth(
-  out: string,
-  options: { frames: number; seed: number; camera: 'icvl' | 'nyu' | 'bighand'; splits: SynthSplit[] },
-) {
-  const started = performance.now();
-  await writeSynthDataset(resolve(out), {
-    seed: options.seed,
-    camera: options.camera,
-    splits: options.splits,
-  });
-  return {
-    out: resolve(out),
-    frames: options.frames,
-    framesPerSecond: options.frames / ((performance.now() - started) / 1000),
-  };
-}
-
-export function dataHandlers(
-  deps: AppDeps,
-): HandlerGroup<'dataset.import' | 'synth.generate' | 'sample.image'> {
+export function dataHandlers(deps: AppDeps): HandlerGroup<'dataset.import' | 'sample.image'> {
   return {
     'dataset.import': (input, ctx) => importDataset(deps.projects.get(input.project), input, ctx),
-    'synth.generate': (input) =>
-      generateSynth(input.out, {
-        frames: input.frames,
-        seed: input.seed,
-        camera: input.camera,
-        splits: [{ name: 'train', frames: input.frames, ...withFamilies(parseFamilies(input.families)) }],
-      }),
     'sample.image': async (input) => {
       const project = deps.projects.get(input.project);
       const sample = project.store.requireSample(input.sampleId);
@@ -257,10 +211,4 @@ export function dataHandlers(
       };
     },
   };
-}
-
-function withFamilies(
-  families: Partial<Record<PoseFamily, number>> | undefined,
-): Pick<SynthSplit, 'families'> {
-  return families ? { families } : {};
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { writeHumanSynthDataset } from '../datasets/node';
 import type { OpContext } from './context';
-import { generateSynth, importDataset } from './data-ops';
+import { importDataset } from './data-ops';
+import { generateSynth } from './synth-ops';
 import type { Project } from './project';
 
 /**
