@@ -8,3 +8,4 @@ export type { QueueRecord, QueueStatus, RankingRow } from './queue';
 export type { PredictionRow } from './predictions';
 export type { ExportQuery } from './exports';
 export { benchProjectOpen } from './bench';
+export type { RoundCost, CostTally } from './cost';

@@ -8,6 +8,7 @@ import { roundOperations } from './rounds';
 import { benchOperations } from './bench';
 import { exportOperations } from './exports';
 import { experimentOperations } from './experiments';
+import { costOperations } from './cost';
 
 export * from './operation';
 export * from './common';
@@ -20,6 +21,7 @@ export * from './rounds';
 export * from './bench';
 export * from './exports';
 export * from './experiments';
+export * from './cost';
 export type { PoseLoopEvent } from './events';
 
 /** The whole operation table. Add an area's table here; every shell picks it up without new code. */
@@ -32,6 +34,7 @@ export const operations = {
   ...benchOperations,
   ...exportOperations,
   ...experimentOperations,
+  ...costOperations,
   ...jobOperations,
 };
 

@@ -107,6 +107,21 @@ describe('joint edits', () => {
     expect(out.map((j) => j.state)).toEqual(['accepted', 'predicted', 'predicted', 'moved', 'predicted']);
   });
 
+  it('accepts the prediction as is: every placed predicted joint, whatever its σ; the others untouched', () => {
+    const joints = [
+      joint(1, 1, 1),
+      joint(2, 2, 2, 'moved'),
+      joint(3, 3, 3),
+      joint(null, null, null, 'predicted'),
+      joint(5, 5, 5, 'created'),
+    ];
+    const { joints: out, accepted } = edits.acceptPrediction(joints);
+    expect(accepted).toEqual([0, 2]);
+    expect(out.map((j) => j.state)).toEqual(['accepted', 'moved', 'accepted', 'predicted', 'created']);
+    expect(out[0]).toEqual({ ...joints[0], state: 'accepted' });
+    expect(joints[0]!.state).toBe('predicted');
+  });
+
   it('walks the uncertainty order and finds the next undecided joint', () => {
     const order = [2, 0, 1];
     expect(edits.walkOrder(order, null, 1)).toBe(2);
