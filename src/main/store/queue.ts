@@ -11,6 +11,7 @@ export interface RankingRow {
 
 export interface QueueRecord {
   roundId: number;
+  roundNumber: number;
   sampleId: number;
   rank: number;
   score: number;
@@ -21,6 +22,7 @@ export interface QueueRecord {
 
 interface QueueDbRow {
   round_id: number;
+  round_number: number;
   sample_id: number;
   rank: number;
   score: number;
@@ -29,8 +31,10 @@ interface QueueDbRow {
   assignee: string | null;
 }
 
-const QUEUE_SELECT = `SELECT q.round_id, q.sample_id, q.rank, r.score, r.reason, q.status, a.name AS assignee
+const QUEUE_SELECT = `SELECT q.round_id, ro.number AS round_number, q.sample_id, q.rank, r.score, r.reason, q.status,
+    a.name AS assignee
   FROM queue q JOIN rankings r ON r.round_id = q.round_id AND r.sample_id = q.sample_id
+  JOIN rounds ro ON ro.id = q.round_id
   LEFT JOIN annotators a ON a.id = q.assignee_id`;
 
 /**
@@ -166,6 +170,7 @@ export class QueueRepo {
 function toQueue(row: QueueDbRow): QueueRecord {
   return {
     roundId: row.round_id,
+    roundNumber: row.round_number,
     sampleId: row.sample_id,
     rank: row.rank,
     score: row.score,

@@ -42,6 +42,8 @@ export const QueueStatus = z.enum(['new', 'in_progress', 'done', 'skipped']);
 
 export const QueueItem = z.object({
   roundId: z.number().int(),
+  /** The round's number (1, 2, …): unfinished items of earlier rounds stay listed with their round. */
+  roundNumber: z.number().int().optional(),
   sampleId: z.number().int(),
   rank: z.number().int(),
   score: z.number(),
