@@ -1,7 +1,12 @@
 /** The round summary in words (src/renderer/src/lib/round-words.ts): no raw field names reach the lead. */
 import { describe, expect, it } from 'vitest';
 import type { RoundDetail } from '@shared/contract';
-import { jointsPhrase, metricPhrase, roundSummary } from '../../../src/renderer/src/lib/round-words';
+import {
+  jointsPhrase,
+  metricPhrase,
+  reasonParts,
+  roundSummary,
+} from '../../../src/renderer/src/lib/round-words';
 
 const round = {
   id: 3,
@@ -46,5 +51,19 @@ describe('round summary in words', () => {
     expect(jointsPhrase(tally)).toBe(
       '12 accepted, 5 moved (mean 7.5 px), 0 placed by hand, 3 left as predicted',
     );
+  });
+
+  it('splits a queue reason around the nearest centre the server resolved to a sample', () => {
+    const reason = 'Most novel pose: 0.4000 from the nearest centre (labelled #56).';
+    expect(reasonParts({ reason, reasonDetail: { nearestSampleId: 311 } })).toEqual({
+      before: 'Most novel pose: 0.4000 from the nearest centre (',
+      ref: 'labelled sample 311',
+      after: ').',
+      sampleId: 311,
+    });
+    expect(reasonParts({ reason, reasonDetail: {} })).toBeNull();
+    expect(
+      reasonParts({ reason: 'Drawn at random (seed 1).', reasonDetail: { nearestSampleId: 3 } }),
+    ).toBeNull();
   });
 });

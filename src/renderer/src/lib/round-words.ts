@@ -2,7 +2,7 @@
  * A round written for people: stage times, metrics and annotation cost as short phrases, never raw field names.
  * Pure (no DOM); test/unit/renderer/round-words.test.ts checks the exact wording.
  */
-import type { CostTally, RoundDetail } from '@shared/contract';
+import type { CostTally, QueueItem, RoundDetail } from '@shared/contract';
 
 /** Samplers a new round starts with: VL4Pose for people (RGB), CKE for depth hands (the paper's best). */
 export const DEFAULT_SAMPLER = { rgb: 'vl4pose', depth: 'cke' } as const;
@@ -73,3 +73,21 @@ const sentence = (phrases: string[]) => {
   const text = phrases.join(', ');
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 };
+
+/**
+ * A queue reason split around its nearest centre ("labelled #56", "picked candidate #3"), named by the sample id
+ * the server resolved, so the view can link it; null when the reason names none.
+ */
+export function reasonParts(
+  item: Pick<QueueItem, 'reason' | 'reasonDetail'>,
+): { before: string; ref: string; after: string; sampleId: number } | null {
+  const sampleId = item.reasonDetail.nearestSampleId;
+  const match = /(labelled|picked candidate) #\d+/.exec(item.reason);
+  if (typeof sampleId !== 'number' || !match) return null;
+  return {
+    before: item.reason.slice(0, match.index),
+    ref: `${match[1] === 'labelled' ? 'labelled' : 'picked'} sample ${sampleId}`,
+    after: item.reason.slice(match.index + match[0].length),
+    sampleId,
+  };
+}
