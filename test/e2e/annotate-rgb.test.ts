@@ -230,6 +230,8 @@ describe('RGB annotation', () => {
     const rgb = await app.call('samplers.list', { project: built.project }, lead);
     expect(offered).toEqual(rgb.map((s) => s.id));
     expect(offered).not.toContain('cke');
+    // Issue 16: a people project starts a round with VL4Pose, not random.
+    await until(async () => (await sampler.inputValue()) === 'vl4pose', 'VL4Pose as the default sampler');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -85,7 +85,24 @@ describe('annotation workstation', () => {
     );
     const queue = await app.call('queue.list', { project }, lead);
     expect(await rows.first().getAttribute('data-sample')).toBe(String(queue.items[0]!.sampleId));
-    expect(await rows.first().textContent()).toContain(queue.items[0]!.reason);
+    // The reason names its nearest centre as a link to that sample (issue 16), the rest word for word.
+    const top = queue.items[0]!;
+    const nearest = top.reasonDetail.nearestSampleId;
+    const shown =
+      typeof nearest === 'number'
+        ? top.reason.replace(
+            /(labelled|picked candidate) #\d+/,
+            (m) => `${m.startsWith('labelled') ? 'labelled' : 'picked'} sample ${nearest}`,
+          )
+        : top.reason;
+    expect(await rows.first().textContent()).toContain(shown);
+    if (typeof nearest === 'number')
+      expect(await rows.first().getByTestId('reason-link').getAttribute('href')).toContain(
+        `sample=${nearest}`,
+      );
+    expect(await rows.first().getByTestId('queue-item-round').textContent()).toContain(
+      String(top.roundNumber),
+    );
     await screenshot(page, 'queue.png');
 
     // Next assigns the best free image and opens it.
@@ -211,6 +228,62 @@ describe('annotation workstation', () => {
     const done = await app.call('queue.list', { project, status: 'done' }, lead);
     expect(done.items.map((i) => i.sampleId)).toEqual([sampleId]);
 
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('accepts a prediction only when asked, warns on Save with unreviewed joints, and keeps test samples read-only', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const queue = await app.call('queue.list', { project, status: 'new' }, lead);
+    const sampleId = queue.items.at(-1)!.sampleId;
+    const { page, errors } = await open(context, 'queue');
+    await page.goto(url('annotate', `&sample=${sampleId}`));
+    await page.getByTestId('joint-row').first().waitFor();
+
+    // Save with every joint still as predicted: a warning, nothing saved.
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('unreviewed-warning').waitFor();
+    expect(await page.getByTestId('unreviewed-warning').textContent()).toMatch(
+      /\d+ joints are still as predicted/,
+    );
+    expect((await app.call('sample.get', { project, sampleId }, lead)).annotation).toBeNull();
+
+    // The explicit action: every joint accepted, saved as done, the next image opens.
+    await page.getByTestId('warn-accept').click();
+    await page.waitForURL((u) => !u.href.includes(`sample=${sampleId}`));
+    const saved = (await app.call('sample.get', { project, sampleId }, lead)).annotation!;
+    expect(saved.status).toBe('done');
+    expect(saved.joints.every((j) => j.state === 'accepted')).toBe(true);
+    expect(saved.fromPredictionId).not.toBeNull();
+
+    // A test-split sample opens read-only: a banner, Save disabled, edits refused until "Edit anyway".
+    const testId = (await app.call('samples.list', { project, split: 'test', limit: 1 }, lead)).items[0]!.id;
+    await page.goto(url('annotate', `&sample=${testId}`));
+    await page.getByTestId('readonly-banner').waitFor();
+    expect(await page.getByTestId('save-next').isDisabled()).toBe(true);
+    const revisionOf = async () =>
+      (await app.call('sample.get', { project, sampleId: testId }, lead)).annotation?.revision ?? 0;
+    const before = await revisionOf();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForTimeout(800);
+    expect(await revisionOf()).toBe(before);
+    expect(await page.getByTestId('annotate-view').getAttribute('data-pending')).toBe('0');
+    await page.getByTestId('edit-anyway').click();
+    await page.getByTestId('readonly-banner').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('save-next').isDisabled()).toBe(false);
+
+    // The lead sees the summary in words and what the round's labels cost, per annotator.
+    await page.goto(url('rounds'));
+    const summary = page.getByTestId('latest-round');
+    await summary.waitFor();
+    expect(await summary.textContent()).toMatch(/Round \d+ \(cke, 2 MC passes/);
+    expect(await summary.textContent()).not.toMatch(/testErrorMm|meanPoseErrorMm|stageSeconds/);
+    const cost = page.getByTestId('round-cost-row').filter({ hasText: 'e2e' });
+    await cost.waitFor();
+    expect(await cost.textContent()).toMatch(/accepted/);
+    const viaOp = (await app.call('round.cost', { project }, lead))!;
+    expect(viaOp.byAnnotator.find((a) => a.annotator === 'e2e')?.images).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -35,6 +35,11 @@ describe('renderer over the HTTP shell', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Issue 16: before the first round, Home and Rounds ask for nothing that is not there (no 404 in the console).
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
     await page.goto(server.url);
     await expect(page.getByText('No project opened yet').isVisible()).resolves.toBe(true);
 
@@ -52,8 +57,11 @@ describe('renderer over the HTTP shell', () => {
     expect(page.url()).toContain(encodeURIComponent(dir));
     await page.screenshot({ path: join(ARTIFACTS, 'project-home.png') });
 
+    await page.getByRole('link', { name: 'Rounds' }).click();
+    await page.getByTestId('round-start').waitFor();
     await page.getByRole('link', { name: 'Queue' }).click();
     await page.getByTestId('pending-note').waitFor();
+    expect(failed).toEqual([]);
     await page.getByRole('link', { name: 'PoseLoop' }).click();
     await page.getByTestId('recent-projects').waitFor();
     expect(await page.getByTestId('recent-projects').textContent()).toContain('Made in the browser');

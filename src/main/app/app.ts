@@ -22,6 +22,7 @@ import { roundHandlers } from './round-ops';
 import { seedHandlers } from './seed-ops';
 import { benchHandlers } from './bench';
 import { exportHandlers } from './export-ops';
+import { costHandlers } from './cost-ops';
 import { simulate } from './simulate';
 
 export interface Caller {
@@ -63,6 +64,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...seedHandlers(deps),
     ...benchHandlers(),
     ...exportHandlers(deps),
+    ...costHandlers(deps),
     'experiment.simulate': (input, ctx) => simulate(deps.projects.get(input.project), input, ctx),
     'jobs.list': () => deps.jobs.list(),
     'jobs.cancel': (input, ctx) => ({ cancelled: deps.jobs.cancel(input.jobId, ctx) }),

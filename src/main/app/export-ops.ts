@@ -38,7 +38,7 @@ export function exportQuery(project: Project, filters: ExportFilterInput): Expor
     throw new AppError('not_found', `no dataset ${filters.datasetId} in this project`, 'datasetId');
   }
   const dateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const query: ExportQuery = { split: filters.split, status: filters.status };
+  const query: ExportQuery = { split: filters.split, status: filters.status, unreviewed: filters.unreviewed };
   if (filters.roundId !== undefined) query.roundId = filters.roundId;
   if (filters.sampler !== undefined) query.sampler = filters.sampler;
   if (filters.annotator !== undefined) query.annotator = filters.annotator;
@@ -58,6 +58,7 @@ function filtersOf(input: ExportFilterInput): Record<string, unknown> {
   const keys = [
     'split',
     'status',
+    'unreviewed',
     'roundId',
     'sampler',
     'annotator',

@@ -65,7 +65,7 @@ export function projectHandlers(
       return opened(project, deps);
     },
     'project.info': async (input) => opened(deps.projects.get(input.project), deps),
-    'projects.recent': () => deps.recent.list(),
+    'projects.recent': () => deps.recent.listWithDemos(),
     'annotator.add': (input) => {
       const { id, token } = deps.projects.get(input.project).store.accounts.add(input.name, input.role);
       return { id, name: input.name, role: input.role, token };

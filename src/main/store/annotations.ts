@@ -1,5 +1,6 @@
 import { AppError } from '@shared/errors';
 import type { Joint } from '@shared/domain';
+import { applyUnreviewed, type Unreviewed } from '@shared/review';
 import type { Db } from './db';
 import type { AnnotationRecord, AnnotationStatus, HistoryRecord } from './rows';
 
@@ -140,6 +141,15 @@ export class AnnotationRepo {
   get(sampleId: number): AnnotationRecord | null {
     const row = this.sql.selectOne.get(sampleId);
     return row ? toRecord(row) : null;
+  }
+
+  /**
+   * The label a learner trains on: the annotation's joints, with joints never reviewed (still `predicted`) kept or
+   * made absent as `unreviewed` says; null when the sample has no annotation.
+   */
+  labelOf(sampleId: number, unreviewed: Unreviewed): Joint[] | null {
+    const joints = this.get(sampleId)?.joints;
+    return joints ? applyUnreviewed(joints, unreviewed) : null;
   }
 
   history(sampleId: number): HistoryRecord[] {

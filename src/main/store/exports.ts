@@ -1,5 +1,6 @@
 import type { Joint, Modality, Split } from '@shared/domain';
 import type { ExportSample, ExportedState } from '@shared/export-sample';
+import { applyUnreviewed, type Unreviewed } from '@shared/review';
 import type { Db } from './db';
 import type { AnnotationStatus } from './rows';
 
@@ -8,6 +9,8 @@ export interface ExportQuery {
   split: Split | 'all';
   /** labelled = annotation done; all = every sample. */
   status: 'labelled' | 'all';
+  /** Whether joints still `predicted` count as labels (include) or are exported as unlabelled (exclude). */
+  unreviewed: Unreviewed;
   roundId?: number;
   sampler?: string;
   /** Samples with at least one history row by this annotator. */
@@ -24,6 +27,7 @@ export interface ExportCounts {
   byStatus: Record<string, number>;
   byRound: { roundId: number | null; number: number | null; sampler: string | null; samples: number }[];
   byAnnotator: { annotator: string | null; samples: number }[];
+  unreviewed: { samples: number; joints: number };
 }
 
 interface FilteredRow {
@@ -141,7 +145,20 @@ export class ExportRepo {
       'GROUP BY f.annotator',
       'ORDER BY f.annotator IS NULL, f.annotator',
     );
+    // Unreviewed joints of the current done annotations (a reopened sample's last done state is not counted).
+    const unreviewed = this.db
+      .prepare<Record<string, unknown>, { samples: number; joints: number }>(
+        `WITH f AS (${base.sql}), u AS (
+           SELECT f.id, (SELECT COUNT(*) FROM json_each(a.joints) j
+             WHERE json_extract(j.value, '$.state') = 'predicted'
+               AND json_extract(j.value, '$.visibility') != 'absent'
+               AND json_extract(j.value, '$.u') IS NOT NULL) AS n
+           FROM f JOIN annotations a ON a.sample_id = f.id AND a.status = 'done')
+         SELECT COUNT(*) AS samples, COALESCE(SUM(n), 0) AS joints FROM u WHERE n > 0`,
+      )
+      .get(base.params)!;
     return {
+      unreviewed,
       samples: bySplit.reduce((sum, row) => sum + row.samples, 0),
       bySplit: Object.fromEntries(bySplit.map((row) => [row.split, row.samples])),
       byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row.samples])),
@@ -238,7 +255,7 @@ export class ExportRepo {
             height: row.height,
             split: row.split,
             box: row.box ? (JSON.parse(row.box) as [number, number, number, number]) : null,
-            joints,
+            joints: joints && applyUnreviewed(joints, query.unreviewed),
             exportedState,
             annotation:
               row.status === null

@@ -9,3 +9,4 @@ export type { PredictionRow, StoredPrediction } from './predictions';
 export { PRETRAINED_PREFIX, type CheckpointRecord } from './checkpoints';
 export type { ExportQuery } from './exports';
 export { benchProjectOpen } from './bench';
+export type { RoundCost, CostTally } from './cost';

@@ -9,6 +9,7 @@ import { CheckpointRepo } from './checkpoints';
 import { PredictionRepo } from './predictions';
 import { QueueRepo } from './queue';
 import { ExportRepo } from './exports';
+import { CostRepo } from './cost';
 import type { DatasetRow, ImportState, NewSample, SampleRecord } from './rows';
 
 interface SampleDbRow {
@@ -122,6 +123,7 @@ export class ProjectStore {
   readonly predictions: PredictionRepo;
   readonly queue: QueueRepo;
   readonly exports: ExportRepo;
+  readonly cost: CostRepo;
   private readonly sql: ReturnType<typeof prepareStatements>;
 
   private constructor(
@@ -136,6 +138,7 @@ export class ProjectStore {
     this.predictions = new PredictionRepo(db, now);
     this.queue = new QueueRepo(db, now);
     this.exports = new ExportRepo(db);
+    this.cost = new CostRepo(db);
     this.sql = prepareStatements(db);
   }
 

@@ -103,6 +103,18 @@ export class QueueRepo {
            ORDER BY r.number DESC LIMIT 1`,
         )
         .pluck(),
+      // A diversity reason names its nearest centre by position: the n-th sample of the round's labelled snapshot
+      // the sampler saw (those predicted for the round, in id order), or the round's n-th pick.
+      nearestLabelled: db
+        .prepare<[number, number], number>(
+          `SELECT p.sample_id FROM predictions p
+           JOIN round_labelled rl ON rl.round_id = p.round_id AND rl.sample_id = p.sample_id
+           WHERE p.round_id = ? ORDER BY p.sample_id LIMIT 1 OFFSET ?`,
+        )
+        .pluck(),
+      nearestPicked: db
+        .prepare<[number, number], number>('SELECT sample_id FROM rankings WHERE round_id = ? AND rank = ?')
+        .pluck(),
       setStatus: db.prepare(
         `UPDATE queue SET status = ?, assignee_id = ?, assigned_at = ? WHERE round_id = ? AND sample_id = ?`,
       ),
@@ -146,12 +158,27 @@ export class QueueRepo {
     const rows = options.status
       ? this.sql.pageByStatus.all({ roundId, status: options.status, afterRank, limit })
       : this.sql.page.all({ roundId, afterRank, limit });
-    return rows.map(toQueue);
+    return rows.map((row) => this.withNearest(toQueue(row)));
+  }
+
+  /** Adds `nearestSampleId` to a reason that names its nearest centre (`labelled #n`, `picked candidate #n`). */
+  private withNearest(record: QueueRecord): QueueRecord {
+    const nearest = record.reason.nearest as { set?: string; index?: number } | null | undefined;
+    if (!nearest || typeof nearest.index !== 'number') return record;
+    const sampleId =
+      nearest.set === 'labelled'
+        ? this.sql.nearestLabelled.get(record.roundId, nearest.index)
+        : nearest.set === 'picked'
+          ? this.sql.nearestPicked.get(record.roundId, nearest.index + 1)
+          : undefined;
+    return sampleId === undefined
+      ? record
+      : { ...record, reason: { ...record.reason, nearestSampleId: sampleId } };
   }
 
   item(roundId: number, sampleId: number): QueueRecord | null {
     const row = this.sql.item.get(roundId, sampleId);
-    return row ? toQueue(row) : null;
+    return row ? this.withNearest(toQueue(row)) : null;
   }
 
   /**

@@ -29,6 +29,8 @@ export const OPERATION_ACCESS: { readonly [K in OpName]: Access } = {
   'annotation.redo': 'edit',
   'model.train': 'lead',
   'model.predict': 'lead',
+  // What each sampler's picks cost the annotators: a lead's report.
+  'round.cost': 'lead',
   // Annotators ask for a pretrained suggestion of the image they open (no server paths involved).
   'model.zeroShot': 'edit',
   'prediction.get': 'read',

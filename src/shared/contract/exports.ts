@@ -72,6 +72,12 @@ export const ExportFilters = {
     .describe(
       'labelled = annotation done (default); all = every sample (unfinished ones as their last done state, or unlabelled)',
     ),
+  unreviewed: z
+    .enum(['include', 'exclude'])
+    .default('exclude')
+    .describe(
+      'joints still in the predicted state (saved without review): exclude = written as unlabelled (COCO v = 0) (default); include = count as labels',
+    ),
   roundId: z.number().int().positive().optional().describe('only samples this round selected'),
   sampler: SamplerId.optional().describe('only samples selected by a round of this sampler'),
   annotator: z.string().min(1).optional().describe('only samples this annotator edited'),
@@ -98,6 +104,8 @@ export const ExportPreview = z.object({
     }),
   ),
   byAnnotator: z.array(z.object({ annotator: z.string().nullable(), samples: z.number().int() })),
+  /** Samples whose exported joints include unreviewed (still predicted) ones, and how many such joints. */
+  unreviewed: z.object({ samples: z.number().int(), joints: z.number().int() }),
   /** Present when a format was given: how many samples that format can hold, and why the others would be left out. */
   exportable: z.number().int().optional(),
   skipped: z.record(z.string(), z.number().int()).optional(),

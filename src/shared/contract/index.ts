@@ -8,6 +8,7 @@ import { roundOperations } from './rounds';
 import { benchOperations } from './bench';
 import { exportOperations } from './exports';
 import { experimentOperations } from './experiments';
+import { costOperations } from './cost';
 
 export * from './operation';
 export * from './common';
@@ -21,6 +22,7 @@ export * from './bench';
 export * from './exports';
 export * from './experiments';
 export * from './access';
+export * from './cost';
 export type { PoseLoopEvent } from './events';
 
 /** The whole operation table. Add an area's table here; every shell picks it up without new code. */
@@ -33,6 +35,7 @@ export const operations = {
   ...benchOperations,
   ...exportOperations,
   ...experimentOperations,
+  ...costOperations,
   ...jobOperations,
 };
 

@@ -99,7 +99,7 @@ export const roundOperations = defineOperations({
       sampler: SamplerId.default('cke').describe(
         'depth: random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose; RGB: random, coreset, vl4pose, mpe, aleatoric, learning-loss',
       ),
-      budget: z.number().int().min(1).max(100_000).default(50).describe('images to queue'),
+      budget: z.number().int().min(1).max(100_000).default(20).describe('images to queue'),
       ...AcquireSettings.shape,
     }),
     output: RoundDetail,

@@ -47,7 +47,7 @@ async function writeCocoSource(root: string): Promise<void> {
 function labelledJoints(app: App, project: string): Joint[][] {
   const { store } = app.deps.projects.get(project);
   return store.exports
-    .collect({ split: 'all', status: 'labelled' })
+    .collect({ split: 'all', status: 'labelled', unreviewed: 'include' })
     .map((sample) => sample.joints!)
     .sort((a, b) => a[0]!.u! - b[0]!.u!);
 }

@@ -52,7 +52,7 @@ describe('export → import round trips', () => {
 
   const labelled = () => {
     const { store } = app.deps.projects.get(project);
-    return store.exports.collect({ split: 'all', status: 'labelled' });
+    return store.exports.collect({ split: 'all', status: 'labelled', unreviewed: 'include' });
   };
 
   it('generic: the same sample set, joints, absent joints and splits; visibility kept in the manifest', async () => {
@@ -192,7 +192,7 @@ describe('export → import round trips', () => {
       'test_seq_1.txt',
       'train.txt',
     ]);
-    const expected = store.exports.collect({ split: 'all', status: 'labelled' });
+    const expected = store.exports.collect({ split: 'all', status: 'labelled', unreviewed: 'include' });
 
     const copy = join(tmp.dir, 'icvl-reimport');
     await app.call('project.init', { dir: copy }, as('x'));

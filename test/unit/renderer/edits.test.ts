@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Joint } from '@shared/domain';
 import * as edits from '../../../src/renderer/src/annotate/edits';
-import { boxAround } from '../../../src/renderer/src/lib/pose';
+import { boxAround, reviewedLinks } from '../../../src/renderer/src/lib/pose';
 
 const joint = (
   u: number | null,
@@ -107,6 +107,21 @@ describe('joint edits', () => {
     expect(out.map((j) => j.state)).toEqual(['accepted', 'predicted', 'predicted', 'moved', 'predicted']);
   });
 
+  it('accepts the prediction as is: every placed predicted joint, whatever its σ; the others untouched', () => {
+    const joints = [
+      joint(1, 1, 1),
+      joint(2, 2, 2, 'moved'),
+      joint(3, 3, 3),
+      joint(null, null, null, 'predicted'),
+      joint(5, 5, 5, 'created'),
+    ];
+    const { joints: out, accepted } = edits.acceptPrediction(joints);
+    expect(accepted).toEqual([0, 2]);
+    expect(out.map((j) => j.state)).toEqual(['accepted', 'moved', 'accepted', 'predicted', 'created']);
+    expect(out[0]).toEqual({ ...joints[0], state: 'accepted' });
+    expect(joints[0]!.state).toBe('predicted');
+  });
+
   it('walks the uncertainty order and finds the next undecided joint', () => {
     const order = [2, 0, 1];
     expect(edits.walkOrder(order, null, 1)).toBe(2);
@@ -186,5 +201,21 @@ describe('joint edits', () => {
     expect(boxAround([a, b, c], 640, 480)).toEqual([70, 20, 160, 260]);
     expect(boxAround([joint(5, 5, null), joint(25, 15, null)], 30, 30)).toEqual([0, 0, 30, 25]);
     expect(boxAround([a], 30, 30)).toBeNull();
+  });
+});
+
+describe('least likely links follow the edits', () => {
+  it('marks a link checked once neither end is still as predicted, unchecked links first', () => {
+    const links = [
+      { parent: 0, child: 1, loglik: -9 },
+      { parent: 1, child: 2, loglik: -7 },
+    ];
+    const before = [joint(1, 1, 1), joint(2, 2, 2), joint(3, 3, 3)];
+    expect(reviewedLinks(links, before).map((l) => l.checked)).toEqual([false, false]);
+    const after = [joint(1, 1, 1, 'moved'), joint(2, 2, 2, 'accepted'), joint(3, 3, 3)];
+    expect(reviewedLinks(links, after)).toEqual([
+      { parent: 1, child: 2, loglik: -7, checked: false },
+      { parent: 0, child: 1, loglik: -9, checked: true },
+    ]);
   });
 });

@@ -200,4 +200,34 @@ describe('store repos', () => {
     expect(store.predictions.latest(sampleIds[0]!)).toBeNull();
     expect(store.checkpoints.latest()!.id).toBe(checkpoint);
   });
+
+  it('queue items carry their round number and the sample id of the nearest centre their reason names', () => {
+    const [x, y, z] = sampleIds as [number, number, number];
+    // x and y form the round's labelled snapshot (predicted for the round); z was picked.
+    const round = store.rounds.create({
+      sampler: 'coreset',
+      budget: 1,
+      config: {},
+      owner: 'test',
+      labelledSampleIds: [x, y],
+    });
+    const checkpointId = store.checkpoints.add({
+      roundId: round.id,
+      path: 'c',
+      config: {},
+      backend: 'b',
+      metrics: {},
+    });
+    store.predictions.put(round.id, checkpointId, 1, [prediction(x), prediction(y), prediction(z)]);
+    store.queue.putRanking(round.id, [
+      {
+        sampleId: z,
+        score: 1,
+        reason: { kind: 'coreset', nearest: { set: 'labelled', index: 1 }, sentence: 's' },
+      },
+    ]);
+    const [item] = store.queue.list(round.id, { afterRank: 0, limit: 10 });
+    expect(item).toMatchObject({ roundNumber: round.number, sampleId: z });
+    expect(item!.reason).toMatchObject({ nearest: { set: 'labelled', index: 1 }, nearestSampleId: y });
+  });
 });

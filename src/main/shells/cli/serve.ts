@@ -6,7 +6,7 @@ import { isLoopback, startHttpShell } from '../http/server';
 import { locateRenderer, localAnnotator } from '../runtime';
 import { exitCodeFor, type CliIo, type CliResult } from './io';
 
-/** `poseloop serve <project>`: the HTTP shell for a browser or a team, pinned to one project. */
+/** `poseloop serve <project>`: the HTTP shell for a browser (loopback: any project) or a team (pinned to one). */
 export function serveCommand(
   program: Command,
   makeApp: (pinned?: string) => App,
@@ -30,7 +30,9 @@ export function serveCommand(
         result.exitCode = 2;
         return;
       }
-      const app = makeApp(project);
+      // On loopback the server is the user's own app: it serves any project they open (the demos side by side).
+      // Bound beyond loopback it is a team server, pinned to this one project.
+      const app = makeApp(isLoopback(opts.host) ? undefined : project);
       try {
         const { store } = app.deps.projects.get(project);
         const running = await startHttpShell({

@@ -18,15 +18,20 @@ export function annotateCommands(e: AnnotationEditor): Command[] {
   ];
 }
 
-const when = (e: AnnotationEditor) => ({
-  ready: () => e.s.ready,
-  hasSel: () => e.s.ready && e.sel !== undefined,
-  selPlaced: () => e.s.ready && !!e.sel && isPlaced(e.sel),
-  rgb: () => e.s.ready && !e.s.isDepth,
-});
+/** `ready`: the image is open; `editable`: and it may be edited (a test-split sample opens read-only). */
+const when = (e: AnnotationEditor) => {
+  const editable = () => e.s.ready && !e.s.readOnly;
+  return {
+    ready: () => e.s.ready,
+    editable,
+    hasSel: () => editable() && e.sel !== undefined,
+    selPlaced: () => editable() && !!e.sel && isPlaced(e.sel),
+    rgb: () => editable() && !e.s.isDepth,
+  };
+};
 
 function jointCommands(e: AnnotationEditor): Command[] {
-  const { ready, hasSel, selPlaced } = when(e);
+  const { ready, editable, hasSel, selPlaced } = when(e);
   const nudge = (name: string, dir: string, key: string, du: number, dv: number): Command => ({
     name,
     label: `Nudge joint ${dir} 1 px`,
@@ -65,7 +70,7 @@ function jointCommands(e: AnnotationEditor): Command[] {
       label: 'Accept all joints with σ below τ',
       group: 'Joints',
       keys: ['Shift+A'],
-      enabled: () => ready() && e.belowTau > 0,
+      enabled: () => editable() && e.belowTau > 0,
       run: () => e.acceptBelowTau(),
     },
     {
@@ -81,7 +86,7 @@ function jointCommands(e: AnnotationEditor): Command[] {
       label: 'Deselect joint',
       group: 'Joints',
       keys: ['Escape'],
-      enabled: hasSel,
+      enabled: () => ready() && e.sel !== undefined,
       run: () => (e.selected = null),
     },
     nudge('joint.left', 'left', 'ArrowLeft', -1, 0),
@@ -92,14 +97,14 @@ function jointCommands(e: AnnotationEditor): Command[] {
 }
 
 function imageCommands(e: AnnotationEditor): Command[] {
-  const { ready } = when(e);
+  const { ready, editable } = when(e);
   return [
     {
       name: 'edit.undo',
       label: 'Undo',
       group: 'Edit',
       keys: ['Ctrl+Z'],
-      enabled: () => ready() && (e.s.canUndo || e.s.dirty),
+      enabled: () => editable() && (e.s.canUndo || e.s.dirty),
       run: () => e.undoRedo('undo'),
     },
     {
@@ -107,7 +112,7 @@ function imageCommands(e: AnnotationEditor): Command[] {
       label: 'Redo',
       group: 'Edit',
       keys: ['Ctrl+Shift+Z', 'Ctrl+Y'],
-      enabled: () => ready() && e.s.canRedo,
+      enabled: () => editable() && e.s.canRedo,
       run: () => e.undoRedo('redo'),
     },
     {
@@ -115,7 +120,7 @@ function imageCommands(e: AnnotationEditor): Command[] {
       label: 'Reset the pose to the prediction',
       group: 'Edit',
       keys: ['Shift+P'],
-      enabled: () => ready() && !!e.s.prediction,
+      enabled: () => editable() && !!e.s.prediction,
       run: () => e.resetToPrediction(),
     },
     {
@@ -123,8 +128,16 @@ function imageCommands(e: AnnotationEditor): Command[] {
       label: 'Save & next',
       group: 'Image',
       keys: ['Ctrl+Enter'],
-      enabled: ready,
-      run: () => e.finish('done'),
+      enabled: editable,
+      run: () => e.saveAndNext(),
+    },
+    {
+      name: 'annotate.acceptNext',
+      label: 'Accept prediction as is & next',
+      group: 'Image',
+      keys: ['Ctrl+Shift+Enter'],
+      enabled: () => editable() && e.predictedCount > 0,
+      run: () => e.acceptPredictionAndNext(),
     },
     {
       name: 'annotate.skip',

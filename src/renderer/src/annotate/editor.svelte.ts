@@ -42,6 +42,8 @@ export class AnnotationEditor {
   /** "Accept σ < τ" threshold (px). */
   tau = $state(3);
   canvas = $state.raw<CanvasHandle | null>(null);
+  /** Joints still `predicted` when Save was asked: Save waits for a decision (accept them, or save them unreviewed). */
+  unreviewedWarning = $state<number | null>(null);
 
   readonly order = $derived.by(() => uncertaintyOrder(this.s.joints.length, this.s.prediction));
   readonly tauMax = $derived.by(() => tauCeiling(this.s.prediction));
@@ -233,6 +235,7 @@ export class AnnotationEditor {
 
   saveBox = async (box: PersonBox): Promise<void> => {
     this.boxTool = false;
+    if (this.s.readOnly) return;
     if (!(await this.s.setBox(box))) return;
     this.prefs.showBox = true;
     this.showToast('Person box saved');
@@ -250,6 +253,29 @@ export class AnnotationEditor {
     const outcome = await this.s.undoRedo(kind);
     if (outcome === 'applied') this.showToast(kind === 'undo' ? 'Undone' : 'Redone');
     else if (outcome === 'nothing') this.showToast(`Nothing to ${kind}`);
+  }
+
+  /**
+   * Save & next. Joints nobody looked at (still `predicted`) would become a label silently: the first Save warns
+   * and waits; Save again (with the same joints undecided) saves them as unreviewed, which exports and training
+   * leave out unless told to include them.
+   */
+  async saveAndNext(): Promise<void> {
+    const undecided = this.predictedCount;
+    if (undecided > 0 && this.unreviewedWarning !== undecided) {
+      this.unreviewedWarning = undecided;
+      return;
+    }
+    this.unreviewedWarning = null;
+    await this.finish('done');
+  }
+
+  /** Accept the prediction as is: every still-predicted joint becomes `accepted` (one edit), then save & next. */
+  async acceptPredictionAndNext(): Promise<void> {
+    this.unreviewedWarning = null;
+    const { joints, accepted } = edits.acceptPrediction(this.s.joints);
+    if (accepted.length) this.s.edit(joints);
+    await this.finish('done');
   }
 
   async finish(queueStatus: 'done' | 'skipped'): Promise<void> {

@@ -92,6 +92,14 @@ export function acceptBelowTau(
   return { joints: out, accepted };
 }
 
+/**
+ * "Accept the prediction as is": every placed joint still `predicted` becomes `accepted` (moved, created and absent
+ * joints stay as they are), so the label records that a person looked at it and agreed.
+ */
+export function acceptPrediction(joints: Joints): { joints: Joint[]; accepted: number[] } {
+  return acceptBelowTau(joints, () => 0, Infinity);
+}
+
 /** The first joint in `order` (most uncertain first) still waiting for a decision: placed and predicted. */
 export function nextUndecided(joints: Joints, order: readonly number[]): number | null {
   return order.find((i) => joints[i]?.state === 'predicted' && isPlaced(joints[i]!)) ?? null;

@@ -16,7 +16,8 @@ const PREFS_KEY = 'poseloop.annotate.view';
 const DEFAULTS: ViewPrefs = {
   colourMap: 'grey',
   k: 1,
-  showAleatoric: true,
+  // Dashed aleatoric rings double the circles on the canvas: opt in.
+  showAleatoric: false,
   sigmaAll: false,
   show3d: false,
   showBox: true,
@@ -43,3 +44,6 @@ export function viewPrefs(): ViewPrefs {
   });
   return prefs;
 }
+
+/** The colour map the annotate view opens in: the queue's thumbnails use the same one. */
+export const storedColourMap = (): ColourMap => loadPrefs().colourMap;

@@ -47,7 +47,11 @@ export class AnnotationSession {
   /** An edit waits in the coalescing window. */
   scheduled = $state(false);
 
+  /** A test-split sample measures the model: it opens read-only until the annotator chooses to edit it anyway. */
+  unlocked = $state(false);
+
   readonly isDepth = $derived(this.image?.kind === 'depth');
+  readonly readOnly = $derived(this.detail?.sample.split === 'test' && !this.unlocked);
   readonly dirty = $derived(this.pending > 0 || this.scheduled);
   readonly ready = $derived(!!this.image && !this.loadError && !this.conflict);
   readonly canUndo = $derived(!!this.detail?.history.some((h) => h.kind === 'edit' && !h.undone));
@@ -143,6 +147,7 @@ export class AnnotationSession {
 
   /** Replaces the working joints and saves them: now, or `soon` (bursts coalesce into one edit). */
   edit(joints: Joint[], when: 'now' | 'soon' = 'now'): void {
+    if (this.readOnly) return;
     this.joints = joints;
     if (when === 'now') void this.commit();
     else this.commitSoon();
@@ -151,6 +156,11 @@ export class AnnotationSession {
   /** Saves the current joints as one edit, after any save in flight (each save is based on the last one). */
   commit(nextStatus?: AnnotationStatus): Promise<void> {
     this.cancelScheduled();
+    // A drag on a read-only sample moved the joints on screen only: put them back.
+    if (this.readOnly) {
+      this.applyServer(this.detail?.annotation ?? null);
+      return this.chain;
+    }
     const { client, project, sampleId } = this;
     const joints = $state.snapshot(this.joints) as Joint[];
     const status = nextStatus ?? this.status;

@@ -181,6 +181,20 @@ export function leastLikelyLinks(details: PredictionDetails | null, count = 3): 
     .slice(0, count);
 }
 
+/**
+ * The least likely links with where the annotator stands on them: `checked` once neither end is still as predicted
+ * (accepted, moved or placed), so the panel follows the edits; unchecked links first.
+ */
+export function reviewedLinks(
+  links: PredictionDetails['links'],
+  joints: readonly Joint[],
+): (PredictionDetails['links'][number] & { checked: boolean })[] {
+  const open = (i: number) => joints[i]?.state === 'predicted';
+  return links
+    .map((l) => ({ ...l, checked: !open(l.parent) && !open(l.child) }))
+    .sort((a, b) => Number(a.checked) - Number(b.checked));
+}
+
 /** A person box around the placed joints, with a margin of 15 % of its larger side (at least 10 px), inside the image. */
 export function boxAround(joints: readonly Joint[], width: number, height: number): PersonBox | null {
   const placed = joints.filter(isPlaced);

@@ -1,5 +1,5 @@
 import type { ApiClient } from '../api/client';
-import { decodeImage, paintImage, type SourceImage } from './depth';
+import { decodeImage, paintImage, type ColourMap, type SourceImage } from './depth';
 
 /** Decoded source images, most recently used last (a small LRU: a 640×480 depth frame is 600 kB). */
 const images = new Map<string, Promise<SourceImage>>();
@@ -40,9 +40,18 @@ export function loadImage(client: ApiClient, project: string, sampleId: number):
   return entry;
 }
 
-/** A small thumbnail (depth: turbo colour map, robust window; RGB as is) as an object URL, cached per sample. */
-export function thumbnail(client: ApiClient, project: string, sampleId: number, width = 96): Promise<string> {
-  const key = `${project}\n${sampleId}\n${width}`;
+/**
+ * A small thumbnail (depth: in `colourMap`, the annotate view's, over the robust window; RGB as is) as an object
+ * URL, cached per sample and colour map.
+ */
+export function thumbnail(
+  client: ApiClient,
+  project: string,
+  sampleId: number,
+  colourMap: ColourMap,
+  width = 96,
+): Promise<string> {
+  const key = `${project}\n${sampleId}\n${width}\n${colourMap}`;
   let entry = thumbs.get(key);
   if (!entry) {
     entry = loadImage(client, project, sampleId).then(async (image) => {
@@ -52,7 +61,7 @@ export function thumbnail(client: ApiClient, project: string, sampleId: number, 
       const ctx = full.getContext('2d', { willReadFrequently: true })!;
       const data = ctx.createImageData(image.width, image.height);
       const range = image.kind === 'depth' ? image.range : { low: 0, high: 1 };
-      paintImage(image, 'turbo', range.low, range.high, data);
+      paintImage(image, colourMap, range.low, range.high, data);
       ctx.putImageData(data, 0, 0);
       // Crop to the readings (a segmented hand fills the thumbnail), keeping the thumbnail's 4:3 aspect.
       const box = image.kind === 'depth' ? validBox(image.depth, image.width, image.height) : null;
@@ -109,14 +118,14 @@ function validBox(depth: Uint16Array, width: number, height: number) {
 }
 
 /** Attachment: fills an <img> with the sample's thumbnail once it scrolls into view. */
-export function lazyThumbnail(client: ApiClient, project: string, sampleId: number) {
+export function lazyThumbnail(client: ApiClient, project: string, sampleId: number, colourMap: ColourMap) {
   return (img: HTMLImageElement) => {
     let cancelled = false;
     const observer = new IntersectionObserver(
       (entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         observer.disconnect();
-        thumbnail(client, project, sampleId).then(
+        thumbnail(client, project, sampleId, colourMap).then(
           (url) => {
             if (!cancelled) img.src = url;
           },
