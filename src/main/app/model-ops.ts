@@ -13,7 +13,7 @@ export function learningHandlers(
       return pipelineFor(project).train(
         project,
         input,
-        { roundId: null, set: projectTrainingSet(project), record: true },
+        { roundId: null, set: projectTrainingSet(project, input.unreviewed), record: true },
         ctx,
       );
     },

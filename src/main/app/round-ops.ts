@@ -110,7 +110,7 @@ export async function runRound(
       pipeline,
       {
         settings,
-        target: { roundId: round.id, set: { ...projectTrainingSet(project), labelled }, record: true },
+        target: { roundId: round.id, set: projectTrainingSet(project, settings.unreviewed), record: true },
         pool: () => {
           const pool = store.sampleIds('pool');
           if (pool.length === 0)

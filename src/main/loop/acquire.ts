@@ -91,6 +91,7 @@ export async function acquire(
       variant: settings.variant,
       preset: settings.preset,
       seed: settings.seed,
+      unreviewed: settings.unreviewed,
       loss: 'reference',
       ...(settings.epochs ? { epochs: settings.epochs } : {}),
     },

@@ -19,11 +19,21 @@ export function checkSampler(pipeline: LearningPipeline, sampler: string): void 
     );
 }
 
-/** The project's own training set: the labelled split and the test split, labelled by their annotations. */
-export function projectTrainingSet(project: LoopProject): TrainingSet {
+/**
+ * The project's own training set: the labelled split and the test split, labelled by their annotations. Joints saved
+ * without review (still `predicted`) are left out unless `unreviewed` is 'include'; a label left with no placed joint
+ * drops out of the labelled set.
+ */
+export function projectTrainingSet(
+  project: LoopProject,
+  unreviewed: 'exclude' | 'include' = 'exclude',
+): TrainingSet {
+  const labelOf = (id: number) => project.store.annotations.labelOf(id, unreviewed);
+  const placed = (id: number) =>
+    labelOf(id)?.some((joint) => joint.visibility !== 'absent' && joint.u !== null) ?? false;
   return {
-    labelled: project.store.sampleIds('train'),
+    labelled: project.store.sampleIds('train').filter(placed),
     test: project.store.sampleIds('test'),
-    labelOf: (id) => project.store.annotations.get(id)?.joints ?? null,
+    labelOf,
   };
 }

@@ -20,6 +20,12 @@ export const LearningSettings = z.object({
     .optional()
     .describe('training epochs (default: the preset’s, at least 200 optimiser steps)'),
   seed: z.number().int().default(1).describe('random seed'),
+  unreviewed: z
+    .enum(['exclude', 'include'])
+    .default('exclude')
+    .describe(
+      'joints saved without review (still "predicted"): left out of training (exclude) or trained on',
+    ),
   loss: z
     .enum(['reference', 'gaussian'])
     .default('reference')
@@ -37,6 +43,7 @@ export const TrainSettings = LearningSettings.pick({
   epochs: true,
   seed: true,
   loss: true,
+  unreviewed: true,
 });
 export type TrainSettings = z.infer<typeof TrainSettings>;
 
@@ -46,6 +53,7 @@ export const AcquireSettings = LearningSettings.pick({
   preset: true,
   epochs: true,
   seed: true,
+  unreviewed: true,
   mc: true,
   subset: true,
   eta: true,
