@@ -111,6 +111,15 @@ describe('shells', () => {
     expect(JSON.parse(asJson.stdout)).toMatchObject({ error: { code: 'not_found', field: 'project' } });
   });
 
+  it('answers a usage error with a JSON error on stdout when --json is given', async () => {
+    const bad = await cli(['round', project, '--sampler', 'foo', '--json']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'invalid_input', field: 'sampler' } });
+    expect(bad.stderr).toMatch(/'foo' is invalid/);
+    const plain = await cli(['round', project, '--sampler', 'foo']);
+    expect(plain.stdout).toBe('');
+  });
+
   it('refuses to serve beyond loopback without authentication', async () => {
     await expect(
       startHttpShell({ app, host: '0.0.0.0', port: 0, rendererDir: null, localAnnotator: 'x' }),

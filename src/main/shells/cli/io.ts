@@ -1,3 +1,4 @@
+import type { App } from '../../app';
 /** Where a command writes, and how the process ends: shared by the generated operation commands and `serve`. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -14,3 +15,6 @@ export interface CliResult {
 export function exitCodeFor(code: string): number {
   return code === 'invalid_input' || code === 'not_found' ? 2 : 1;
 }
+
+/** Opens the app for one command; asynchronous so that the CLI loads the app (and TF.js) only when a command runs. */
+export type MakeApp = (pinned?: string) => Promise<App>;

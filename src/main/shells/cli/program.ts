@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { operations, type OpName, type OperationSpec } from '@shared/contract';
 import { toErrorPayload } from '@shared/errors';
-import { localAnnotator } from '../runtime';
-import type { App } from '../../app';
+import { localAnnotator } from '../environment';
+import type { MakeApp } from './io';
 import { coerce, objectFields } from './options';
 import { formatHuman, formatProgress } from './format';
 import { serveCommand } from './serve';
@@ -12,7 +12,7 @@ import { exitCodeFor, type CliIo, type CliResult } from './io';
  * Builds `poseloop` from the operation table: every operation with a `cli` entry becomes a sub-command whose
  * positional arguments and `--options` are read off its input schema. Shell-only commands (serve) sit beside them.
  */
-export function buildProgram(makeApp: (pinned?: string) => App, io: CliIo, result: CliResult): Command {
+export function buildProgram(makeApp: MakeApp, io: CliIo, result: CliResult): Command {
   const program = new Command('poseloop')
     .description('PoseLoop: pose annotation with a built-in active learner')
     .option('--annotator <name>', 'record edits under this annotator name')
@@ -31,7 +31,7 @@ function addOperationCommand(
   program: Command,
   name: OpName,
   spec: OperationSpec,
-  makeApp: (pinned?: string) => App,
+  makeApp: MakeApp,
   io: CliIo,
   result: CliResult,
 ): void {
@@ -95,12 +95,12 @@ async function runOperation(
   spec: OperationSpec,
   input: Record<string, unknown>,
   json: boolean,
-  makeApp: (pinned?: string) => App,
+  makeApp: MakeApp,
   io: CliIo,
   result: CliResult,
   annotator: string | undefined,
 ): Promise<void> {
-  const app = makeApp();
+  const app = await makeApp();
   const controller = new AbortController();
   const onSigint = () => {
     io.stderr('\ncancelling…\n');

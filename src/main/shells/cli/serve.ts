@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { toErrorPayload } from '@shared/errors';
-import type { App } from '../../app';
 import { isLoopback, startHttpShell } from '../http/server';
-import { locateRenderer, localAnnotator } from '../runtime';
-import { exitCodeFor, type CliIo, type CliResult } from './io';
+import { locateRenderer, localAnnotator } from '../environment';
+import { exitCodeFor, type CliIo, type CliResult, type MakeApp } from './io';
 
 /** `poseloop serve <project>`: the HTTP shell for a browser (loopback: any project) or a team (pinned to one). */
 export function serveCommand(
   program: Command,
-  makeApp: (pinned?: string) => App,
+  makeApp: MakeApp,
   io: CliIo,
   result: CliResult,
 ): void {
@@ -32,7 +31,7 @@ export function serveCommand(
       }
       // On loopback the server is the user's own app: it serves any project they open (the demos side by side).
       // Bound beyond loopback it is a team server, pinned to this one project.
-      const app = makeApp(isLoopback(opts.host) ? undefined : project);
+      const app = await makeApp(isLoopback(opts.host) ? undefined : project);
       try {
         const { store } = app.deps.projects.get(project);
         const running = await startHttpShell({
