@@ -1,6 +1,13 @@
 import type { QueueItem, RoundDetail, RoundSummary, TrainResult } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import { acquire, checkSampler, pipelineFor, projectTrainingSet, type AcquireStep } from '../loop';
+import {
+  acquire,
+  checkSampler,
+  overallEta,
+  pipelineFor,
+  projectTrainingSet,
+  type AcquireStep,
+} from '../loop';
 import { HEATMAP_SAMPLERS, SAMPLERS, runSampler } from '../samplers';
 import { loadSamplerInput } from '../samplers/node';
 import type { QueueRecord, RoundRecord } from '../store';
@@ -97,6 +104,15 @@ export async function runRound(
     owner: PROCESS_OWNER,
   });
   const lease = holdLease(store, round.id);
+  // The round reports one ETA for all its stages (train → infer → rank), not each stage's own.
+  const started = Date.now();
+  const progress: typeof ctx = {
+    signal: ctx.signal,
+    progress: ({ etaSeconds: _stageEta, ...p }) => {
+      const eta = overallEta(p.fraction, (Date.now() - started) / 1000);
+      ctx.progress(eta === undefined ? p : { ...p, etaSeconds: eta });
+    },
+  };
   let stageStart = Date.now();
   const stageDone = (name: string) => {
     const seconds = (Date.now() - stageStart) / 1000;
@@ -119,7 +135,7 @@ export async function runRound(
         },
         persist: true,
       },
-      ctx,
+      progress,
       {
         trained: (trained) =>
           store.rounds.setStage(round.id, 'inferring', {

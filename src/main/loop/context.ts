@@ -36,3 +36,13 @@ export function subProgress(
 export function within([from, to]: Span, a: number, b: number): [number, number] {
   return [from + (to - from) * a, from + (to - from) * b];
 }
+
+/**
+ * One ETA for a whole multi-stage job from its overall fraction and elapsed time: elapsed·(1 − f)/f, so the estimate
+ * covers the stages still to come instead of the current stage's own ETA (which drops to seconds at the end of
+ * training while inference is still ahead). Undefined until 2 % is done (too early to say).
+ */
+export function overallEta(fraction: number, elapsedSeconds: number): number | undefined {
+  if (!(fraction >= 0.02) || !(elapsedSeconds >= 0)) return undefined;
+  return fraction >= 1 ? 0 : (elapsedSeconds * (1 - fraction)) / fraction;
+}

@@ -5,7 +5,7 @@
  */
 export { acquire, candidateSubset, reasonScore } from './acquire';
 export type { AcquireHooks, AcquireStep, Pick } from './acquire';
-export { subProgress } from './context';
+export { overallEta, subProgress } from './context';
 export type { LoopContext, LoopProject, Span } from './context';
 export type {
   CheckpointRef,

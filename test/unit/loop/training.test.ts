@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { candidateSubset, reasonScore } from '../../../src/main/loop/acquire';
+import { overallEta } from '../../../src/main/loop/context';
 import { epochsForSteps, MIN_TRAIN_STEPS, validationSplit } from '../../../src/main/loop/common/training';
 
 describe('epochsForSteps', () => {
@@ -43,5 +44,15 @@ describe('acquisition helpers', () => {
     expect(reasonScore({ kind: 'uncertainty', sumStd: 2.5 } as never)).toBe(2.5);
     expect(reasonScore({ kind: 'coreset', distance: null } as never)).toBe(Number.POSITIVE_INFINITY);
     expect(reasonScore({ kind: 'vl4pose-heatmap', score: -3 } as never)).toBe(-3);
+  });
+});
+
+describe('overallEta', () => {
+  it('covers the stages still to come, from the overall fraction and the elapsed time', () => {
+    expect(overallEta(0.5, 60)).toBe(60);
+    expect(overallEta(0.55, 55)).toBeCloseTo(45, 12);
+    expect(overallEta(0.25, 10)).toBe(30);
+    expect(overallEta(1, 99)).toBe(0);
+    expect(overallEta(0.01, 5)).toBeUndefined();
   });
 });
