@@ -1,4 +1,4 @@
-import type { SkeletonLayout } from '../skeletons';
+import { COCO17, type SkeletonLayout } from '../skeletons';
 
 /**
  * Maps the 17 COCO keypoints of a pretrained detector onto a project's human layout. Joints the detector has are
@@ -12,25 +12,8 @@ import type { SkeletonLayout } from '../skeletons';
  * not from any dataset. Without confident ears the head rules use the eyes, then the nose; a rule whose inputs are
  * all below `minScore` yields null, never an invented point. A derived joint's score is its weakest input's.
  */
-export const COCO_KEYPOINTS = [
-  'nose',
-  'l_eye',
-  'r_eye',
-  'l_ear',
-  'r_ear',
-  'l_shoulder',
-  'r_shoulder',
-  'l_elbow',
-  'r_elbow',
-  'l_wrist',
-  'r_wrist',
-  'l_hip',
-  'r_hip',
-  'l_knee',
-  'r_knee',
-  'l_ankle',
-  'r_ankle',
-] as const;
+/** The detector's keypoints: COCO's 17, in COCO's order (our COCO17 layout's joint names). */
+export const COCO_KEYPOINTS: readonly string[] = COCO17.joints;
 
 export const HEAD_RATIO = 0.6;
 export const NECK_RATIO = 0.6;
