@@ -7,7 +7,8 @@ describe('epochsForSteps', () => {
   it("keeps the preset's epochs for large sets and gives small sets at least MIN_TRAIN_STEPS optimiser steps", () => {
     expect(MIN_TRAIN_STEPS).toBe(200);
     expect(epochsForSteps(20, 32, 10_000)).toBe(20);
-    expect(epochsForSteps(20, 32, 65)).toBe(67); // 3 batches per epoch
+    expect(epochsForSteps(20, 32, 65)).toBe(100); // 2 whole batches per epoch, as the training loop counts them
+    expect(epochsForSteps(20, 32, 90)).toBe(100); // 90 labels: 2 × 100 = 200 steps (was 3 × 67 → 134 trained)
     expect(epochsForSteps(20, 32, 10)).toBe(200); // 1 batch per epoch
   });
 });

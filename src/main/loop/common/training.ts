@@ -12,7 +12,8 @@ import type { SamplePredictions, TrainTarget } from '../pipeline';
 export const MIN_TRAIN_STEPS = 200;
 
 export function epochsForSteps(presetEpochs: number, batchSize: number, samples: number): number {
-  const batchesPerEpoch = Math.max(1, Math.ceil(samples / batchSize));
+  // Whole batches only, as the training loop counts them (a partial last batch is not a step).
+  const batchesPerEpoch = Math.max(1, Math.floor(samples / batchSize));
   return Math.max(presetEpochs, Math.ceil(MIN_TRAIN_STEPS / batchesPerEpoch));
 }
 
