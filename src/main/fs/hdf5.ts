@@ -39,6 +39,21 @@ export class Hdf5Reader {
     );
   }
 
+  /** The names of the root's (or a group's) members. */
+  keys(path = '/'): string[] {
+    const group = this.file.get(path) as Group | null;
+    return group?.keys() ?? [];
+  }
+
+  /** A numeric dataset of any shape, row-major, as doubles (64-bit integers as numbers); null when absent. */
+  numbers(path: string): { shape: number[]; values: Float64Array } | null {
+    const dataset = this.file.get(path) as Dataset | null;
+    if (!dataset) return null;
+    const raw = dataset.value as ArrayLike<number | bigint> | number | bigint;
+    const list = typeof raw === 'number' || typeof raw === 'bigint' ? [raw] : Array.from(raw);
+    return { shape: dataset.shape ?? [list.length], values: Float64Array.from(list, Number) };
+  }
+
   /** A 1-D dataset of strings (fixed or variable length); null when absent. */
   strings(path: string): string[] | null {
     const dataset = this.file.get(path) as Dataset | null;

@@ -126,3 +126,44 @@ export function parseDlcConfig(text: string, file: string): DlcConfig {
     : [];
   return { scorer: typeof config.scorer === 'string' ? config.scorer : null, bodyparts, skeleton };
 }
+
+/**
+ * The columns and values of a pandas DataFrame saved in pandas' "fixed" HDF5 layout (DeepLabCut's
+ * `df.to_hdf(path, key="df_with_missing", mode="w")`), as read from the file: per axis either a plain list of
+ * labels (`axisN`) or, for a MultiIndex, per level its values and per entry its codes (`axisN_levelK`,
+ * `axisN_labelK`); and the value blocks with the column labels each holds.
+ */
+export interface PandasFixedFrame {
+  /** Column labels: one tuple per column (scorer, [individual,] bodypart, coord). */
+  columns: string[][];
+  /** Row labels: one tuple per row (the image path, whole or in parts). */
+  rows: string[][];
+  /** Row-major values, rows × columns, in `columns` order (NaN = no label). */
+  values: Float64Array;
+}
+
+/**
+ * A DLC `.h5` frame as the CSV DeepLabCut writes beside it, so that one parser (`parseDlcCsv`) reads both: header
+ * rows from the column levels (scorer, individuals when there are four levels, bodyparts, coords), then one line per
+ * row with its index parts and values (empty for NaN).
+ */
+export function dlcFrameToCsv(frame: PandasFixedFrame): string {
+  const levels = frame.columns[0]?.length ?? 0;
+  if (levels !== 3 && levels !== 4)
+    throw new Error(
+      `expected 3 or 4 column levels (scorer, [individuals,] bodyparts, coords), got ${levels}`,
+    );
+  const names =
+    levels === 4 ? ['scorer', 'individuals', 'bodyparts', 'coords'] : ['scorer', 'bodyparts', 'coords'];
+  const width = frame.rows[0]?.length ?? 1;
+  const pad = Array.from({ length: width - 1 }, () => '');
+  const header = names.map((name, level) => [name, ...pad, ...frame.columns.map((c) => c[level]!)].join(','));
+  const body = frame.rows.map((row, r) => {
+    const values = frame.columns.map((_, c) => {
+      const value = frame.values[r * frame.columns.length + c]!;
+      return Number.isNaN(value) ? '' : String(value);
+    });
+    return [...row, ...values].join(',');
+  });
+  return [...header, ...body, ''].join('\n');
+}

@@ -30,7 +30,11 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 }
 
 /** A commander usage error as our error payload: code invalid_input, the option or argument named as the field. */
-export function usageError(error: CommanderError): { code: 'invalid_input'; message: string; field?: string } {
+export function usageError(error: CommanderError): {
+  code: 'invalid_input';
+  message: string;
+  field?: string;
+} {
   const message = error.message.replace(/^error: /, '');
   const name = /option '--([\w-]+)/.exec(message)?.[1] ?? /argument '([\w-]+)'/.exec(message)?.[1];
   const field = name?.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

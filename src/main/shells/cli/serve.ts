@@ -6,12 +6,7 @@ import { locateRenderer, localAnnotator } from '../environment';
 import { exitCodeFor, type CliIo, type CliResult, type MakeApp } from './io';
 
 /** `poseloop serve <project>`: the HTTP shell for a browser (loopback: any project) or a team (pinned to one). */
-export function serveCommand(
-  program: Command,
-  makeApp: MakeApp,
-  io: CliIo,
-  result: CliResult,
-): void {
+export function serveCommand(program: Command, makeApp: MakeApp, io: CliIo, result: CliResult): void {
   program
     .command('serve')
     .description(

@@ -1,39 +1,44 @@
 import { AppError } from '@shared/errors';
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { type DlcTable, parseDlcConfig, parseDlcCsv } from '../../formats/dlc';
+import { readHdf5, type Hdf5Reader } from '../../../fs/hdf5';
+import {
+  type DlcTable,
+  type PandasFixedFrame,
+  dlcFrameToCsv,
+  parseDlcConfig,
+  parseDlcCsv,
+} from '../../formats/dlc';
 import { listFiles } from '../files';
 import type { DatasetImport, ImportOptions } from '../import-runner';
 import { exists, nothingToImport, resolveOptions } from './common';
 import { runInstanceImport } from './instances';
 
 const COLLECTED = /^CollectedData_.*\.csv$/;
+const COLLECTED_H5 = /^CollectedData_.*\.h5$/;
 
 /**
  * A DeepLabCut project folder (formats.md §4.2): every `CollectedData_<scorer>.csv` under it (normally
  * `labeled-data/<video>/`). Index paths starting with `labeled-data/` are relative to the project folder, others
- * to the CSV's folder. With a `config.yaml`, every CSV's bodyparts must be among the config's. The `.h5` twins hold
- * the same table in pandas' PyTables layout and are not read: the CSV is DeepLabCut's own copy of it.
+ * to the CSV's folder. With a `config.yaml`, every CSV's bodyparts must be among the config's. A
+ * `CollectedData_<scorer>.h5` without a CSV twin (pandas' "fixed" HDF5 layout, as DeepLabCut saves it) is read through
+ * h5wasm and turned into the same CSV text, so both go through one parser.
  */
 export async function openDlcImport(
   root: string,
   options: Partial<ImportOptions> = {},
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
-  const files = await listFiles(root, (name) => COLLECTED.test(name));
-  if (files.length === 0) {
-    const [h5] = await listFiles(root, (name) => /^CollectedData_.*\.h5$/.test(name));
-    if (h5)
-      throw new AppError(
-        'unsupported',
-        `${h5} has no CSV beside it; PoseLoop reads DeepLabCut's CSV copy (write it with pandas: pd.read_hdf("${h5}").to_csv("${h5.replace(/\.h5$/, '.csv')}"))`,
-        h5,
-      );
-    throw nothingToImport('dlc', root, 'labeled-data/*/CollectedData_*.csv');
-  }
+  const csvs = await listFiles(root, (name) => COLLECTED.test(name));
+  const twins = new Set(csvs.map((file) => file.replace(/\.csv$/, '.h5')));
+  const h5s = (await listFiles(root, (name) => COLLECTED_H5.test(name))).filter((file) => !twins.has(file));
+  const files = [...csvs, ...h5s];
+  if (files.length === 0) throw nothingToImport('dlc', root, 'labeled-data/*/CollectedData_*.csv or .h5');
   const tables: DlcTable[] = [];
   for (const file of files) {
-    const text = await readFile(join(root, file), 'utf8');
+    const text = file.endsWith('.h5')
+      ? await h5AsCsv(join(root, file), file)
+      : await readFile(join(root, file), 'utf8');
     try {
       tables.push(parseDlcCsv(text, file, imageBase(text, file)));
     } catch (error) {
@@ -62,6 +67,52 @@ export async function openDlcImport(
       }
     },
   );
+}
+
+/** A DLC `.h5` (the first frame in it: `df_with_missing`, or napari-deeplabcut's `keypoints`) as DLC's CSV text. */
+async function h5AsCsv(path: string, file: string): Promise<string> {
+  try {
+    return dlcFrameToCsv(await readHdf5(path, readFixedFrame));
+  } catch (error) {
+    throw new AppError('invalid_input', `${file}: ${(error as Error).message}`, file);
+  }
+}
+
+/** pandas' "fixed" frame layout: axis0 = columns, axis1 = rows, value blocks with their column labels. */
+function readFixedFrame(h5: Hdf5Reader): PandasFixedFrame {
+  const key = h5.keys().find((name) => h5.attribute(name, 'pandas_type') === 'frame');
+  if (key === undefined) throw new Error('no pandas DataFrame in the file (expected key "df_with_missing")');
+  const columns = axisLabels(h5, key, 'axis0');
+  const rows = axisLabels(h5, key, 'axis1');
+  const columnOf = new Map(columns.map((labels, c) => [labels.join('\u0000'), c]));
+  const values = new Float64Array(rows.length * columns.length).fill(Number.NaN);
+  const blocks = Number(h5.attribute(key, 'nblocks') ?? 0);
+  for (let b = 0; b < blocks; b++) {
+    const items = axisLabels(h5, key, `block${b}_items`);
+    const block = h5.numbers(`${key}/block${b}_values`);
+    if (!block) throw new Error(`${key}/block${b}_values is missing`);
+    items.forEach((labels, i) => {
+      const c = columnOf.get(labels.join('\u0000'));
+      if (c === undefined)
+        throw new Error(`block ${b} holds a column not in the frame: ${labels.join(' / ')}`);
+      for (let r = 0; r < rows.length; r++)
+        values[r * columns.length + c] = block.values[r * items.length + i]!;
+    });
+  }
+  return { columns, rows, values };
+}
+
+/** The labels of one axis: a MultiIndex (levels + codes per level; code −1 = missing) or a plain index. */
+function axisLabels(h5: Hdf5Reader, key: string, axis: string): string[][] {
+  if (h5.attribute(key, `${axis}_variety`) !== 'multi') {
+    const plain = h5.strings(`${key}/${axis}`);
+    if (!plain) throw new Error(`${key}/${axis} is missing`);
+    return plain.map((label) => [label]);
+  }
+  const count = Number(h5.attribute(key, `${axis}_nlevels`));
+  const levels = Array.from({ length: count }, (_, k) => h5.strings(`${key}/${axis}_level${k}`) ?? []);
+  const codes = Array.from({ length: count }, (_, k) => h5.numbers(`${key}/${axis}_label${k}`)?.values ?? []);
+  return Array.from(codes[0] ?? [], (_, i) => levels.map((level, k) => level[codes[k]![i]!] ?? ''));
 }
 
 /** `labeled-data/…` index paths are project-relative; anything else sits beside the CSV. */
