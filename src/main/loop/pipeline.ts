@@ -34,6 +34,8 @@ export interface RankSettings {
   budget: number;
   seed: number;
   eta: number;
+  /** Depth CoreSet/CKE: compare poses each relative to its own centre (default) or in crop coordinates. */
+  features?: 'pose' | 'crop';
 }
 
 /** A checkpoint to predict with: its database id (0 when not recorded) and path (relative to models/, or absolute). */

@@ -43,7 +43,7 @@ export const SAMPLERS: readonly SamplerSpec[] = [
   {
     id: 'coreset',
     description:
-      'CoreSet: k-center greedy on predicted skeletons, the poses farthest from everything labelled.',
+      'CoreSet: k-center greedy on predicted skeletons, the poses farthest from everything labelled (in rounds, each skeleton relative to its own centre; --features crop: the reference’s crop coordinates).',
     requires: [],
     usesLabelled: true,
     usesJoints: false,

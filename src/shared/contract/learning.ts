@@ -33,6 +33,12 @@ export const LearningSettings = z.object({
   mc: z.number().int().min(1).max(500).default(20).describe('MC-dropout passes M'),
   subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),
   eta: z.number().min(0).max(10).default(0.3).describe('CKE uncertainty weight'),
+  features: z
+    .enum(['pose', 'crop'])
+    .default('pose')
+    .describe(
+      'depth CoreSet/CKE distances: pose = skeletons each relative to its own centre; crop = the reference’s crop-relative form',
+    ),
 });
 export type LearningSettings = z.infer<typeof LearningSettings>;
 
@@ -57,6 +63,7 @@ export const AcquireSettings = LearningSettings.pick({
   mc: true,
   subset: true,
   eta: true,
+  features: true,
 });
 export type AcquireSettings = z.infer<typeof AcquireSettings>;
 

@@ -6,6 +6,7 @@ import { evaluateDepth, jointErrors, meanPoseBaseline } from '../../../src/main/
 import {
   jointsToUvd,
   normalisedTargets,
+  poseCentred,
   selectRows,
   stdToImageSpace,
   toImageSpace,
@@ -98,5 +99,22 @@ describe('depth evaluation (mm)', () => {
       framesWithin40Mm: 1,
       perJointErrorMm: [40, 25],
     });
+  });
+});
+
+describe('pose-centred CoreSet features', () => {
+  it('subtracts each row’s own centroid per axis', () => {
+    // Two joints per row: row 0 centroid (0.2, 0.3, 0.5), row 1 centroid (−0.1, 0, 1).
+    const rows = Float32Array.from([0.1, 0.2, 0.25, 0.3, 0.4, 0.75, -0.2, 0, 1, 0, 0, 1]);
+    const out = poseCentred(rows, 6);
+    const expected = [-0.1, -0.1, -0.25, 0.1, 0.1, 0.25, -0.1, 0, 0, 0.1, 0, 0];
+    out.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
+  });
+
+  it('makes a pose and the same pose in a shifted crop identical', () => {
+    const pose = Float32Array.from([0.1, -0.2, 0.05, 0.3, 0.1, -0.1, -0.05, 0.2, 0]);
+    const shifted = pose.map((value, i) => value + [0.12, -0.07, 0.03][i % 3]!);
+    const [a, b] = [poseCentred(pose, 9), poseCentred(Float32Array.from(shifted), 9)];
+    a.forEach((value, i) => expect(b[i]).toBeCloseTo(value, 6));
   });
 });

@@ -95,3 +95,22 @@ export function selectRows(
   });
   return { x, y, geometry, count: rows.length };
 }
+
+/**
+ * Pose-centred features for CoreSet/CKE: every row of joint coordinates (u, v, d triples, normalised crop units)
+ * minus that row's own centroid, so two predictions of the same hand pose are close wherever the crop centre landed
+ * (the crop-relative form makes badly centred crops look like new poses). `dims` values per row.
+ */
+export function poseCentred(rows: Float32Array, dims: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  const joints = dims / 3;
+  for (let start = 0; start < rows.length; start += dims) {
+    for (let axis = 0; axis < 3; axis++) {
+      let sum = 0;
+      for (let j = 0; j < joints; j++) sum += rows[start + 3 * j + axis]!;
+      const centre = sum / joints;
+      for (let j = 0; j < joints; j++) out[start + 3 * j + axis] = rows[start + 3 * j + axis]! - centre;
+    }
+  }
+  return out;
+}

@@ -6,9 +6,9 @@ import { runSampler, SAMPLERS, type SamplerInput } from '../../samplers';
 import type { PredictionRow } from '../../store';
 import { subProgress, type LoopContext, type LoopProject, type Span } from '../context';
 import { expectKind } from '../common/training';
-import type { LearningPipeline } from '../pipeline';
+import type { LearningPipeline, RankSettings } from '../pipeline';
 import { projectCrops, readCrops, type CropBatch } from './crops';
-import { stdToImageSpace, toImageSpace, varianceToImageSpace } from './geometry';
+import { poseCentred, stdToImageSpace, toImageSpace, varianceToImageSpace } from './geometry';
 import { trainDepth } from './train';
 
 /** MC predictions of a depth model for the samples it could crop (`sampleIds`, in row order). */
@@ -79,21 +79,23 @@ function rank(
   project: LoopProject,
   scored: DepthPredictions,
   known: DepthPredictions,
-  settings: { sampler: string; budget: number; seed: number; eta: number },
+  settings: RankSettings,
 ) {
   const layout = project.skeleton;
   const { result } = scored;
+  const dims = layout.joints.length * 3;
+  const features = (mean: Float32Array) => (settings.features === 'crop' ? mean : poseCentred(mean, dims));
   const input: SamplerInput = {
     candidates: {
-      mean: result.mean,
+      mean: features(result.mean),
       std: result.std,
       ...(result.aleatoric ? { aleatoric: result.aleatoric } : {}),
       ...(result.aux
         ? { linkOffsetMean: result.aux.offsetMean, linkOffsetLogVar: result.aux.offsetLogVar }
         : {}),
     },
-    labelled: { mean: known.result.mean, std: known.result.std },
-    dims: layout.joints.length * 3,
+    labelled: { mean: features(known.result.mean), std: known.result.std },
+    dims,
     jointCount: layout.joints.length,
     parents: parents(layout),
   };
