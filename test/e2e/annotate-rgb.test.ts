@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startHttpShell, type RunningServer } from '../../src/main/shells/http/server';
+import type { RunningServer } from '../../src/main/shells/http/server';
 import type { App } from '../../src/main/app';
 import { tempDir } from '../helpers/tmp';
 import { testApp } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, serveForBrowser } from '../helpers/browser';
 import { jointRows, screenPoint, screenshot, until, untilAttr, waitSaved } from '../helpers/annotate-ui';
 import {
   AMBIGUOUS_JOINT,
@@ -31,13 +30,7 @@ describe('RGB annotation', () => {
   beforeAll(async () => {
     app = testApp(tmp.dir);
     built = await buildRgbProject(app, tmp.dir, lead);
-    server = await startHttpShell({
-      app,
-      host: '127.0.0.1',
-      port: 0,
-      rendererDir: join(import.meta.dirname, '../../out/renderer'),
-      localAnnotator: 'e2e',
-    });
+    server = await serveForBrowser(app);
     browser = await launchChromium();
   });
 

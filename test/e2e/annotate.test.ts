@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startHttpShell, type RunningServer } from '../../src/main/shells/http/server';
+import type { RunningServer } from '../../src/main/shells/http/server';
 import type { App } from '../../src/main/app';
 import { tempDir } from '../helpers/tmp';
 import { testApp } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, serveForBrowser } from '../helpers/browser';
 import {
   jointRows,
   medianDepth,
@@ -38,13 +38,7 @@ describe('annotation workstation', () => {
     );
     project = info.path;
     await app.call('round.run', { project, sampler: 'cke', budget: 8, mc: 2, preset: 'fast' }, lead);
-    server = await startHttpShell({
-      app,
-      host: '127.0.0.1',
-      port: 0,
-      rendererDir: join(import.meta.dirname, '../../out/renderer'),
-      localAnnotator: 'e2e',
-    });
+    server = await serveForBrowser(app);
     browser = await launchChromium();
   });
 

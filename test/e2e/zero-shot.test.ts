@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startHttpShell, type RunningServer } from '../../src/main/shells/http/server';
+import type { RunningServer } from '../../src/main/shells/http/server';
 import type { App } from '../../src/main/app';
 import { tempDir } from '../helpers/tmp';
 import { testApp } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, serveForBrowser } from '../helpers/browser';
 import { jointRows, screenshot, until } from '../helpers/annotate-ui';
 import { fixture } from '../unit/datasets/fixtures';
 
@@ -30,13 +30,7 @@ describe('zero-shot suggestions in the annotate view', () => {
       { project, format: 'mpii', root: fixture('mpii'), split: 'pool', hideLabels: true },
       lead,
     );
-    server = await startHttpShell({
-      app,
-      host: '127.0.0.1',
-      port: 0,
-      rendererDir: join(import.meta.dirname, '../../out/renderer'),
-      localAnnotator: 'e2e',
-    });
+    server = await serveForBrowser(app);
     browser = await launchChromium();
   }, 120_000);
 

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import type { App } from '../../src/main/app';
+import { startHttpShell, type RunningServer } from '../../src/main/shells/http/server';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = join(REPO, 'out', 'renderer');
@@ -33,5 +35,16 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
       '--disable-quic',
     ],
+  });
+}
+
+/** The app served on a free loopback port with the built renderer, as `poseloop serve` does, for a browser test. */
+export function serveForBrowser(app: App): Promise<RunningServer> {
+  return startHttpShell({
+    app,
+    host: '127.0.0.1',
+    port: 0,
+    rendererDir: RENDERER_DIR,
+    localAnnotator: 'e2e',
   });
 }

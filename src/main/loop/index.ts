@@ -21,5 +21,4 @@ export { epochsForSteps, MIN_TRAIN_STEPS } from './common/training';
 export { predictionView } from './common/prediction-view';
 export { imageFeatures } from './features';
 export { checkLabels } from './rgb/qc';
-export { zeroShotRgb, DERIVE_MIN_SCORE } from './pretrained/zero-shot';
-export { calibrate, coverage, fitUncertaintyScale, gaussianCoverage2d } from './calibration';
+export { zeroShotRgb } from './pretrained/zero-shot';

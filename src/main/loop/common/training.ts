@@ -1,8 +1,9 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { AppError } from '@shared/errors';
 import { createRng, permutation } from '@shared/random';
 import type { LoopProject } from '../context';
-import type { SamplePredictions, TrainTarget } from '../pipeline';
+import { loadCheckpointMeta, type CheckpointModel, type LearnerCheckpointMeta } from '../../learner';
+import type { CheckpointRef, SamplePredictions, TrainTarget } from '../pipeline';
 
 /**
  * A preset's epoch count assumes a few thousand labels. A small labelled set (a project's first rounds) would then
@@ -42,6 +43,26 @@ export function recordCheckpoint(
     backend: outcome.backend.name,
     metrics,
   });
+}
+
+/**
+ * The checkpoint a pipeline predicts with: its absolute path and metadata, refused (naming the file) unless it holds
+ * the pipeline's model — a depth project cannot score with a heatmap model, nor the other way round.
+ */
+export async function checkpointOf<K extends CheckpointModel>(
+  project: LoopProject,
+  checkpoint: CheckpointRef,
+  model: K,
+  kind: string,
+): Promise<{ path: string; meta: Extract<LearnerCheckpointMeta, { model: K }> }> {
+  const path = resolve(project.modelsDir, checkpoint.path);
+  const meta = await loadCheckpointMeta(path);
+  if (meta.model !== model)
+    throw new AppError(
+      'invalid_input',
+      `${checkpoint.path} is not a ${kind} model; train this project first`,
+    );
+  return { path, meta: meta as Extract<LearnerCheckpointMeta, { model: K }> };
 }
 
 /** Narrows predictions to the kind a pipeline made (the other kind is a programming error). */

@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
-import { AppError } from '@shared/errors';
 import { parents } from '@shared/skeletons';
-import { createDepthLearner, loadCheckpointMeta, type PredictResult } from '../../learner';
+import { createDepthLearner, type PredictResult } from '../../learner';
 import { runSampler, SAMPLERS, type SamplerInput } from '../../samplers';
 import type { PredictionRow } from '../../store';
 import { subProgress, type LoopContext, type LoopProject, type Span } from '../context';
-import { expectKind } from '../common/training';
-import type { LearningPipeline, RankSettings } from '../pipeline';
+import { checkpointOf, expectKind } from '../common/training';
+import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
 import { projectCrops, readCrops, type CropBatch } from './crops';
 import { poseCentred, stdToImageSpace, toImageSpace, varianceToImageSpace } from './geometry';
 import { trainDepth } from './train';
@@ -22,16 +20,13 @@ export interface DepthPredictions {
 /** MC-dropout inference on samples with the given checkpoint; stores per-sample predictions in image space. */
 async function predict(
   project: LoopProject,
-  checkpoint: { id: number; path: string },
+  checkpoint: CheckpointRef,
   sampleIds: readonly number[],
-  options: { passes: number; seed: number; roundId: number | null; persist: boolean },
+  options: PredictOptions,
   ctx: LoopContext,
   span: Span = [0, 1],
 ): Promise<DepthPredictions> {
-  const checkpointPath = resolve(project.modelsDir, checkpoint.path);
-  const meta = await loadCheckpointMeta(checkpointPath);
-  if (meta.model !== 'deepprior')
-    throw new AppError('invalid_input', `${checkpoint.path} is not a depth model; train this project first`);
+  const { path: checkpointPath, meta } = await checkpointOf(project, checkpoint, 'deepprior', 'depth');
   const model = meta.config;
   const crops = await projectCrops(project, model.inputSize);
   const batch = await readCrops(crops, sampleIds).finally(() => crops.cache.close());

@@ -1,14 +1,12 @@
-import { resolve } from 'node:path';
-import { AppError } from '@shared/errors';
 import { humanTree } from '@shared/pose2d';
 import type { SkeletonLayout } from '@shared/skeletons';
 import type { PersonCrop } from '../../datasets';
-import { createHeatmapLearner, loadCheckpointMeta, type HeatmapPrediction } from '../../learner';
+import { createHeatmapLearner, type HeatmapPrediction } from '../../learner';
 import { HEATMAP_SAMPLERS, runHeatmapSampler, type Selection } from '../../samplers';
 import type { PredictionRow } from '../../store';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
-import { expectKind } from '../common/training';
-import type { LearningPipeline, RankSettings } from '../pipeline';
+import { checkpointOf, expectKind } from '../common/training';
+import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
 import { readPersonCrops } from './crops';
 import { predictionDetails } from './details';
 import { predictionInImage } from './geometry';
@@ -54,19 +52,13 @@ function predictionRows(
 /** MC-dropout heatmap inference on samples with a person box; persists per-sample predictions and details. */
 async function predict(
   project: LoopProject,
-  checkpoint: { id: number; path: string },
+  checkpoint: CheckpointRef,
   sampleIds: readonly number[],
-  options: { passes: number; seed: number; roundId: number | null; persist: boolean },
+  options: PredictOptions,
   ctx: LoopContext,
   span: Span = [0, 1],
 ): Promise<HeatmapPredictions> {
-  const checkpointPath = resolve(project.modelsDir, checkpoint.path);
-  const meta = await loadCheckpointMeta(checkpointPath);
-  if (meta.model !== 'hourglass')
-    throw new AppError(
-      'invalid_input',
-      `${checkpoint.path} is not a heatmap model; train this project first`,
-    );
+  const { path: checkpointPath, meta } = await checkpointOf(project, checkpoint, 'hourglass', 'heatmap');
   subProgress(ctx, ...within(span, 0, 0.2), 'prepare')(0, { message: `cropping ${sampleIds.length} images` });
   const batch = await readPersonCrops(project, sampleIds, meta.config.inputSize, undefined, ctx.signal);
   const step = subProgress(ctx, ...within(span, 0.2, 1), 'infer');
