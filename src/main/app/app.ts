@@ -17,6 +17,7 @@ import { sampleHandlers } from './sample-ops';
 import { dataHandlers } from './data-ops';
 import { synthHandlers } from './synth-ops';
 import { learningHandlers } from './model-ops';
+import { pretrainHandlers } from './pretrain-ops';
 import { qcHandlers } from './qc-ops';
 import { roundHandlers } from './round-ops';
 import { seedHandlers } from './seed-ops';
@@ -59,6 +60,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...dataHandlers(deps),
     ...synthHandlers(deps),
     ...learningHandlers(deps),
+    ...pretrainHandlers(deps),
     ...qcHandlers(deps),
     ...roundHandlers(deps),
     ...seedHandlers(deps),

@@ -102,6 +102,8 @@ export {
   type SynthFrame,
   type SynthGenerator,
   type SynthOptions,
+  VIEWPOINTS,
+  type ViewpointSet,
 } from './synth/generate';
 export { FAMILY_RANGES, POSE_FAMILIES, type PoseFamily } from './synth/poses';
 

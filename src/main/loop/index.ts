@@ -22,3 +22,10 @@ export { predictionView } from './common/prediction-view';
 export { imageFeatures } from './features';
 export { checkLabels } from './rgb/qc';
 export { zeroShotRgb } from './pretrained/zero-shot';
+export {
+  MANIFEST_FILE,
+  sha256,
+  SHIPPED_DEPTH_MODEL,
+  shippedDepthModel,
+  shippedModelsDir,
+} from './pretrained/shipped-depth';

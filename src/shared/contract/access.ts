@@ -51,6 +51,7 @@ export const OPERATION_ACCESS: { readonly [K in OpName]: Access } = {
   'jobs.cancel': 'edit',
   'dataset.import': 'lead',
   'synth.generate': 'lead',
+  'model.pretrain': 'lead',
   'experiment.simulate': 'lead',
 };
 

@@ -174,6 +174,44 @@ export const ZeroShotResult = z.object({
 });
 export type ZeroShotResult = z.infer<typeof ZeroShotResult>;
 
+/** What `poseloop pretrain` writes beside the checkpoint: how to remake it, what it scored, and each file's hash. */
+export const PretrainedManifest = z.object({
+  format: z.literal('poseloop-pretrained-model'),
+  version: z.literal(1),
+  name: z.string(),
+  label: z.string(),
+  model: z.literal('deepprior'),
+  skeleton: z.string(),
+  command: z.string(),
+  poseloop: z.object({ version: z.string(), commit: z.string().nullable() }),
+  data: z.object({
+    generator: z.string(),
+    camera: z.string(),
+    viewpoints: z.string(),
+    trainFrames: z.number().int(),
+    testFrames: z.number().int(),
+    seed: z.number().int(),
+  }),
+  training: z.object({
+    preset: z.string(),
+    epochs: z.number().int(),
+    seed: z.number().int(),
+    backend: z.string(),
+    seconds: z.number(),
+    samplesPerSecond: z.number(),
+  }),
+  metrics: z.record(z.string(), z.number().nullable()),
+  files: z.array(z.object({ name: z.string(), bytes: z.number().int(), sha256: z.string() })),
+});
+export type PretrainedManifest = z.infer<typeof PretrainedManifest>;
+
+export const PretrainResult = z.object({
+  out: z.string(),
+  manifest: PretrainedManifest,
+  seconds: z.number(),
+});
+export type PretrainResult = z.infer<typeof PretrainResult>;
+
 export const learningOperations = defineOperations({
   'model.train': {
     summary: 'Train the learner on the labelled set and evaluate it on the test split.',
@@ -217,6 +255,29 @@ export const learningOperations = defineOperations({
     job: true,
     topics: ['models', 'samples'],
     cli: { command: 'zero-shot', positional: ['project'] },
+  },
+  'model.pretrain': {
+    summary:
+      'Pretrain the fast depth-hand model on a synthetic corpus and write it, with its manifest, where new projects start from (resources/models/).',
+    input: z.object({
+      out: z.string().min(1).optional().describe('output folder (default: the shipped model’s folder)'),
+      frames: z.number().int().min(10).max(500_000).default(24_000).describe('synthetic training frames'),
+      testFrames: z.number().int().min(1).max(50_000).default(500).describe('held-out synthetic test frames'),
+      epochs: z.number().int().min(1).max(1000).default(8).describe('training epochs'),
+      seed: z
+        .number()
+        .int()
+        .default(101)
+        .describe('seed of the corpus and of training (test frames: seed + 1)'),
+      viewpoints: z
+        .enum(['real', 'sphere'])
+        .default('real')
+        .describe('real = the real datasets’ viewpoint ranges; sphere = a full turn about the forearm'),
+    }),
+    output: PretrainResult,
+    mutates: false,
+    job: true,
+    cli: { command: 'pretrain', positional: [] },
   },
   'prediction.get': {
     summary:

@@ -40,10 +40,22 @@ export interface SynthOptions {
   background: { offsetMm: Range; tiltDeg: number } | null;
 }
 
+/**
+ * Viewpoint sets. `real` follows the real datasets' cameras: in ICVL, NYU and MSRA the palm or its side faces the
+ * sensor, so the hand turns at most about a quarter turn either way about the forearm. `sphere` turns a full circle,
+ * harder than any real dataset (kept for robustness experiments).
+ */
+export const VIEWPOINTS = {
+  real: { rollDeg: [-45, 45], pitchDeg: [-10, 45], yawDeg: [-90, 90] },
+  sphere: { rollDeg: [-45, 45], pitchDeg: [-10, 45], yawDeg: [-180, 180] },
+} as const satisfies Record<string, RotationRanges>;
+
+export type ViewpointSet = keyof typeof VIEWPOINTS;
+
 export const DEFAULT_SYNTH_OPTIONS: SynthOptions = {
   camera: 'icvl',
   families: Object.fromEntries(POSE_FAMILIES.map((family) => [family, 1])),
-  rotation: { rollDeg: [-45, 45], pitchDeg: [-10, 45], yawDeg: [-180, 180] },
+  rotation: VIEWPOINTS.real,
   subjectScale: [0.85, 1.15],
   boneJitter: 0.04,
   noiseMm: 1.5,

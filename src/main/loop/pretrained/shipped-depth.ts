@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PretrainedManifest } from '@shared/contract';
+import { AppError } from '@shared/errors';
+import { poseloopPackage } from '../../fs/package-root';
+
+/** The shipped depth-hand model: the `fast` DeepPrior pretrained on synthetic hands by `poseloop pretrain`. */
+export const SHIPPED_DEPTH_MODEL = 'deepprior-fast-hand21';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/** Where shipped models live: `resources/models/` of the PoseLoop folder (POSELOOP_MODELS_DIR overrides it). */
+export function shippedModelsDir(): string {
+  const override = process.env['POSELOOP_MODELS_DIR'];
+  if (override) return override;
+  const pkg = poseloopPackage();
+  if (!pkg)
+    throw new AppError('internal', 'cannot find the PoseLoop folder (package.json) to load shipped models');
+  return join(pkg.dir, 'resources', 'models');
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+const verified = new Map<string, PretrainedManifest>();
+
+/**
+ * The shipped depth model's folder and manifest, its files checked against the manifest's sha256 (once per
+ * process), or null when this copy of PoseLoop ships none. A damaged file is an error naming it.
+ */
+export async function shippedDepthModel(): Promise<{ dir: string; manifest: PretrainedManifest } | null> {
+  const dir = join(shippedModelsDir(), SHIPPED_DEPTH_MODEL);
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const cached = verified.get(dir);
+  if (cached) return { dir, manifest: cached };
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = PretrainedManifest.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new AppError(
+      'invalid_input',
+      `${manifestPath}: ${parsed.error.issues[0]?.path.join('.')} is invalid`,
+    );
+  for (const file of parsed.data.files) {
+    const bytes = await readFile(join(dir, file.name));
+    if (sha256(bytes) !== file.sha256)
+      throw new AppError(
+        'invalid_input',
+        `${join(dir, file.name)} does not match its sha256 in ${manifestPath}: the shipped model is damaged`,
+      );
+  }
+  verified.set(dir, parsed.data);
+  return { dir, manifest: parsed.data };
+}
