@@ -1,7 +1,7 @@
 import { AppError } from '@shared/errors';
 import type { HandlerGroup } from './context';
 import type { AppDeps } from './deps';
-import { pipelineFor, predictionView, projectTrainingSet, zeroShotRgb } from '../loop';
+import { pipelineFor, predictionView, projectTrainingSet, zeroShotDepth, zeroShotRgb } from '../loop';
 
 /** model.train / model.predict / model.zeroShot / prediction.get: the project's learners outside a round. */
 export function learningHandlers(
@@ -52,7 +52,9 @@ export function learningHandlers(
         (input.split === 'all'
           ? (['train', 'pool', 'test'] as const).flatMap((split) => project.store.sampleIds(split))
           : project.store.sampleIds(input.split));
-      return zeroShotRgb(project, { sampleIds, model: input.model }, ctx);
+      return project.modality === 'rgb'
+        ? zeroShotRgb(project, { sampleIds, model: input.model }, ctx)
+        : zeroShotDepth(project, { sampleIds }, ctx);
     },
     'prediction.get': (input) => predictionView(deps.projects.get(input.project), input.sampleId),
   };

@@ -22,6 +22,7 @@ export { predictionView } from './common/prediction-view';
 export { imageFeatures } from './features';
 export { checkLabels } from './rgb/qc';
 export { zeroShotRgb } from './pretrained/zero-shot';
+export { zeroShotDepth } from './pretrained/zero-shot-depth';
 export {
   MANIFEST_FILE,
   sha256,

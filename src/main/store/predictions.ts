@@ -75,11 +75,15 @@ export class PredictionRepo {
     };
   }
 
-  /** Writes one batch of predictions in one transaction. */
+  /**
+   * Writes one batch of predictions in one transaction. A round's rows upsert on (round, sample); out-of-round rows
+   * (a zero-shot or `predict` rerun) have no such key, so they replace that model's earlier out-of-round rows.
+   */
   put(roundId: number | null, checkpointId: number, passes: number, rows: readonly PredictionRow[]): void {
     this.db.transaction(() => {
       const at = this.now();
-      for (const r of rows)
+      for (const r of rows) {
+        if (roundId === null) this.sql.dropOutsideRounds.run(checkpointId, r.sampleId);
         this.sql.upsert.run(
           roundId,
           checkpointId,
@@ -92,17 +96,7 @@ export class PredictionRepo {
           r.details ? JSON.stringify(r.details) : null,
           at,
         );
-    })();
-  }
-
-  /**
-   * Replaces the out-of-round predictions one model made for these samples (a zero-shot rerun), in one
-   * transaction: round-less rows have no (round, sample) key to upsert on.
-   */
-  replaceOutsideRounds(checkpointId: number, passes: number, rows: readonly PredictionRow[]): void {
-    this.db.transaction(() => {
-      for (const r of rows) this.sql.dropOutsideRounds.run(checkpointId, r.sampleId);
-      this.put(null, checkpointId, passes, rows);
+      }
     })();
   }
 

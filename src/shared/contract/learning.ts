@@ -157,7 +157,8 @@ export const PredictionView = z.object({
 });
 export type PredictionView = z.infer<typeof PredictionView>;
 
-export const ZeroShotResult = z.object({
+const RgbZeroShotResult = z.object({
+  modality: z.literal('rgb'),
   /** Samples that received a suggestion; `skipped`: no person box (nor a label to make one from), or an unreadable image. */
   predicted: z.number().int(),
   skipped: z.number().int(),
@@ -172,6 +173,20 @@ export const ZeroShotResult = z.object({
   derivedJoints: z.array(z.string()),
   seconds: z.number(),
 });
+/** Depth hands: the shipped synthetic-hand model's suggestions, scored as mean 3-D joint error (mm) where labelled. */
+const DepthZeroShotResult = z.object({
+  modality: z.literal('depth'),
+  predicted: z.number().int(),
+  skipped: z.number().int(),
+  model: z.string(),
+  backend: z.string(),
+  evaluated: z.number().int(),
+  errorMm: z.number().nullable(),
+  /** On the labelled test split (scored on first use): what decides against the project's own model. */
+  testErrorMm: z.number().nullable(),
+  seconds: z.number(),
+});
+export const ZeroShotResult = z.discriminatedUnion('modality', [RgbZeroShotResult, DepthZeroShotResult]);
 export type ZeroShotResult = z.infer<typeof ZeroShotResult>;
 
 /** What `poseloop pretrain` writes beside the checkpoint: how to remake it, what it scored, and each file's hash. */
@@ -244,11 +259,11 @@ export const learningOperations = defineOperations({
   },
   'model.zeroShot': {
     summary:
-      'Suggestions from the shipped pretrained human-pose model (RGB projects), before or beside the project’s own model.',
+      'Suggestions from a shipped pretrained model (MoveNet for people, the synthetic-hand DeepPrior for depth hands), before or beside the project’s own model.',
     input: projectInput({
       split: z.enum(['pool', 'train', 'test', 'all']).default('all').describe('which samples'),
       sampleIds: z.array(z.number().int().positive()).max(10_000).optional().describe('only these samples'),
-      model: z.enum(['thunder', 'lightning']).default('thunder').describe('MoveNet variant'),
+      model: z.enum(['thunder', 'lightning']).default('thunder').describe('MoveNet variant (people)'),
     }),
     output: ZeroShotResult,
     mutates: true,

@@ -7,15 +7,20 @@ type Source = PredictionView['source'];
 const isPretrained = (checkpoint: CheckpointRecord | null): boolean =>
   checkpoint?.path.startsWith(PRETRAINED_PREFIX) ?? false;
 
-const testPckh = (checkpoint: CheckpointRecord | null): number | null => {
-  const value = checkpoint?.metrics['testPckh'];
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+/**
+ * A model's score on the project's test split, higher = better: PCKh for people, minus the mean joint error (mm)
+ * for hands. Both are stored with the checkpoints (trained and pretrained alike).
+ */
+const testScore = (checkpoint: CheckpointRecord | null): number | null => {
+  const pckh = checkpoint?.metrics['testPckh'];
+  if (typeof pckh === 'number' && Number.isFinite(pckh)) return pckh;
+  const errorMm = checkpoint?.metrics['testErrorMm'];
+  return typeof errorMm === 'number' && Number.isFinite(errorMm) ? -errorMm : null;
 };
 
 /**
- * Which suggestion a sample shows. The project's own model wins unless a pretrained model scored a higher PCKh on
- * the same test split (both numbers are stored with their checkpoints), or the project has no prediction of its own
- * for the sample yet. Depth projects have no pretrained rows here, so they always show their latest prediction.
+ * Which suggestion a sample shows. The project's own model wins unless a pretrained model scored better on the
+ * same test split, or the project has no prediction of its own for the sample yet.
  */
 function chooseSuggestion(
   project: LoopProject,
@@ -31,11 +36,11 @@ function chooseSuggestion(
     .pretrainedModels()
     .map((checkpoint) => withCheckpoint(predictions.latestBy(sampleId, { checkpointId: checkpoint.id })))
     .filter((entry) => entry !== null)
-    .sort((a, b) => (testPckh(b.checkpoint) ?? -1) - (testPckh(a.checkpoint) ?? -1))[0];
+    .sort((a, b) => (testScore(b.checkpoint) ?? -Infinity) - (testScore(a.checkpoint) ?? -Infinity))[0];
   const latest = withCheckpoint(predictions.latest(sampleId));
   const own = latest && !isPretrained(latest.checkpoint) ? latest : null;
   if (!own || !pretrained) return own ?? pretrained ?? null;
-  const [ownScore, pretrainedScore] = [testPckh(own.checkpoint), testPckh(pretrained.checkpoint)];
+  const [ownScore, pretrainedScore] = [testScore(own.checkpoint), testScore(pretrained.checkpoint)];
   return pretrainedScore !== null && (ownScore === null || pretrainedScore > ownScore) ? pretrained : own;
 }
 
@@ -63,7 +68,8 @@ export function predictionView(project: LoopProject, sampleId: number): Predicti
   const chosen = chooseSuggestion(project, sampleId);
   if (!chosen) return null;
   const { stored, checkpoint } = chosen;
-  const withoutSigma = isPretrained(checkpoint);
+  // A single-pass pretrained model (MoveNet) has no MC spread to show; the pretrained hand model samples M passes.
+  const withoutSigma = isPretrained(checkpoint) && stored.passes <= 1;
   const joints = [];
   for (let j = 0; j < stored.mean.length / 3; j++) {
     const at = j * 3;

@@ -1,6 +1,5 @@
 import type { ZeroShotResult } from '@shared/contract';
 import type { Joint } from '@shared/domain';
-import { AppError } from '@shared/errors';
 import { mapCocoKeypoints, type MappedJoint } from '@shared/pose2d';
 import { cropToImage } from '../../datasets';
 import { MOVENET_MODELS, MOVENET_PACKAGE, predictPretrainedPose, type MovenetName } from '../../learner';
@@ -54,12 +53,6 @@ export async function zeroShotRgb(
   request: ZeroShotRequest,
   ctx: LoopContext,
 ): Promise<ZeroShotResult> {
-  if (project.modality !== 'rgb')
-    throw new AppError(
-      'unsupported',
-      'the pretrained human-pose model suggests people (RGB projects); this is a depth-hand project',
-      'project',
-    );
   const started = performance.now();
   const { inputSize, label, file } = MOVENET_MODELS[request.model];
   const labelOf = (id: number): readonly Joint[] | null => project.store.annotations.get(id)?.joints ?? null;
@@ -67,6 +60,7 @@ export async function zeroShotRgb(
   const batch = await readPersonCrops(project, request.sampleIds, inputSize, labelOf, ctx.signal);
   if (batch.sampleIds.length === 0)
     return {
+      modality: 'rgb',
       predicted: 0,
       skipped: request.sampleIds.length,
       model: label,
@@ -101,7 +95,8 @@ export async function zeroShotRgb(
     { model: 'movenet', name: request.model, label, package: MOVENET_PACKAGE },
     result.backend,
   );
-  project.store.predictions.replaceOutsideRounds(
+  project.store.predictions.put(
+    null,
     checkpoint.id,
     1,
     batch.sampleIds.map((sampleId, i) => predictionRow(sampleId, mapped[i]!)),
@@ -120,6 +115,7 @@ export async function zeroShotRgb(
   if (test.pckh !== null)
     project.store.checkpoints.setMetrics(checkpoint.id, { ...checkpoint.metrics, testPckh: test.pckh });
   return {
+    modality: 'rgb',
     predicted: batch.sampleIds.length,
     skipped: request.sampleIds.length - batch.sampleIds.length,
     model: label,

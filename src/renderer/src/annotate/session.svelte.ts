@@ -98,14 +98,14 @@ export class AnnotationSession {
       this.applyServer(d.annotation);
       this.baseSeconds = d.annotation?.secondsSpent ?? 0;
       this.openedAt = performance.now();
-      if (!p && img.kind !== 'depth' && d.sample.split !== 'test') void this.suggestPretrained();
+      if (!p && d.sample.split !== 'test') void this.suggestPretrained();
     } catch (e) {
       this.loadError = (e as Error).message;
     }
   }
 
   /**
-   * From the first image on: an RGB sample that no model has seen yet gets the shipped pretrained model's
+   * From the first image on: a sample that no model has seen yet gets the shipped pretrained model’s
    * suggestion (a few seconds in a worker). It fills the editor only while nothing was placed or saved.
    */
   private async suggestPretrained(): Promise<void> {
