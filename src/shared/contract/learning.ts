@@ -184,6 +184,8 @@ const DepthZeroShotResult = z.object({
   errorMm: z.number().nullable(),
   /** On the labelled test split (scored on first use): what decides against the project's own model. */
   testErrorMm: z.number().nullable(),
+  /** The project's joints the hand model has no counterpart for (left without a suggestion). */
+  unpredictedJoints: z.array(z.string()),
   seconds: z.number(),
 });
 export const ZeroShotResult = z.discriminatedUnion('modality', [RgbZeroShotResult, DepthZeroShotResult]);

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/main/app';
 import { testApp } from '../../helpers/app';
 import { tempDir } from '../../helpers/tmp';
+import { HAND21, NYU14, jointIndexMap } from '../../../src/shared/skeletons';
+import { fixture } from '../datasets/fixtures';
 
 const lead = { annotator: 'lead' };
 
@@ -87,11 +89,24 @@ describe('pretrained depth-hand model', () => {
     }
   });
 
-  it('refuses a hand project with another skeleton', async () => {
+  it('maps onto another hand layout through the canonical hand (a real NYU frame), never inventing joints', async () => {
     const nyu = join(tmp.dir, 'nyu');
     await app.call('project.init', { dir: nyu, skeleton: 'nyu14' }, lead);
-    await expect(app.call('model.zeroShot', { project: nyu }, lead)).rejects.toThrow(
-      /predicts hand21 joints; this project's skeleton is nyu14/,
+    await app.call(
+      'dataset.import',
+      { project: nyu, format: 'nyu', root: fixture('nyu'), split: 'test' },
+      lead,
     );
+    const result = await app.call('model.zeroShot', { project: nyu, split: 'test' }, lead);
+    if (result.modality !== 'depth') throw new Error('expected a depth result');
+    expect(result.predicted).toBe(1);
+    expect(result.evaluated).toBe(1);
+    expect(result.errorMm).toBeGreaterThan(0);
+    const mapped = jointIndexMap(HAND21, NYU14);
+    expect(result.unpredictedJoints).toEqual(NYU14.joints.filter((_, j) => mapped[j] === null));
+    const [sample] = (await app.call('samples.list', { project: nyu, split: 'test' }, lead)).items;
+    const view = await app.call('prediction.get', { project: nyu, sampleId: sample!.id }, lead);
+    expect(view?.joints.map((j) => j.u !== null)).toEqual(mapped.map((source) => source !== null));
+    expect(view?.source.unpredicted).toEqual(mapped.flatMap((source, j) => (source === null ? [j] : [])));
   });
 });

@@ -17,6 +17,25 @@ export interface DepthPredictions {
   batch: CropBatch;
 }
 
+/** Stored prediction rows of MC predictions: image space (u, v px, d mm), std and aleatoric variance alike. */
+export function imageSpaceRows(
+  result: PredictResult,
+  batch: CropBatch,
+  outputs: number,
+  cubeMm: number,
+): PredictionRow[] {
+  return batch.sampleIds.map((sampleId, i) => {
+    const frame = batch.frames[i]!;
+    return {
+      sampleId,
+      mean: toImageSpace(result.mean, i, outputs, frame, cubeMm),
+      std: stdToImageSpace(result.std, i, outputs, frame, cubeMm),
+      aleatoric: result.aleatoric && varianceToImageSpace(result.aleatoric, i, outputs, frame.side, cubeMm),
+      loglik: null,
+    };
+  });
+}
+
 /** MC-dropout inference on samples with the given checkpoint; stores per-sample predictions in image space. */
 async function predict(
   project: LoopProject,
@@ -46,26 +65,13 @@ async function predict(
         }),
     })
     .finally(() => learner.dispose());
-  if (options.persist) {
-    const outputs = model.outputs;
-    const rows: PredictionRow[] = batch.sampleIds.map((sampleId, i) => {
-      const frame = batch.frames[i]!;
-      return {
-        sampleId,
-        mean: toImageSpace(result.mean, i, outputs, frame, crops.cubeMm),
-        std: stdToImageSpace(result.std, i, outputs, frame, crops.cubeMm),
-        aleatoric:
-          result.aleatoric && varianceToImageSpace(result.aleatoric, i, outputs, frame.side, crops.cubeMm),
-        loglik: null,
-      };
-    });
+  if (options.persist)
     project.store.predictions.put(
       options.roundId,
       checkpoint.id,
       model.variant === 'plain' ? 1 : options.passes,
-      rows,
+      imageSpaceRows(result, batch, model.outputs, crops.cubeMm),
     );
-  }
   return { kind: 'depth', sampleIds: batch.sampleIds, result, batch };
 }
 

@@ -1,53 +1,79 @@
+import { uvdToXyz } from '@shared/camera';
 import type { ZeroShotResult } from '@shared/contract';
+import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
-import { normaliseUvd } from '../../datasets';
-import { meanJointErrorMm } from '../../learner';
+import { getSkeleton, jointIndexMap } from '@shared/skeletons';
+import type { PredictionRow } from '../../store';
 import type { LoopContext, LoopProject } from '../context';
-import { DEPTH_PIPELINE, type DepthPredictions } from '../depth/pipeline';
-import { jointsToUvd, selectRows } from '../depth/geometry';
+import { DEPTH_PIPELINE, imageSpaceRows, type DepthPredictions } from '../depth/pipeline';
 import { shippedDepthModel } from './shipped-depth';
 
 /** MC-dropout passes of a zero-shot suggestion: enough for a stable σ ring, cheap on one image. */
 const ZERO_SHOT_PASSES = 20;
 
-/** Mean 3-D joint error (mm) of the predictions on the given samples that carry every joint, and how many did. */
-function labelledErrorMm(
+/**
+ * A row in the model's layout re-expressed in the project's: each project joint takes its canonical counterpart's
+ * values, and a joint the model does not predict (NYU's palm points, say) is left unpredicted (NaN), never invented.
+ */
+function mapRow(row: PredictionRow, sources: readonly (number | null)[]): PredictionRow {
+  const pick = (values: Float32Array | null) => {
+    if (!values) return null;
+    const out = new Float32Array(sources.length * 3).fill(Number.NaN);
+    sources.forEach((source, j) => {
+      if (source !== null) out.set(values.subarray(source * 3, source * 3 + 3), j * 3);
+    });
+    return out;
+  };
+  const unpredicted = sources.flatMap((source, j) => (source === null ? [j] : []));
+  return {
+    ...row,
+    mean: pick(row.mean)!,
+    std: pick(row.std)!.map((value) => (Number.isNaN(value) ? 0 : value)),
+    aleatoric: pick(row.aleatoric),
+    ...(unpredicted.length > 0 ? { details: { source: { derived: [], unpredicted } } } : {}),
+  };
+}
+
+/** Mean 3-D error (mm) over the joints both the suggestion and the label place, and how many samples had any. */
+function errorMm(
+  rows: readonly PredictionRow[],
   predictions: DepthPredictions,
-  labelOf: (id: number) => ReturnType<LoopProject['store']['annotations']['labelOf']>,
+  labelOf: (id: number) => readonly Joint[] | null,
   ids: ReadonlySet<number>,
 ): { errorMm: number | null; count: number } {
-  const { sampleIds, result, batch } = predictions;
-  const outputs = result.mean.length / Math.max(1, sampleIds.length);
-  const rows: number[] = [];
-  const truths: Float64Array[] = [];
-  sampleIds.forEach((id, i) => {
-    const joints = ids.has(id) ? labelOf(id) : null;
-    const uvd = joints && jointsToUvd(joints);
-    if (uvd) {
-      rows.push(i);
-      truths.push(normaliseUvd(uvd, batch.frames[i]!, batch.geometry.cube[i]!));
-    }
+  let sum = 0;
+  let joints = 0;
+  let samples = 0;
+  rows.forEach((row, i) => {
+    const label = ids.has(row.sampleId) ? labelOf(row.sampleId) : null;
+    if (!label) return;
+    const at = predictions.batch.geometry.intrinsics.subarray(i * 4, i * 4 + 4);
+    const camera = { fx: at[0]!, fy: at[1]!, cx: at[2]!, cy: at[3]! };
+    const predicted = uvdToXyz(camera, row.mean);
+    let counted = false;
+    label.forEach((joint, j) => {
+      if (joint.u === null || joint.v === null || joint.d === null || joint.visibility === 'absent') return;
+      if (!Number.isFinite(predicted[j * 3]!)) return;
+      const truth = uvdToXyz(camera, [joint.u, joint.v, joint.d]);
+      sum += Math.hypot(
+        predicted[j * 3]! - truth[0]!,
+        predicted[j * 3 + 1]! - truth[1]!,
+        predicted[j * 3 + 2]! - truth[2]!,
+      );
+      joints++;
+      counted = true;
+    });
+    if (counted) samples++;
   });
-  if (rows.length === 0) return { errorMm: null, count: 0 };
-  const predicted = selectRows(
-    { x: new Float32Array(0), y: result.mean, geometry: batch.geometry },
-    rows,
-    0,
-    outputs,
-  );
-  const truth = new Float32Array(rows.length * outputs);
-  truths.forEach((uvd, i) => truth.set(uvd, i * outputs));
-  return {
-    errorMm: meanJointErrorMm(predicted.y, truth, predicted.geometry, rows.length),
-    count: rows.length,
-  };
+  return { errorMm: joints > 0 ? sum / joints : null, count: samples };
 }
 
 /**
  * Zero-shot suggestions for depth samples from the shipped pretrained hand model (`poseloop pretrain`): MC-dropout
- * predictions stored under the model's pretrained checkpoint row, so they show with provenance "pretrained" before
- * the project has a model of its own, and the mean joint error wherever labels exist (all, and the test split alone,
- * which decides between these suggestions and the project's own model).
+ * predictions mapped onto the project's hand layout through the canonical hand and stored under the model's
+ * pretrained checkpoint row, so they show with provenance "pretrained" before the project has a model of its own;
+ * the mean joint error wherever labels exist (all, and the test split alone, which decides between these
+ * suggestions and the project's own model).
  */
 export async function zeroShotDepth(
   project: LoopProject,
@@ -62,10 +88,12 @@ export async function zeroShotDepth(
       'this copy of PoseLoop ships no pretrained hand model (resources/models/); make one with "npm run pretrain"',
     );
   const { manifest, dir } = shipped;
-  if (project.skeleton.id !== manifest.skeleton)
+  const layout = project.skeleton;
+  const sources = layout.toCanonical ? jointIndexMap(getSkeleton(manifest.skeleton), layout) : [];
+  if (!sources.some((source) => source !== null))
     throw new AppError(
       'unsupported',
-      `the shipped hand model predicts ${manifest.skeleton} joints; this project's skeleton is ${project.skeleton.id}`,
+      `the shipped hand model predicts ${manifest.skeleton} joints; this project's skeleton ${layout.id} shares none of them`,
       'project',
     );
   const weights = manifest.files.find((file) => file.name === 'weights.bin')?.sha256 ?? null;
@@ -90,25 +118,34 @@ export async function zeroShotDepth(
     project,
     { id: checkpoint.id, path: dir },
     sampleIds,
-    { passes: ZERO_SHOT_PASSES, seed: request.seed ?? 1, roundId: null, persist: true },
+    { passes: ZERO_SHOT_PASSES, seed: request.seed ?? 1, roundId: null, persist: false },
     ctx,
   )) as DepthPredictions;
+  const cubeMm = predictions.batch.geometry.cube[0] ?? 0;
+  const outputs = predictions.result.mean.length / Math.max(1, predictions.sampleIds.length);
+  const rows = imageSpaceRows(predictions.result, predictions.batch, outputs, cubeMm).map((row) =>
+    mapRow(row, sources),
+  );
+  project.store.predictions.put(null, checkpoint.id, ZERO_SHOT_PASSES, rows);
+
   const labelOf = (id: number) => project.store.annotations.labelOf(id, 'include');
-  const all = labelledErrorMm(predictions, labelOf, new Set(request.sampleIds));
-  const test = labelledErrorMm(predictions, labelOf, new Set(project.store.sampleIds('test')));
+  const requested = new Set(request.sampleIds);
+  const all = errorMm(rows, predictions, labelOf, requested);
+  const test = errorMm(rows, predictions, labelOf, new Set(project.store.sampleIds('test')));
   if (test.errorMm !== null)
     project.store.checkpoints.setMetrics(checkpoint.id, { ...checkpoint.metrics, testErrorMm: test.errorMm });
-  const requested = new Set(request.sampleIds);
   const stored = project.store.checkpoints.get(checkpoint.id)?.metrics['testErrorMm'];
+  const predicted = predictions.sampleIds.filter((id) => requested.has(id)).length;
   return {
     modality: 'depth',
-    predicted: predictions.sampleIds.filter((id) => requested.has(id)).length,
-    skipped: request.sampleIds.length - predictions.sampleIds.filter((id) => requested.has(id)).length,
+    predicted,
+    skipped: request.sampleIds.length - predicted,
     model: manifest.label,
     backend: predictions.result.backend.name,
     evaluated: all.count,
     errorMm: all.errorMm,
     testErrorMm: typeof stored === 'number' ? stored : null,
+    unpredictedJoints: layout.joints.filter((_, j) => sources[j] === null),
     seconds: (performance.now() - started) / 1000,
   };
 }
