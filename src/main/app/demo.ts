@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ViewpointSet } from '../datasets';
 import { writeHumanSynthDataset } from '../datasets/node';
 import type { OpContext } from './context';
 import { importDataset } from './data-ops';
@@ -29,6 +30,7 @@ const RGB_DEMO_SIZE = 128;
 export async function populateDemo(
   project: Project,
   size: DemoSize,
+  viewpoints: ViewpointSet,
   ctx: Pick<OpContext, 'signal' | 'progress'>,
 ): Promise<void> {
   const counts = DEMO_SIZES[size];
@@ -59,6 +61,7 @@ export async function populateDemo(
         frames: part.frames,
         seed: part.seed,
         camera: 'icvl',
+        viewpoints,
         splits: [{ name: 'train', frames: part.frames, ...families }],
       });
     }

@@ -61,7 +61,7 @@ export function projectHandlers(
   return {
     'project.init': async (input, ctx) => {
       const project = deps.projects.create(input.dir, { name: input.name, skeleton: input.skeleton });
-      if (input.demo) await populateDemo(project, input.demoSize, ctx);
+      if (input.demo) await populateDemo(project, input.demoSize, input.viewpoints, ctx);
       return opened(project, deps);
     },
     'project.info': async (input) => opened(deps.projects.get(input.project), deps),

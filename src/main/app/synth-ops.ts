@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '@shared/errors';
-import { POSE_FAMILIES, type PoseFamily } from '../datasets';
+import { POSE_FAMILIES, VIEWPOINTS, type PoseFamily, type ViewpointSet } from '../datasets';
 import { writeSynthDataset, type SynthSplit } from '../datasets/node';
 import type { HandlerGroup } from './context';
 import type { AppDeps } from './deps';
@@ -27,13 +27,20 @@ export function parseFamilies(list: string | undefined): Partial<Record<PoseFami
 
 export async function generateSynth(
   out: string,
-  options: { frames: number; seed: number; camera: 'icvl' | 'nyu' | 'bighand'; splits: SynthSplit[] },
+  options: {
+    frames: number;
+    seed: number;
+    camera: 'icvl' | 'nyu' | 'bighand';
+    viewpoints: ViewpointSet;
+    splits: SynthSplit[];
+  },
 ) {
   const started = performance.now();
   await writeSynthDataset(resolve(out), {
     seed: options.seed,
     camera: options.camera,
     splits: options.splits,
+    synth: { rotation: VIEWPOINTS[options.viewpoints] },
   });
   return {
     out: resolve(out),
@@ -49,6 +56,7 @@ export function synthHandlers(_deps: AppDeps): HandlerGroup<'synth.generate'> {
         frames: input.frames,
         seed: input.seed,
         camera: input.camera,
+        viewpoints: input.viewpoints,
         splits: [{ name: 'train', frames: input.frames, ...withFamilies(parseFamilies(input.families)) }],
       }),
   };

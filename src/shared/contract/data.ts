@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperations } from './operation';
-import { projectInput } from './common';
+import { projectInput, Viewpoints } from './common';
 
 export const ImportFormat = z.enum([
   'icvl',
@@ -94,6 +94,7 @@ export const dataOperations = defineOperations({
         .optional()
         .describe('comma-separated pose families (open, fist, point, pinch, grasp, random)'),
       camera: z.enum(['icvl', 'nyu', 'bighand']).default('icvl').describe('camera intrinsics preset'),
+      viewpoints: Viewpoints,
     }),
     output: z.object({ out: z.string(), frames: z.number().int(), framesPerSecond: z.number() }),
     mutates: false,

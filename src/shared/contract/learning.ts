@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperations } from './operation';
-import { projectInput } from './common';
+import { projectInput, Viewpoints } from './common';
 
 export const Variant = z.enum(['plain', 'A', 'B', 'C']);
 export const Preset = z.enum(['auto', 'paper', 'fast']);
@@ -286,10 +286,7 @@ export const learningOperations = defineOperations({
         .int()
         .default(101)
         .describe('seed of the corpus and of training (test frames: seed + 1)'),
-      viewpoints: z
-        .enum(['real', 'sphere'])
-        .default('real')
-        .describe('real = the real datasets’ viewpoint ranges; sphere = a full turn about the forearm'),
+      viewpoints: Viewpoints,
     }),
     output: PretrainResult,
     mutates: false,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SampleCounts } from '../domain';
 import { defineOperations } from './operation';
-import { projectInput } from './common';
+import { projectInput, Viewpoints } from './common';
 
 export const RoundSummary = z.object({
   id: z.number().int(),
@@ -70,6 +70,7 @@ export const projectOperations = defineOperations({
         .enum(['tiny', 'standard'])
         .default('standard')
         .describe('demo size: tiny (tests) or standard'),
+      viewpoints: Viewpoints,
     }),
     output: ProjectInfo,
     mutates: true,
