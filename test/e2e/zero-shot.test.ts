@@ -61,3 +61,51 @@ describe('zero-shot suggestions in the annotate view', () => {
     expect(errors).toEqual([]);
   }, 180_000);
 });
+
+/**
+ * The same for depth hands: a new hand project (the demo's data, no model trained) opens its first pool image with
+ * the shipped synthetic-hand model's suggestion, marked pretrained, every joint placed with its σ ring.
+ */
+describe('zero-shot hand suggestions in the annotate view', () => {
+  const tmp = tempDir();
+  const lead = { annotator: 'lead' };
+  const project = join(tmp.dir, 'hands');
+  let app: App;
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = testApp(tmp.dir);
+    await app.call('project.init', { dir: project, skeleton: 'hand21', demo: true, demoSize: 'tiny' }, lead);
+    server = await serveForBrowser(app);
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await app?.close();
+    tmp.cleanup();
+  });
+
+  it('fills an untouched depth image with the pretrained hand and names its source', async () => {
+    const [sample] = (await app.call('samples.list', { project, split: 'pool', limit: 1 }, lead)).items;
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}#/annotate?path=${encodeURIComponent(project)}&sample=${sample!.id}`);
+    const source = page.getByTestId('suggestion-source');
+    await until(
+      async () =>
+        (await source.textContent())?.includes('pretrained (DeepPrior fast, synthetic hands)') ?? false,
+      'the pretrained hand suggestion',
+      120_000,
+    );
+    await until(
+      async () => (await jointRows(page)).filter((row) => row.u !== null && row.d !== null).length === 21,
+      'all 21 joints placed from the suggestion',
+    );
+    await screenshot(page, 'annotate-zero-shot-depth.png');
+    expect(errors).toEqual([]);
+  }, 240_000);
+});
