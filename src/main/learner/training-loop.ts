@@ -18,15 +18,14 @@ export function validationSchedule(
   return { batchesPerEpoch, validFreq: Math.max(1, Math.floor(batchesPerEpoch / checksPerEpoch)) };
 }
 
-/** Throughput, done fraction and ETA of a training run after `step` of `totalSteps` steps of `batch` samples. */
+/** Throughput and ETA of a training run after `step` steps of `batch` samples, `fraction` of the way through. */
 export function stepTiming(
   started: number,
   step: number,
-  totalSteps: number,
+  fraction: number,
   batch: number,
 ): { samplesPerSecond: number; fraction: number; etaSeconds: number } {
   const seconds = (performance.now() - started) / 1000;
-  const fraction = step / totalSteps;
   return {
     samplesPerSecond: (step * batch) / seconds,
     fraction,
@@ -129,15 +128,29 @@ export function runTrainingLoop<L extends StepLosses<L>, C extends Check, P>(
   let best: (C & { epoch: number; step: number; weights: NamedWeights }) | null = null;
   let last: C | null = null;
   let losses = initialLosses;
+  let bestStep = 0;
+  let fraction = 0;
+  // Under early stopping, progress counts toward the earliest stop the checks so far allow (not the cap, which most
+  // runs never reach); it never goes backwards when a better check pushes that stop further.
+  const fractionAt = (step: number): number =>
+    stopping === null
+      ? step / maxSteps
+      : Math.max(
+          fraction,
+          step /
+            Math.min(maxSteps, Math.max(stopping.minSteps, bestStep + stopping.patience * batchesPerEpoch)),
+        );
 
   /** Runs a check; true when early stopping ends the run here. */
   const validate = (epoch: number, step: number): boolean => {
     const check = spec.validate();
     if (check === null) return false;
     last = check;
-    if (best === null || check.loss < best.loss)
+    if (best === null || check.loss < best.loss) {
       best = { ...check, epoch, step, weights: spec.readWeights() };
-    return stopping !== null && stopsAfterCheck(stopping, batchesPerEpoch, step, best.step);
+      bestStep = step;
+    }
+    return stopping !== null && stopsAfterCheck(stopping, batchesPerEpoch, step, bestStep);
   };
 
   if (spec.checkAtStart) validate(0, 0);
@@ -154,8 +167,9 @@ export function runTrainingLoop<L extends StepLosses<L>, C extends Check, P>(
       checkFinite(losses as Record<string, number | null>, epoch, b + 1);
       if (spec.checkAfter(step, b, batchesPerEpoch)) stoppedEarly = validate(epoch, step);
       const position = { phase: 'train' as const, epoch, epochs, batch: b + 1, batchesPerEpoch };
+      fraction = stoppedEarly ? 1 : Math.min(1, fractionAt(step));
       spec.onProgress(
-        spec.progress({ ...position, ...stepTiming(started, step, maxSteps, batch) }, losses, last, best),
+        spec.progress({ ...position, ...stepTiming(started, step, fraction, batch) }, losses, last, best),
       );
     }
   }

@@ -163,4 +163,33 @@ describe('early stopping', () => {
       checks: 3,
     });
   });
+
+  it('reports progress toward the earliest stop the checks allow, never backwards, 1 when it stops', () => {
+    const curve = [5, 4, 3, 3.5, 3.2, 3];
+    let checks = 0;
+    const fractions: number[] = [];
+    const { spec } = fakeSpec({
+      epochs: 20,
+      stopping: { patience: 3, minSteps: 4 },
+      validate: () => ({ loss: curve[checks++]! }),
+      progress: (p) => String(p.fraction),
+      onProgress: (p) => fractions.push(Number(p)),
+    });
+    runTrainingLoop(spec, { pose: Number.NaN, aux: null });
+    // Horizon: best step + 3 epochs (6 steps), at least the 4-step floor: 6, then 8, 10, 12 as checks improve.
+    expect(fractions).toEqual([
+      1 / 6,
+      2 / 8,
+      3 / 8,
+      4 / 10,
+      5 / 10,
+      5 / 10,
+      7 / 12,
+      8 / 12,
+      9 / 12,
+      10 / 12,
+      11 / 12,
+      1,
+    ]);
+  });
 });
