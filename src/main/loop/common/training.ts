@@ -91,8 +91,8 @@ export async function startingCheckpoint(
   note: (message: string) => void,
 ): Promise<{ ref: CheckpointRef; path: string } | null> {
   if (settings.fromScratch) return null;
-  const latest = project.store.checkpoints.latest();
-  const ref = target.initialCheckpoint !== undefined ? target.initialCheckpoint : latest;
+  const ref =
+    target.initialCheckpoint !== undefined ? target.initialCheckpoint : project.store.checkpoints.latest();
   if (ref === null) return null;
   const path = resolve(project.modelsDir, ref.path);
   const label = ref.id > 0 ? `model #${ref.id}` : ref.path;
@@ -106,16 +106,15 @@ export async function startingCheckpoint(
 }
 
 /** What a training result says about its run, both pipelines alike (also recorded with the checkpoint). */
+export interface RunSummary extends RunLength {
+  bestEpoch: number | null;
+  initialCheckpoint: CheckpointRef | null;
+}
+
 export function runSummary(
   metrics: RunLength & { bestEpoch: number | null },
   start: CheckpointRef | null,
-): {
-  epochs: number;
-  epochsRun: number;
-  stoppedEarly: boolean;
-  bestEpoch: number | null;
-  initialCheckpoint: CheckpointRef | null;
-} {
+): RunSummary {
   const { epochs, epochsRun, stoppedEarly, bestEpoch } = metrics;
   return { epochs, epochsRun, stoppedEarly, bestEpoch, initialCheckpoint: start };
 }
@@ -129,7 +128,7 @@ export function recordCheckpoint(
   target: TrainTarget,
   outcome: { checkpointPath: string; config: object; backend: { name: string } },
   metrics: Record<string, number | null>,
-  run: ReturnType<typeof runSummary>,
+  run: RunSummary,
 ): number {
   if (!target.record) return 0;
   return project.store.checkpoints.add({
