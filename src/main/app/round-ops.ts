@@ -82,9 +82,10 @@ export function recoverRounds(project: Project): number {
 }
 
 /**
- * One active-learning round: snapshot the labelled set, train a fresh model, MC inference on a random subset of the
- * pool and on the labelled set, rank with the sampler, then write rankings and queue in one transaction. Each stage
- * is persisted; a failure or cancel removes the round's partial output and marks it, so no half-written queue exists.
+ * One active-learning round: snapshot the labelled set, train (fine-tuning the latest model unless `fromScratch`),
+ * MC inference on a random subset of the pool and on the labelled set, rank with the sampler, then write rankings
+ * and queue in one transaction. Each stage is persisted; a failure or cancel removes the round's partial output and
+ * marks it, so no half-written queue exists.
  */
 export async function runRound(
   project: Project,

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { OpParsedInput } from '@shared/contract';
@@ -55,6 +55,16 @@ function samplerList(pipeline: LearningPipeline, list: string | undefined): stri
   return unique;
 }
 
+/** The checkpoint folder a finished simulation round left in `dir`, or null (none, or already removed). */
+function checkpointIn(dir: string): string | null {
+  try {
+    const name = readdirSync(dir).find((entry) => !entry.startsWith('.'));
+    return name === undefined ? null : join(dir, name);
+  } catch {
+    return null;
+  }
+}
+
 /** Per-labelled-count mean and population std of the test metric over trials, per sampler. */
 export function learningCurves(results: readonly RoundResult[]) {
   const curves: Record<string, { labelled: number; mean: number; std: number; trials: number }[]> = {};
@@ -75,8 +85,9 @@ export function learningCurves(results: readonly RoundResult[]) {
 /**
  * A headless active-learning experiment (the papers' protocol): per trial a random seed set shared by every sampler
  * (paired pools), then rounds of train → evaluate on the test split → MC inference on the pool → pick `budget`
- * samples whose labels the oracle reveals. Results are saved after every round; a rerun with the same settings
- * resumes where it stopped.
+ * samples whose labels the oracle reveals. Each round fine-tunes the previous round's model of the same sampler and
+ * trial (`fromScratch`: a fresh model every round, the papers' protocol), which is kept until the next round is done.
+ * Results are saved after every round; a rerun with the same settings resumes where it stopped.
  */
 export async function simulate(
   project: Project,
@@ -129,6 +140,7 @@ export async function simulate(
     const seedSet = Array.from(order.subarray(0, settings.seedSize), (i) => universe[i]!);
     for (const sampler of samplers) {
       let labelled = [...seedSet];
+      const scratchOf = (round: number) => join(out, 'models', `${sampler}-${trial}-${round}`);
       for (let round = 0; round < settings.rounds; round++) {
         const done = results.find((r) => r.sampler === sampler && r.trial === trial && r.round === round);
         if (done) {
@@ -140,14 +152,21 @@ export async function simulate(
         const index = results.length;
         const span: [number, number] = [index / total, (index + 1) / total];
         const set: TrainingSet = { labelled, test, labelOf: label };
-        const scratch = join(out, 'models', `${sampler}-${trial}-${round}`);
+        const scratch = scratchOf(round);
+        const previous = round > 0 ? checkpointIn(scratchOf(round - 1)) : null;
         const inLabelled = new Set(labelled);
         const { trained, picks } = await acquire(
           project,
           pipeline,
           {
             settings: { ...settings, sampler, seed: trialSeed + round },
-            target: { roundId: null, set, checkpointDir: scratch, record: false },
+            target: {
+              roundId: null,
+              set,
+              checkpointDir: scratch,
+              record: false,
+              initialCheckpoint: previous === null ? null : { id: 0, path: previous },
+            },
             // The last round only measures: nothing is picked after it.
             pool: round < settings.rounds - 1 ? () => universe.filter((id) => !inLabelled.has(id)) : null,
             persist: false,
@@ -163,7 +182,6 @@ export async function simulate(
               )(p.fraction, { message: p.message }),
           },
         );
-        rmSync(scratch, { recursive: true, force: true });
         const picked = picks?.map((pick) => pick.sampleId) ?? [];
         results.push({
           sampler,
@@ -174,6 +192,7 @@ export async function simulate(
           picks: picked,
         });
         await save();
+        if (round > 0) rmSync(scratchOf(round - 1), { recursive: true, force: true });
         labelled = [...labelled, ...picked];
       }
     }

@@ -61,7 +61,10 @@ export type {
   HourglassCheckpointMeta,
   LearnerCheckpointMeta,
 } from './node/checkpoint';
+export { initialCheckpointMismatch } from './node/initial';
 export type {
+  EarlyStopping,
+  RunLength,
   CropImages,
   CropGeometry,
   LabelledCrops,

@@ -1,11 +1,15 @@
 import type { BackendChoice, BackendName } from './backend';
+import type { EarlyStopping } from './protocol';
 
 /**
  * One model's surface (tfjs-models style): `createLearner(config)` in each model folder returns one of these. Training
  * and inference run in worker threads and work on typed arrays only; checkpoints are folders written atomically.
  */
 export interface Learner<TrainOptions, Trained, PredictOptions, Prediction> {
-  /** Trains a fresh model in a worker thread and writes its checkpoint (nothing is written on cancel or NaN). */
+  /**
+   * Trains a model (fresh, or fine-tuning `initialCheckpoint`) in a worker thread and writes its checkpoint (nothing
+   * is written on cancel or NaN).
+   */
   train(options: TrainOptions): Promise<Trained>;
   /** MC-dropout inference of a checkpoint, split over worker threads; the same for any worker count. */
   predictMc(options: PredictOptions): Promise<Prediction>;
@@ -31,6 +35,13 @@ export interface TrainRunOptions<P> {
    */
   checkpointName?: string;
   backend?: BackendName;
+  /**
+   * Absolute folder of a checkpoint to fine-tune (same model and architecture, else the run is refused naming it);
+   * recorded in the new checkpoint. Default: fresh weights from the seed.
+   */
+  initialCheckpoint?: string;
+  /** Early stopping on the validation set (config.epochs is then the cap); default: exactly config.epochs. */
+  stopping?: EarlyStopping;
   signal?: AbortSignal;
   onProgress?: (progress: P) => void;
 }

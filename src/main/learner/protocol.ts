@@ -46,15 +46,32 @@ export interface ValidationSet extends LabelledCrops {
   geometry?: CropGeometry;
 }
 
-export interface TrainJob {
-  kind: 'train';
+/**
+ * Early stopping: training ends at the first validation check where the best check is `patience` epochs old, never
+ * before `minSteps` optimiser steps, and at the latest after the config's epochs (the cap).
+ */
+export interface EarlyStopping {
+  patience: number;
+  minSteps: number;
+}
+
+/** What every training job takes besides its data and model settings. */
+export interface TrainJobBase {
   backend?: BackendName;
+  seed: number;
+  /** A checkpoint folder of the same architecture to start from (fine-tuning); default fresh weights. */
+  initialCheckpoint?: string;
+  /** Without it, exactly the config's epochs. */
+  stopping?: EarlyStopping;
+}
+
+export interface TrainJob extends TrainJobBase {
+  kind: 'train';
   config: DeepPriorConfigInput;
   /** When given, a VL4Pose auxiliary head is trained alongside (detached features). */
   aux?: Vl4PoseAuxConfigInput;
   train: LabelledCrops;
   val?: ValidationSet;
-  seed: number;
 }
 
 export interface PredictJob {
@@ -97,14 +114,12 @@ export interface HeatmapLabelledCrops extends RgbCrops {
   visibility: Int8Array;
 }
 
-export interface HeatmapTrainJob {
+export interface HeatmapTrainJob extends TrainJobBase {
   kind: 'train-heatmap';
-  backend?: BackendName;
   config: HourglassConfigInput;
   train: HeatmapLabelledCrops;
   /** Model selection by its pose loss (no augmentation, no dropout). */
   val?: HeatmapLabelledCrops;
-  seed: number;
 }
 
 /** Local-maxima settings of the prediction summaries (spec vl4pose §4.2, border never excluded). */
@@ -189,15 +204,23 @@ export interface PredictProgress {
   samplePassesDone: number;
 }
 
-export interface TrainMetrics {
+/** How long a run trained: `epochs` is the config's (the cap under early stopping), `epochsRun` what ran. */
+export interface RunLength {
+  epochs: number;
+  epochsRun: number;
+  stoppedEarly: boolean;
+}
+
+export interface TrainMetrics extends RunLength {
   bestValMse: number | null;
   bestValErrorMm: number | null;
-  /** Epoch (1-based) and global step of the kept weights. */
+  /** Epoch (1-based; 0: the starting checkpoint, never beaten) and global step of the kept weights. */
   bestEpoch: number | null;
   bestStep: number | null;
+  /** Fine-tuning: the validation MSE of the starting checkpoint (null for a fresh model). */
+  startValMse: number | null;
   finalLoss: number;
   finalAuxLoss: number | null;
-  epochs: number;
   trainCount: number;
   valCount: number;
   trainSeconds: number;
@@ -241,16 +264,17 @@ export interface PredictResult extends McResult {
   engine: McEngineChoice;
 }
 
-export interface HeatmapTrainMetrics {
+export interface HeatmapTrainMetrics extends RunLength {
   /** Validation pose loss of the kept weights (null without a validation set: the last weights are kept). */
   bestValLoss: number | null;
   /** Mean grid-px error of the sub-pixel locations on visible validation joints, for the kept weights. */
   bestValGridError: number | null;
-  /** Epoch (1-based) of the kept weights. */
+  /** Epoch (1-based; 0: the starting checkpoint, never beaten) of the kept weights. */
   bestEpoch: number | null;
+  /** Fine-tuning: the validation pose loss of the starting checkpoint (null for a fresh model). */
+  startValLoss: number | null;
   finalLoss: number;
   finalAuxLosses: HeatmapAuxLosses;
-  epochs: number;
   trainCount: number;
   valCount: number;
   trainSeconds: number;

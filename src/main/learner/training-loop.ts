@@ -2,7 +2,7 @@ import { AppError } from '@shared/errors';
 import { createRng, permutation } from '@shared/random';
 import type { NamedWeights } from './models/named-weights';
 import { mixSeed } from './ops/seeds';
-import type { WeightTable } from './protocol';
+import type { EarlyStopping, WeightTable } from './protocol';
 
 /**
  * Batches per epoch and the validation period (spec §3.3, T10): floor(N / batch) batches (the last partial batch is
@@ -18,15 +18,14 @@ export function validationSchedule(
   return { batchesPerEpoch, validFreq: Math.max(1, Math.floor(batchesPerEpoch / checksPerEpoch)) };
 }
 
-/** Throughput, done fraction and ETA of a training run after `step` of `totalSteps` steps of `batch` samples. */
+/** Throughput and ETA of a training run after `step` steps of `batch` samples, `fraction` of the way through. */
 export function stepTiming(
   started: number,
   step: number,
-  totalSteps: number,
+  fraction: number,
   batch: number,
 ): { samplesPerSecond: number; fraction: number; etaSeconds: number } {
   const seconds = (performance.now() - started) / 1000;
-  const fraction = step / totalSteps;
   return {
     samplesPerSecond: (step * batch) / seconds,
     fraction,
@@ -54,12 +53,31 @@ export interface Check {
   loss: number;
 }
 
+/**
+ * The early-stopping rule, decided after each validation check at `step`: stop once the best check (`bestStep`; 0 for
+ * the starting weights) is `patience` epochs behind, but never before `minSteps` steps. Improvement means a strictly
+ * lower loss.
+ */
+export function stopsAfterCheck(
+  rule: EarlyStopping,
+  batchesPerEpoch: number,
+  step: number,
+  bestStep: number,
+): boolean {
+  return step >= rule.minSteps && step - bestStep >= rule.patience * batchesPerEpoch;
+}
+
 /** What a model plugs into the shared loop. */
 export interface TrainingSpec<L extends StepLosses<L>, C extends Check, P> {
   count: number;
   /** Samples per step (already capped at `count`). */
   batch: number;
+  /** Epochs to run; with `stopping`, the most. */
   epochs: number;
+  /** Early stopping (needs validation checks), or null: run every epoch. */
+  stopping: EarlyStopping | null;
+  /** Check the starting weights before the first step (fine-tuning: they may be the best there is). */
+  checkAtStart: boolean;
   seed: number;
   /** Keeps this model's shuffle stream apart from its other random streams. */
   shuffleStream: number;
@@ -79,64 +97,96 @@ export interface TrainingSpec<L extends StepLosses<L>, C extends Check, P> {
 export interface TrainingOutcome<L extends StepLosses<L>, C extends Check> {
   /** The best check with the weights it was made on, or null without validation. */
   best: (C & { epoch: number; step: number }) | null;
+  /** The check of the starting weights (`checkAtStart`), or null. */
+  start: C | null;
   /** The best check's weights, else the last weights. */
   weights: WeightTable;
   /** The last step's losses. */
   losses: L;
+  /** Steps and epochs run (fewer than the cap when stopped early). */
   totalSteps: number;
+  epochsRun: number;
+  stoppedEarly: boolean;
   trainSeconds: number;
   samplesPerSecond: number;
 }
 
 /**
  * The training loop both models share (spec §3): shuffled mini-batches (seeded, the last partial batch dropped),
- * one step per batch, validation checks keeping the weights of the best one. A non-finite loss aborts the run with an
- * error: nothing is returned, so the caller's previous checkpoint stays in use.
+ * one step per batch, validation checks keeping the weights of the best one, and early stopping when asked. A
+ * non-finite loss aborts the run with an error: nothing is returned, so the caller's previous checkpoint stays in use.
  */
 export function runTrainingLoop<L extends StepLosses<L>, C extends Check, P>(
   spec: TrainingSpec<L, C, P>,
   initialLosses: L,
 ): TrainingOutcome<L, C> {
-  const { count, batch, epochs } = spec;
+  const { count, batch, epochs, stopping } = spec;
   const { batchesPerEpoch } = validationSchedule(count, batch, 1);
-  const totalSteps = batchesPerEpoch * epochs;
+  const maxSteps = batchesPerEpoch * epochs;
   const shuffle = createRng(mixSeed(spec.seed, spec.shuffleStream));
   const started = performance.now();
   let best: (C & { epoch: number; step: number; weights: NamedWeights }) | null = null;
   let last: C | null = null;
   let losses = initialLosses;
+  let bestStep = 0;
+  let fraction = 0;
+  // Under early stopping, progress counts toward the earliest stop the checks so far allow (not the cap, which most
+  // runs never reach); it never goes backwards when a better check pushes that stop further.
+  const fractionAt = (step: number): number =>
+    stopping === null
+      ? step / maxSteps
+      : Math.max(
+          fraction,
+          step /
+            Math.min(maxSteps, Math.max(stopping.minSteps, bestStep + stopping.patience * batchesPerEpoch)),
+        );
 
-  const validate = (epoch: number, step: number): void => {
+  /** Runs a check; true when early stopping ends the run here. */
+  const validate = (epoch: number, step: number): boolean => {
     const check = spec.validate();
-    if (check === null) return;
+    if (check === null) return false;
     last = check;
-    if (best === null || check.loss < best.loss)
+    if (best === null || check.loss < best.loss) {
       best = { ...check, epoch, step, weights: spec.readWeights() };
+      bestStep = step;
+    }
+    return stopping !== null && stopsAfterCheck(stopping, batchesPerEpoch, step, bestStep);
   };
 
-  for (let epoch = 1, step = 1; epoch <= epochs; epoch++) {
+  if (spec.checkAtStart) validate(0, 0);
+  const start: C | null = last;
+  let step = 0;
+  let epoch = 0;
+  let stoppedEarly = false;
+  while (epoch < epochs && !stoppedEarly) {
+    epoch++;
     const order = permutation(count, shuffle);
-    for (let b = 0; b < batchesPerEpoch; b++, step++) {
+    for (let b = 0; b < batchesPerEpoch && !stoppedEarly; b++) {
+      step++;
       losses = spec.step(order, b * batch, step);
       checkFinite(losses as Record<string, number | null>, epoch, b + 1);
-      if (spec.checkAfter(step, b, batchesPerEpoch)) validate(epoch, step);
+      if (spec.checkAfter(step, b, batchesPerEpoch)) stoppedEarly = validate(epoch, step);
       const position = { phase: 'train' as const, epoch, epochs, batch: b + 1, batchesPerEpoch };
+      fraction = stoppedEarly ? 1 : Math.min(1, fractionAt(step));
       spec.onProgress(
-        spec.progress({ ...position, ...stepTiming(started, step, totalSteps, batch) }, losses, last, best),
+        spec.progress({ ...position, ...stepTiming(started, step, fraction, batch) }, losses, last, best),
       );
     }
   }
-  if (spec.checkAtEnd) validate(epochs, totalSteps);
+  if (spec.checkAtEnd && !stoppedEarly) validate(epoch, step);
   const trainSeconds = (performance.now() - started) / 1000;
   const kept = best as (C & { epoch: number; step: number; weights: NamedWeights }) | null;
   const { weights, ...check } = kept ?? { weights: spec.readWeights() };
   return {
     best: kept === null ? null : (check as C & { epoch: number; step: number }),
+    start,
     weights: toWeightTable(weights),
     losses,
-    totalSteps,
+    totalSteps: step,
+    epochsRun: epoch,
+    stoppedEarly,
     trainSeconds,
-    samplesPerSecond: (totalSteps * batch) / trainSeconds,
+    samplesPerSecond: (step * batch) / trainSeconds,
   };
 }
 

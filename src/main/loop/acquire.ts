@@ -73,7 +73,8 @@ export interface AcquireHooks {
 const SPANS = { train: [0, 0.55], candidates: [0.55, 0.85], labelled: [0.85, 0.95], rank: 0.96 } as const;
 
 /**
- * The loop's one acquisition step, shared by rounds and simulations: train a fresh model on the labelled set →
+ * The loop's one acquisition step, shared by rounds and simulations: train on the labelled set (fresh, or
+ * fine-tuning the target's starting checkpoint) →
  * MC inference on a seeded subset of the pool (the candidates) → MC inference on the labelled set → rank the
  * candidates with the sampler. One seed drives training, inference, the subset and the sampler.
  */
@@ -93,6 +94,9 @@ export async function acquire(
       seed: settings.seed,
       unreviewed: settings.unreviewed,
       loss: 'reference',
+      patience: settings.patience,
+      maxEpochs: settings.maxEpochs,
+      fromScratch: settings.fromScratch,
       ...(settings.epochs ? { epochs: settings.epochs } : {}),
     },
     target,

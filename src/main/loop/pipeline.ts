@@ -19,6 +19,11 @@ export interface TrainTarget {
   checkpointDir?: string;
   /** Record the checkpoint in the project database (simulations do not). */
   record: boolean;
+  /**
+   * The checkpoint to fine-tune (a simulation's previous round, a shipped model's folder as an absolute path), or
+   * null: fresh weights. Default: the project's latest. Unused with `fromScratch`, or when its architecture differs.
+   */
+  initialCheckpoint?: CheckpointRef | null;
 }
 
 export interface PredictOptions {

@@ -18,7 +18,29 @@ export const LearningSettings = z.object({
     .min(1)
     .max(1000)
     .optional()
-    .describe('training epochs (default: the preset’s, at least 200 optimiser steps)'),
+    .describe('train exactly this many epochs, no early stopping (default: early stopping)'),
+  patience: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('early stopping: epochs without a better validation loss before training stops'),
+  maxEpochs: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .describe(
+      'early stopping: the most epochs (raised where a small set needs more to reach its step floor)',
+    ),
+  fromScratch: z
+    .boolean()
+    .default(false)
+    .describe(
+      'train fresh weights (the papers’ protocol) instead of fine-tuning the latest compatible model',
+    ),
   seed: z.number().int().default(1).describe('random seed'),
   unreviewed: z
     .enum(['exclude', 'include'])
@@ -47,6 +69,9 @@ export const TrainSettings = LearningSettings.pick({
   variant: true,
   preset: true,
   epochs: true,
+  patience: true,
+  maxEpochs: true,
+  fromScratch: true,
   seed: true,
   loss: true,
   unreviewed: true,
@@ -58,6 +83,9 @@ export const AcquireSettings = LearningSettings.pick({
   variant: true,
   preset: true,
   epochs: true,
+  patience: true,
+  maxEpochs: true,
+  fromScratch: true,
   seed: true,
   unreviewed: true,
   mc: true,
@@ -74,7 +102,15 @@ const TrainResultBase = z.object({
   trainSamples: z.number().int(),
   testSamples: z.number().int(),
   trainSamplesPerSecond: z.number(),
+  /** The fixed epoch count (--epochs), or the cap under early stopping. */
   epochs: z.number().int(),
+  /** Epochs that ran (the last one may be partial when early stopping ended it mid-epoch). */
+  epochsRun: z.number().int(),
+  stoppedEarly: z.boolean(),
+  /** Epoch of the kept weights (0: the starting checkpoint was never beaten); null without a validation split. */
+  bestEpoch: z.number().int().nullable(),
+  /** The checkpoint this model was fine-tuned from (id 0: not in the project's database); null: fresh weights. */
+  initialCheckpoint: z.object({ id: z.number().int(), path: z.string() }).nullable(),
   preset: z.string(),
 });
 

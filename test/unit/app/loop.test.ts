@@ -123,6 +123,34 @@ describe('the active-learning loop through the app layer', () => {
     expect(info.rounds).toHaveLength(1);
   }, 180_000);
 
+  it('trains on from the latest compatible model and records where it started; --from-scratch starts fresh', async () => {
+    const { store } = app.deps.projects.get(project);
+    const latest = store.checkpoints.latest()!;
+    const from = { id: latest.id, path: latest.path };
+    const tuned = await app.call(
+      'model.train',
+      { project, preset: 'fast', epochs: 1, seed: 2 },
+      user('lead'),
+    );
+    expect(tuned).toMatchObject({ initialCheckpoint: from, epochs: 1, epochsRun: 1, stoppedEarly: false });
+    expect(store.checkpoints.get(tuned.checkpointId)!.config.initialCheckpoint).toEqual(from);
+    expect(store.checkpoints.get(tuned.checkpointId)!.metrics.epochsRun).toBe(1);
+    const fresh = await app.call(
+      'model.train',
+      { project, preset: 'fast', epochs: 1, fromScratch: true },
+      user('lead'),
+    );
+    expect(fresh.initialCheckpoint).toBeNull();
+    // Another variant is another network: the latest model cannot start it, so it trains fresh.
+    const other = await app.call(
+      'model.train',
+      { project, preset: 'fast', variant: 'B', epochs: 1 },
+      user('lead'),
+    );
+    expect(other.initialCheckpoint).toBeNull();
+    expect(store.checkpoints.get(other.checkpointId)!.config.initialCheckpoint).toBeNull();
+  }, 180_000);
+
   it('closes a round whose process died, leaving no half-written queue', async () => {
     const { store } = app.deps.projects.get(project);
     const round = store.rounds.create({

@@ -422,6 +422,32 @@ describe('heatmap training and MC inference in workers', () => {
     expect(prediction.embedding.length).toBe(val.count * 16);
   });
 
+  it('fine-tuning starts from the given checkpoint (BN statistics included): the start check equals its best', async () => {
+    const tuned = await hourglass.train({
+      config: { ...TINY, epochs: 1 },
+      train,
+      val,
+      seed: 3,
+      backend,
+      checkpointDir: dir,
+      checkpointName: 'dots-tuned',
+      initialCheckpoint: trained.checkpointPath,
+    });
+    expect(tuned.metrics.startValLoss).toBe(trained.metrics.bestValLoss);
+    expect(tuned.metrics.bestValLoss).toBeLessThanOrEqual(trained.metrics.bestValLoss!);
+    expect(tuned.metrics).toMatchObject({ epochs: 1, epochsRun: 1, stoppedEarly: false });
+    await expect(
+      hourglass.train({
+        config: { ...TINY, channels: 8, epochs: 1 },
+        train,
+        seed: 3,
+        backend,
+        checkpointDir: dir,
+        initialCheckpoint: trained.checkpointPath,
+      }),
+    ).rejects.toThrow(/cannot fine-tune from .*dots: its channels is 16, this training's is 8/);
+  });
+
   it('the VL4Pose head learns the fixed link length, and its loss decreases', async () => {
     const prediction = await hourglass.predictMc({
       checkpointPath: trained.checkpointPath,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NamedWeights } from '../../../src/main/learner/models/named-weights';
-import { runTrainingLoop, type TrainingSpec } from '../../../src/main/learner/training-loop';
+import { runTrainingLoop, stopsAfterCheck, type TrainingSpec } from '../../../src/main/learner/training-loop';
 
 /** A model that is one number: each step adds the step index, each check scores |weight − 10|. */
 function fakeSpec(
@@ -13,6 +13,8 @@ function fakeSpec(
     count: 10,
     batch: 4,
     epochs: 3,
+    stopping: null,
+    checkAtStart: false,
     seed: 1,
     shuffleStream: 0x1234,
     checkAfter: (_step, batchIndex, batches) => batchIndex + 1 === batches,
@@ -81,5 +83,113 @@ describe('the shared training loop', () => {
     expect(() => runTrainingLoop(diverging.spec, { pose: Number.NaN, aux: null })).toThrow(
       /training diverged: aux loss is NaN at epoch 2, batch 1/,
     );
+  });
+});
+
+/** The loop over a validation curve, one check per epoch (2 steps each); the model's weight is its step count. */
+function runCurve(
+  curve: number[],
+  options: { epochs: number; patience: number; minSteps: number; checkAtStart?: boolean },
+) {
+  let checks = 0;
+  let steps = 0;
+  const { spec } = fakeSpec({
+    epochs: options.epochs,
+    stopping: { patience: options.patience, minSteps: options.minSteps },
+    checkAtStart: options.checkAtStart ?? false,
+    step: () => {
+      steps++;
+      return { pose: 1, aux: null };
+    },
+    validate: () => ({ loss: curve[checks++]! }),
+    readWeights: () => new Map([['w', { shape: [1], values: Float32Array.of(steps) }]]),
+  });
+  const outcome = runTrainingLoop(spec, { pose: Number.NaN, aux: null });
+  return {
+    epochsRun: outcome.epochsRun,
+    steps: outcome.totalSteps,
+    stoppedEarly: outcome.stoppedEarly,
+    bestEpoch: outcome.best?.epoch,
+    keptWeightsOfStep: outcome.weights.values[0]![0],
+    start: outcome.start?.loss ?? null,
+    checks,
+  };
+}
+
+describe('early stopping', () => {
+  it('stops once the best check is `patience` epochs old, never before the step floor', () => {
+    expect(stopsAfterCheck({ patience: 3, minSteps: 4 }, 2, 12, 6)).toBe(true);
+    expect(stopsAfterCheck({ patience: 3, minSteps: 4 }, 2, 11, 6)).toBe(false);
+    expect(stopsAfterCheck({ patience: 3, minSteps: 20 }, 2, 12, 6)).toBe(false);
+    expect(stopsAfterCheck({ patience: 1, minSteps: 0 }, 5, 5, 0)).toBe(true);
+  });
+
+  it('over a validation curve: stop epoch, best epoch and the kept weights', () => {
+    // Best at epoch 3 (3.0); 3.0 again at epoch 6 is no improvement, and epoch 6 is 3 epochs (6 steps) on.
+    const curve = [5, 4, 3, 3.5, 3.2, 3, 2, 1];
+    expect(runCurve(curve, { epochs: 20, patience: 3, minSteps: 4 })).toEqual({
+      epochsRun: 6,
+      steps: 12,
+      stoppedEarly: true,
+      bestEpoch: 3,
+      keptWeightsOfStep: 6,
+      start: null,
+      checks: 6,
+    });
+    // The floor (20 steps = epoch 10) keeps it going; epochs 7 and 8 improve, so it stops 3 epochs after epoch 8.
+    expect(runCurve([...curve, 9, 9, 9, 9, 9], { epochs: 20, patience: 3, minSteps: 20 })).toMatchObject({
+      epochsRun: 11,
+      stoppedEarly: true,
+      bestEpoch: 8,
+      keptWeightsOfStep: 16,
+    });
+    // A curve that keeps falling runs to the cap.
+    expect(runCurve([6, 5, 4, 3, 2], { epochs: 5, patience: 1, minSteps: 0 })).toMatchObject({
+      epochsRun: 5,
+      steps: 10,
+      stoppedEarly: false,
+      bestEpoch: 5,
+    });
+  });
+
+  it('checks the starting weights when asked and keeps them when nothing beats them (epoch 0)', () => {
+    expect(runCurve([1, 2, 1, 1.5], { epochs: 10, patience: 2, minSteps: 2, checkAtStart: true })).toEqual({
+      epochsRun: 2,
+      steps: 4,
+      stoppedEarly: true,
+      bestEpoch: 0,
+      keptWeightsOfStep: 0,
+      start: 1,
+      checks: 3,
+    });
+  });
+
+  it('reports progress toward the earliest stop the checks allow, never backwards, 1 when it stops', () => {
+    const curve = [5, 4, 3, 3.5, 3.2, 3];
+    let checks = 0;
+    const fractions: number[] = [];
+    const { spec } = fakeSpec({
+      epochs: 20,
+      stopping: { patience: 3, minSteps: 4 },
+      validate: () => ({ loss: curve[checks++]! }),
+      progress: (p) => String(p.fraction),
+      onProgress: (p) => fractions.push(Number(p)),
+    });
+    runTrainingLoop(spec, { pose: Number.NaN, aux: null });
+    // Horizon: best step + 3 epochs (6 steps), at least the 4-step floor: 6, then 8, 10, 12 as checks improve.
+    expect(fractions).toEqual([
+      1 / 6,
+      2 / 8,
+      3 / 8,
+      4 / 10,
+      5 / 10,
+      5 / 10,
+      7 / 12,
+      8 / 12,
+      9 / 12,
+      10 / 12,
+      11 / 12,
+      1,
+    ]);
   });
 });

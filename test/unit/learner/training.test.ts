@@ -182,4 +182,38 @@ describe('training in a worker', () => {
     expect(await readdir(nanDir)).toEqual([]);
     await rm(nanDir, { recursive: true, force: true });
   });
+
+  it('fine-tuning starts from the given checkpoint: its weights score exactly what the checkpoint scored', async () => {
+    const tuned = await deepprior.train({
+      config: { ...TINY, epochs: 1 },
+      aux: { parents: [-1, 0, 1] },
+      train,
+      val,
+      seed: 4,
+      backend,
+      checkpointDir: dir,
+      checkpointName: 'tuned',
+      initialCheckpoint: trained.checkpointPath,
+      stopping: { patience: 1, minSteps: 0 },
+    });
+    // The start check runs the same seeded dropout pass over the same validation set as the original's best check.
+    expect(tuned.metrics.startValMse).toBe(trained.metrics.bestValMse);
+    expect(trained.metrics.startValMse).toBeNull();
+    expect(tuned.metrics.bestValMse).toBeLessThanOrEqual(trained.metrics.bestValMse!);
+    expect(tuned.metrics.epochsRun).toBe(1);
+    expect((await loadCheckpoint(tuned.checkpointPath)).meta.initialCheckpoint).toBe(trained.checkpointPath);
+  });
+
+  it('refuses a starting checkpoint of another architecture, naming it and the field', async () => {
+    await expect(
+      deepprior.train({
+        config: { ...TINY, inputSize: 32, epochs: 1 },
+        train,
+        seed: 4,
+        backend,
+        checkpointDir: dir,
+        initialCheckpoint: trained.checkpointPath,
+      }),
+    ).rejects.toThrow(/cannot fine-tune from .*blob: its inputSize is 24, this training's is 32/);
+  });
 });

@@ -27,6 +27,8 @@ interface CheckpointMetaBase {
   createdAt: string;
   seed: number;
   backend: Pick<BackendChoice, 'name' | 'reason'>;
+  /** The checkpoint folder this one was fine-tuned from; null (or absent, in older checkpoints): fresh weights. */
+  initialCheckpoint?: string | null;
   weights: { name: string; shape: number[]; offset: number; length: number }[];
 }
 

@@ -10,6 +10,7 @@ import type {
   PredictJob,
   PredictProgress,
   TrainJob,
+  TrainJobBase,
   TrainResult,
 } from '../protocol';
 import { writeCheckpoint, type CheckpointContent, type HourglassCheckpointContent } from './checkpoint';
@@ -35,11 +36,12 @@ export function learnerScope(config: LearnerConfig) {
 }
 
 /**
- * Runs a training job in a worker thread, then writes its weights as a new checkpoint folder. `checkpointOf` gives
- * the model's default folder name (seed and time are appended) and the metadata to store.
+ * Runs a training job in a worker thread, then writes its weights as a new checkpoint folder, recording the
+ * checkpoint it started from. `checkpointOf` gives the model's default folder name (seed and time are appended) and
+ * the metadata to store.
  */
 export async function trainToCheckpoint<R extends TrainResult | HeatmapTrainResult, P>(
-  job: Omit<TrainJob, 'seed' | 'backend'> | Omit<HeatmapTrainJob, 'seed' | 'backend'>,
+  job: Omit<TrainJob, keyof TrainJobBase> | Omit<HeatmapTrainJob, keyof TrainJobBase>,
   options: TrainRunOptions<P>,
   checkpointOf: (result: R) => {
     defaultName: string;
@@ -47,7 +49,13 @@ export async function trainToCheckpoint<R extends TrainResult | HeatmapTrainResu
   },
 ): Promise<TrainedCheckpoint<R['metrics'], R['config']>> {
   const result = await runInWorker<R, P>(
-    { ...job, seed: options.seed, ...optionalBackend(options.backend) },
+    {
+      ...job,
+      seed: options.seed,
+      ...optionalBackend(options.backend),
+      ...(options.initialCheckpoint === undefined ? {} : { initialCheckpoint: options.initialCheckpoint }),
+      ...(options.stopping === undefined ? {} : { stopping: options.stopping }),
+    },
     {
       ...optionalSignal(options.signal),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
@@ -58,7 +66,11 @@ export async function trainToCheckpoint<R extends TrainResult | HeatmapTrainResu
   const { defaultName, content } = checkpointOf(result);
   const name = options.checkpointName ?? `${defaultName}-${options.seed}-${Date.now()}`;
   const checkpointPath = join(options.checkpointDir, name);
-  await writeCheckpoint(checkpointPath, content, result.weights);
+  await writeCheckpoint(
+    checkpointPath,
+    { ...content, initialCheckpoint: options.initialCheckpoint ?? null },
+    result.weights,
+  );
   return {
     checkpointPath,
     metrics: result.metrics,

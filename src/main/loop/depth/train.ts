@@ -1,9 +1,22 @@
 import type { DepthTrainResult, TrainSettings } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { parents } from '@shared/skeletons';
-import { createDepthLearner, selectBackend, validateModelConfig, type DeepPriorConfig } from '../../learner';
+import {
+  createDepthLearner,
+  initialCheckpointMismatch,
+  selectBackend,
+  validateModelConfig,
+  type DeepPriorConfig,
+} from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
-import { epochsForSteps, recordCheckpoint, trainingMessage, validationSplit } from '../common/training';
+import {
+  recordCheckpoint,
+  runSummary,
+  startingCheckpoint,
+  trainingMessage,
+  trainingPlan,
+  validationSplit,
+} from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
 import { projectCrops, readCrops, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
@@ -23,8 +36,9 @@ async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: r
 }
 
 /**
- * Trains on the labelled set (10 % held out for model selection, never the test split), evaluates on the test
- * split through the exact inverse normalisation, and records the checkpoint.
+ * Trains on the labelled set (10 % held out for model selection and early stopping, never the test split), by
+ * default fine-tuning the project's latest compatible model, evaluates on the test split through the exact inverse
+ * normalisation, and records the checkpoint.
  */
 export async function trainDepth(
   project: LoopProject,
@@ -40,14 +54,14 @@ export async function trainDepth(
       variant: settings.variant,
       loss: settings.loss,
       outputs: project.skeleton.joints.length * 3,
-      ...(settings.epochs ? { epochs: settings.epochs } : {}),
     },
     backend.name,
   );
-  subProgress(ctx, ...within(span, 0, 0.1), 'prepare')(0, { message: 'cropping hands' });
+  const preparing = subProgress(ctx, ...within(span, 0, 0.1), 'prepare');
+  preparing(0, { message: 'cropping hands' });
   const crops = await projectCrops(project, config.inputSize);
   try {
-    return await trainWithCrops(project, settings, target, ctx, span, crops, config);
+    return await trainWithCrops(project, settings, target, ctx, span, crops, config, preparing);
   } finally {
     await crops.cache.close();
   }
@@ -61,6 +75,7 @@ async function trainWithCrops(
   span: Span,
   crops: ProjectCrops,
   config: DeepPriorConfig,
+  preparing: (fraction: number, extra: { message: string }) => void,
 ): Promise<DepthTrainResult> {
   const labelled = await labelledBatch(target.set, crops, target.set.labelled);
   if (labelled.sampleIds.length < 2) {
@@ -71,19 +86,26 @@ async function trainWithCrops(
   }
   const { outputs } = config;
   const pixels = config.inputSize * config.inputSize;
-  const split = validationSplit(labelled.sampleIds.length, settings.seed);
+  const split = validationSplit(labelled.sampleIds);
   const trainRows = selectRows(labelled, split.train, pixels, outputs);
   const val = split.val.length > 0 ? selectRows(labelled, split.val, pixels, outputs) : null;
   const dims = { height: config.inputSize, width: config.inputSize };
+  const start = await startingCheckpoint(
+    project,
+    settings,
+    target,
+    (meta) => initialCheckpointMismatch(meta, 'deepprior', config),
+    (message) => preparing(1, { message }),
+  );
+  const plan = trainingPlan(settings, config, trainRows.count, val !== null, start !== null);
 
   const training = subProgress(ctx, ...within(span, 0.1, 0.85), 'train');
   const learner = createDepthLearner();
   try {
     const outcome = await learner.train({
-      config: {
-        ...config,
-        epochs: settings.epochs ?? epochsForSteps(config.epochs, config.batchSize, trainRows.count),
-      },
+      config: { ...config, epochs: plan.epochs, learningRate: plan.learningRate },
+      ...(plan.stopping ? { stopping: plan.stopping } : {}),
+      ...(start ? { initialCheckpoint: start.path } : {}),
       aux: { parents: parents(project.skeleton) },
       train: { x: trainRows.x, y: trainRows.y, count: trainRows.count, ...dims },
       ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
@@ -115,12 +137,19 @@ async function trainWithCrops(
       const meanPose = meanPoseBaseline(trainRows.y, trainRows.count);
       evaluation = evaluateDepth(prediction.mean, test.y, test.geometry, test.sampleIds.length, meanPose);
     }
-    const checkpointId = recordCheckpoint(project, target, outcome, {
-      testErrorMm: evaluation?.testErrorMm ?? null,
-      meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
-      valErrorMm: outcome.metrics.bestValErrorMm,
-      trainSamplesPerSecond: outcome.samplesPerSecond,
-    });
+    const run = runSummary(outcome.metrics, start?.ref ?? null);
+    const checkpointId = recordCheckpoint(
+      project,
+      target,
+      outcome,
+      {
+        testErrorMm: evaluation?.testErrorMm ?? null,
+        meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
+        valErrorMm: outcome.metrics.bestValErrorMm,
+        trainSamplesPerSecond: outcome.samplesPerSecond,
+      },
+      run,
+    );
     return {
       model: 'deepprior',
       backend: outcome.backend.name,
@@ -134,7 +163,7 @@ async function trainWithCrops(
       framesWithin40Mm: evaluation?.framesWithin40Mm ?? null,
       perJointErrorMm: evaluation?.perJointErrorMm ?? [],
       trainSamplesPerSecond: outcome.samplesPerSecond,
-      epochs: outcome.config.epochs,
+      ...run,
       preset: outcome.config.preset,
       variant: outcome.config.variant,
     };

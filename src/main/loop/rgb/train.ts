@@ -1,17 +1,30 @@
 import type { HeatmapTrainResult, TrainSettings } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { mirrorPairs } from '@shared/skeletons';
-import { createHeatmapLearner, selectBackend, validateHourglassConfig } from '../../learner';
+import {
+  createHeatmapLearner,
+  initialCheckpointMismatch,
+  selectBackend,
+  validateHourglassConfig,
+} from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
-import { epochsForSteps, recordCheckpoint, trainingMessage, validationSplit } from '../common/training';
+import {
+  recordCheckpoint,
+  runSummary,
+  startingCheckpoint,
+  trainingMessage,
+  trainingPlan,
+  validationSplit,
+} from '../common/training';
 import type { TrainTarget } from '../pipeline';
 import { pickBatch, pickRows, readPersonCrops } from './crops';
 import { evaluateHeatmaps, type HeatmapEvaluation } from './evaluation';
 import { labelsInCrops, meanPoseInCrop, presentJoints } from './geometry';
 
 /**
- * Trains the heatmap model on the labelled set (10 % held out for model selection), evaluates PCKh on the test split
- * against the mean-pose baseline, and records the checkpoint.
+ * Trains the heatmap model on the labelled set (10 % held out for model selection and early stopping), by default
+ * fine-tuning the project's latest compatible model, evaluates PCKh on the test split against the mean-pose
+ * baseline, and records the checkpoint.
  */
 export async function trainHeatmaps(
   project: LoopProject,
@@ -41,7 +54,8 @@ export async function trainHeatmaps(
     );
   const labelOf = (id: number) => target.set.labelOf(id) ?? [];
   const hasLabel = (id: number) => presentJoints(labelOf(id)).length >= 2;
-  subProgress(ctx, ...within(span, 0, 0.1), 'prepare')(0, { message: 'cropping people' });
+  const preparing = subProgress(ctx, ...within(span, 0, 0.1), 'prepare');
+  preparing(0, { message: 'cropping people' });
   const labelled = await readPersonCrops(
     project,
     target.set.labelled.filter(hasLabel),
@@ -65,18 +79,25 @@ export async function trainHeatmaps(
       visibility: pickRows(labels.visibility, picks, jointCount),
     };
   };
-  const split = validationSplit(labelled.sampleIds.length, settings.seed);
+  const split = validationSplit(labelled.sampleIds);
   const trainSet = part(split.train);
   const val = split.val.length > 0 ? part(split.val) : null;
+  const start = await startingCheckpoint(
+    project,
+    settings,
+    target,
+    (meta) => initialCheckpointMismatch(meta, 'hourglass', config),
+    (message) => preparing(1, { message }),
+  );
+  const plan = trainingPlan(settings, config, trainSet.count, val !== null, start !== null);
 
   const training = subProgress(ctx, ...within(span, 0.1, 0.85), 'train');
   const learner = createHeatmapLearner();
   try {
     const outcome = await learner.train({
-      config: {
-        ...config,
-        epochs: settings.epochs ?? epochsForSteps(config.epochs, config.batchSize, trainSet.count),
-      },
+      config: { ...config, epochs: plan.epochs, learningRate: plan.learningRate },
+      ...(plan.stopping ? { stopping: plan.stopping } : {}),
+      ...(start ? { initialCheckpoint: start.path } : {}),
       train: trainSet,
       ...(val ? { val } : {}),
       seed: settings.seed,
@@ -112,7 +133,8 @@ export async function trainHeatmaps(
       meanPosePckh: evaluation?.meanPosePckh ?? null,
       trainSamplesPerSecond: outcome.samplesPerSecond,
     };
-    const checkpointId = recordCheckpoint(project, target, outcome, metrics);
+    const run = runSummary(outcome.metrics, start?.ref ?? null);
+    const checkpointId = recordCheckpoint(project, target, outcome, metrics, run);
     return {
       model: 'hourglass',
       backend: outcome.backend.name,
@@ -125,7 +147,7 @@ export async function trainHeatmaps(
       testPckhReference: evaluation?.referencePckh ?? null,
       perJointPckh: evaluation?.perJoint ?? [],
       trainSamplesPerSecond: outcome.samplesPerSecond,
-      epochs: outcome.config.epochs,
+      ...run,
       preset: outcome.config.preset,
     };
   } finally {

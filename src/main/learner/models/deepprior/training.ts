@@ -4,6 +4,7 @@ import { selectBackend } from '../../backend';
 import { checkCrops, cropsAtInputSize, gatherRows } from '../../inputs';
 import { meanJointErrorMm, meanSquaredError } from '../../metrics';
 import type { NamedWeights } from '../named-weights';
+import { loadInitialWeights, readInitialWeights } from '../../node/initial';
 import { mixSeed } from '../../ops/seeds';
 import type { TrainJob, TrainProgress, TrainResult, ValidationSet } from '../../protocol';
 import { runTrainingLoop, validationSchedule } from '../../training-loop';
@@ -26,9 +27,10 @@ interface DepthCheck {
 }
 
 /**
- * Trains a fresh model (spec §3: Adam, shuffled mini-batches, dropout on) in the shared loop and returns the weights
- * of the best validation check (lowest MSE, one seeded dropout pass, masks fixed per validation sample so checks
- * compare fairly), or the last weights without a validation set.
+ * Trains a model (spec §3: Adam, shuffled mini-batches, dropout on) in the shared loop, fresh or from the job's initial
+ * checkpoint, and returns the weights of the best validation check (lowest MSE, one seeded dropout pass, masks fixed
+ * per validation sample so checks compare fairly; the starting weights are checked too when fine-tuning), or the
+ * last weights without a validation set.
  */
 export async function runTraining(
   job: TrainJob,
@@ -58,8 +60,16 @@ export async function runTraining(
   const trainX = cropsAtInputSize(job.train, side);
   const val = job.val === undefined || job.val.count === 0 ? null : job.val;
   const valX = val === null ? null : cropsAtInputSize(val, side);
+  const initial =
+    job.initialCheckpoint === undefined
+      ? null
+      : await readInitialWeights(job.initialCheckpoint, 'deepprior', config, auxConfig);
   const model = new DeepPriorModel(config, job.seed);
   const aux = auxConfig === null ? null : new Vl4PoseAuxHead(auxConfig, config.denseUnits[1], job.seed);
+  if (initial !== null) {
+    loadInitialWeights(model, initial.weights, job.initialCheckpoint!);
+    if (aux !== null && initial.hasAux) loadInitialWeights(aux, initial.weights, job.initialCheckpoint!);
+  }
   const poseOptimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
   const auxOptimizer =
     aux === null ? null : tf.train.adam(auxConfig!.learningRate, 0.9, 0.999, config.adamEpsilon);
@@ -75,6 +85,8 @@ export async function runTraining(
         count,
         batch,
         epochs: config.epochs,
+        stopping: job.stopping ?? null,
+        checkAtStart: initial !== null,
         seed: job.seed,
         shuffleStream: SHUFFLE_STREAM,
         checkAfter: (step) => (step + 1) % validFreq === 0,
@@ -124,6 +136,9 @@ export async function runTraining(
         finalLoss: outcome.losses.pose,
         finalAuxLoss: outcome.losses.aux,
         epochs: config.epochs,
+        epochsRun: outcome.epochsRun,
+        stoppedEarly: outcome.stoppedEarly,
+        startValMse: outcome.start?.loss ?? null,
         trainCount: count,
         valCount: job.val?.count ?? 0,
         trainSeconds: outcome.trainSeconds,

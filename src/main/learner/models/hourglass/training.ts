@@ -16,6 +16,7 @@ import type { HourglassConfig } from './types';
 import { hasAuxHeads, validateHourglassConfig } from './validate';
 import { detach } from '../../ops/detach';
 import { mixSeed } from '../../ops/seeds';
+import { loadInitialWeights, readInitialWeights } from '../../node/initial';
 import type {
   HeatmapAuxLosses,
   HeatmapLabelledCrops,
@@ -67,10 +68,11 @@ export function disposeHeatmapNetworks(learner: HeatmapNetworks): void {
 }
 
 /**
- * Trains a fresh hourglass (and auxiliary heads) in this thread: shuffled batches (the last partial one dropped),
+ * Trains an hourglass (and auxiliary heads) in this thread, fresh or from the job's initial checkpoint: shuffled batches (the last partial one dropped),
  * seeded augmentation, MC dropout on, one Adam step per batch. With a validation set, the weights of the epoch with
  * the lowest validation pose loss are returned (pose and auxiliary weights from the same epoch; the reference keeps
- * the auxiliary net of its own best epoch), else the last. A non-finite loss aborts with an error.
+ * the auxiliary net of its own best epoch; the starting weights are checked too when fine-tuning), else the last. A
+ * non-finite loss aborts with an error.
  */
 export async function runHeatmapTraining(
   job: HeatmapTrainJob,
@@ -83,8 +85,16 @@ export async function runHeatmapTraining(
   const val = job.val === undefined || job.val.count === 0 ? null : job.val;
   if (val !== null) checkLabelledCrops('val', val, config);
 
+  const initial =
+    job.initialCheckpoint === undefined
+      ? null
+      : await readInitialWeights(job.initialCheckpoint, 'hourglass', config);
   const learner = createHeatmapNetworks(config, job.seed);
   try {
+    if (initial !== null) {
+      loadInitialWeights(learner.model, initial.weights, job.initialCheckpoint!);
+      if (learner.aux !== null) loadInitialWeights(learner.aux, initial.weights, job.initialCheckpoint!);
+    }
     const count = job.train.count;
     const batch = Math.min(config.batchSize, count);
     const augment = createRng(mixSeed(job.seed, AUGMENT_STREAM));
@@ -98,6 +108,8 @@ export async function runHeatmapTraining(
         count,
         batch,
         epochs: config.epochs,
+        stopping: job.stopping ?? null,
+        checkAtStart: initial !== null,
         seed: job.seed,
         shuffleStream: SHUFFLE_STREAM,
         checkAfter: (_step, batchIndex, batchesPerEpoch) => batchIndex + 1 === batchesPerEpoch,
@@ -141,6 +153,9 @@ export async function runHeatmapTraining(
         finalLoss,
         finalAuxLosses,
         epochs: config.epochs,
+        epochsRun: outcome.epochsRun,
+        stoppedEarly: outcome.stoppedEarly,
+        startValLoss: outcome.start?.loss ?? null,
         trainCount: count,
         valCount: val?.count ?? 0,
         trainSeconds: outcome.trainSeconds,
