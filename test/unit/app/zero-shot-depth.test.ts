@@ -72,6 +72,15 @@ describe('pretrained depth-hand model', () => {
     expect(again?.id).not.toBe(view?.id);
   }, 240_000);
 
+  it('makes the first training of a hand project fine-tune the shipped model; the next fine-tunes its own', async () => {
+    const first = await app.call('model.train', { project, epochs: 1 }, lead);
+    if (first.model !== 'deepprior') throw new Error('expected a depth result');
+    expect(first.initialCheckpoint).toEqual({ id: expect.any(Number), path: out });
+    const second = await app.call('model.train', { project, epochs: 1 }, lead);
+    if (second.model !== 'deepprior') throw new Error('expected a depth result');
+    expect(second.initialCheckpoint?.id).toBe(first.checkpointId);
+  }, 240_000);
+
   it('refuses a damaged model, naming the file', async () => {
     const damaged = join(tmp.dir, 'damaged');
     cpSync(models, damaged, { recursive: true });

@@ -18,6 +18,7 @@ import {
   validationSplit,
 } from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
+import { shippedDepthStart } from '../pretrained/shipped-depth';
 import { projectCrops, readCrops, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
 import { jointsToUvd, normalisedTargets, selectRows } from './geometry';
@@ -90,10 +91,12 @@ async function trainWithCrops(
   const trainRows = selectRows(labelled, split.train, pixels, outputs);
   const val = split.val.length > 0 ? selectRows(labelled, split.val, pixels, outputs) : null;
   const dims = { height: config.inputSize, width: config.inputSize };
+  // A hand project's first model fine-tunes the shipped pretrained one (when it fits), not random weights.
+  const shipped = target.initialCheckpoint === undefined ? await shippedDepthStart(project) : undefined;
   const start = await startingCheckpoint(
     project,
     settings,
-    target,
+    shipped ? { ...target, initialCheckpoint: shipped } : target,
     (meta) => initialCheckpointMismatch(meta, 'deepprior', config),
     (message) => preparing(1, { message }),
   );

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PretrainedManifest } from '@shared/contract';
+import type { CheckpointRecord } from '../../store';
+import type { LoopProject } from '../context';
+import type { CheckpointRef } from '../pipeline';
 import { AppError } from '@shared/errors';
 import { poseloopPackage } from '../../fs/package-root';
 
@@ -55,4 +58,35 @@ export async function shippedDepthModel(): Promise<{ dir: string; manifest: Pret
   }
   verified.set(dir, parsed.data);
   return { dir, manifest: parsed.data };
+}
+
+/** The project's checkpoint row for the shipped hand model (added on first use): its predictions' provenance. */
+export function shippedDepthRow(
+  project: LoopProject,
+  shipped: { manifest: PretrainedManifest },
+): CheckpointRecord {
+  const { manifest } = shipped;
+  const weights = manifest.files.find((file) => file.name === 'weights.bin')?.sha256 ?? null;
+  return project.store.checkpoints.pretrained(
+    manifest.name,
+    {
+      model: 'deepprior',
+      name: manifest.name,
+      label: manifest.label,
+      sha256: weights,
+      command: manifest.command,
+    },
+    manifest.training.backend,
+  );
+}
+
+/**
+ * Where a hand project's first training starts: the shipped model, when the project has none of its own yet and
+ * shares the model's layout (its outputs are the model's joints). Otherwise undefined: the usual rule decides.
+ */
+export async function shippedDepthStart(project: LoopProject): Promise<CheckpointRef | undefined> {
+  if (project.store.checkpoints.latest()) return undefined;
+  const shipped = await shippedDepthModel();
+  if (!shipped || shipped.manifest.skeleton !== project.skeleton.id) return undefined;
+  return { id: shippedDepthRow(project, shipped).id, path: shipped.dir };
 }

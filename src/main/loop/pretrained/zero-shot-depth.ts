@@ -6,7 +6,7 @@ import { getSkeleton, jointIndexMap } from '@shared/skeletons';
 import type { PredictionRow } from '../../store';
 import type { LoopContext, LoopProject } from '../context';
 import { DEPTH_PIPELINE, imageSpaceRows, type DepthPredictions } from '../depth/pipeline';
-import { shippedDepthModel } from './shipped-depth';
+import { shippedDepthModel, shippedDepthRow } from './shipped-depth';
 
 /** MC-dropout passes of a zero-shot suggestion: enough for a stable σ ring, cheap on one image. */
 const ZERO_SHOT_PASSES = 20;
@@ -96,18 +96,7 @@ export async function zeroShotDepth(
       `the shipped hand model predicts ${manifest.skeleton} joints; this project's skeleton ${layout.id} shares none of them`,
       'project',
     );
-  const weights = manifest.files.find((file) => file.name === 'weights.bin')?.sha256 ?? null;
-  const checkpoint = project.store.checkpoints.pretrained(
-    manifest.name,
-    {
-      model: 'deepprior',
-      name: manifest.name,
-      label: manifest.label,
-      sha256: weights,
-      command: manifest.command,
-    },
-    manifest.training.backend,
-  );
+  const checkpoint = shippedDepthRow(project, shipped);
   // The first use also scores the labelled test split: that figure decides between these suggestions and the
   // project's own model.
   const scored = typeof checkpoint.metrics['testErrorMm'] === 'number';
