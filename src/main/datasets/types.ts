@@ -1,4 +1,5 @@
 import type { Intrinsics, Joint } from '@shared/domain';
+import type { SkeletonLayout } from '@shared/skeletons';
 
 export type DatasetFormat =
   | 'icvl'
@@ -36,8 +37,12 @@ export interface RgbImage {
 interface DatasetInfoBase {
   format: DatasetFormat;
   name: string;
-  /** Layout id in `@shared/skeletons` SKELETONS (native joint order of the labels). */
+  /** Layout id in `@shared/skeletons` SKELETONS (native joint order of the labels), or of `layout`. */
   skeleton: string;
+  /** A skeleton the files define themselves (a custom skeleton: DeepLabCut config.yaml, SLEAP metadata). */
+  layout?: SkeletonLayout;
+  /** The file that named the keypoints (peer tools' formats), for messages about the skeleton. */
+  skeletonFile?: string;
 }
 
 export interface DepthDatasetInfo extends DatasetInfoBase {
@@ -78,6 +83,19 @@ export interface ImportRecord {
   tags?: string[];
   /** Video imports: the frame's index in its video (provenance; the timestamp is a tag). */
   frame?: number;
+}
+
+/**
+ * Another tool's predicted pose for one imported sample (its record key): a suggestion with provenance, never a
+ * label. Joints in the dataset's native order, image pixels; absent = not predicted.
+ */
+export interface ImportedPrediction {
+  key: string;
+  joints: Joint[];
+  /** Per joint the tool's confidence (SLEAP point score, DeepLabCut likelihood, COCO `s`); null where none. */
+  scores: (number | null)[];
+  /** The instance's own score (SLEAP instance score, Label Studio prediction score, COCO result score). */
+  score: number | null;
 }
 
 /**

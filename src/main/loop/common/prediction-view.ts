@@ -1,11 +1,18 @@
 import type { PredictionView } from '@shared/contract';
-import { PRETRAINED_PREFIX, type CheckpointRecord, type StoredPrediction } from '../../store';
+import {
+  IMPORTED_PREFIX,
+  PRETRAINED_PREFIX,
+  type CheckpointRecord,
+  type StoredPrediction,
+} from '../../store';
 import type { LoopProject } from '../context';
 
 type Source = PredictionView['source'];
 
 const isPretrained = (checkpoint: CheckpointRecord | null): boolean =>
   checkpoint?.path.startsWith(PRETRAINED_PREFIX) ?? false;
+const isImported = (checkpoint: CheckpointRecord | null): boolean =>
+  checkpoint?.path.startsWith(IMPORTED_PREFIX) ?? false;
 
 const testPckh = (checkpoint: CheckpointRecord | null): number | null => {
   const value = checkpoint?.metrics['testPckh'];
@@ -14,8 +21,9 @@ const testPckh = (checkpoint: CheckpointRecord | null): number | null => {
 
 /**
  * Which suggestion a sample shows. The project's own model wins unless a pretrained model scored a higher PCKh on
- * the same test split (both numbers are stored with their checkpoints), or the project has no prediction of its own
- * for the sample yet. Depth projects have no pretrained rows here, so they always show their latest prediction.
+ * the same test split (both numbers are stored with their checkpoints). Without a prediction of its own, the newest
+ * imported prediction (another tool's, e.g. SLEAP's) comes first, then the pretrained model's. Depth projects have
+ * no pretrained rows here, so they always show their latest prediction.
  */
 function chooseSuggestion(
   project: LoopProject,
@@ -32,9 +40,14 @@ function chooseSuggestion(
     .map((checkpoint) => withCheckpoint(predictions.latestBy(sampleId, { checkpointId: checkpoint.id })))
     .filter((entry) => entry !== null)
     .sort((a, b) => (testPckh(b.checkpoint) ?? -1) - (testPckh(a.checkpoint) ?? -1))[0];
-  const latest = withCheckpoint(predictions.latest(sampleId));
-  const own = latest && !isPretrained(latest.checkpoint) ? latest : null;
-  if (!own || !pretrained) return own ?? pretrained ?? null;
+  const own = withCheckpoint(predictions.latestOwn(sampleId, [PRETRAINED_PREFIX, IMPORTED_PREFIX]));
+  const imported = checkpoints
+    .importedModels()
+    .map((checkpoint) => withCheckpoint(predictions.latestBy(sampleId, { checkpointId: checkpoint.id })))
+    .filter((entry) => entry !== null)
+    .sort((a, b) => b.stored.id - a.stored.id)[0];
+  if (!own) return imported ?? pretrained ?? null;
+  if (!pretrained) return own;
   const [ownScore, pretrainedScore] = [testPckh(own.checkpoint), testPckh(pretrained.checkpoint)];
   return pretrainedScore !== null && (ownScore === null || pretrainedScore > ownScore) ? pretrained : own;
 }
@@ -49,6 +62,13 @@ function sourceOf(stored: StoredPrediction, checkpoint: CheckpointRecord | null)
       unpredicted: extra.unpredicted ?? [],
     };
   }
+  if (isImported(checkpoint))
+    return {
+      kind: 'imported',
+      label: String(checkpoint!.config['label'] ?? checkpoint!.path.slice(IMPORTED_PREFIX.length)),
+      derived: [],
+      unpredicted: ((stored.details?.['source'] ?? {}) as Partial<Source>).unpredicted ?? [],
+    };
   const label =
     stored.roundId !== null
       ? `round #${stored.roundId}`
@@ -63,7 +83,7 @@ export function predictionView(project: LoopProject, sampleId: number): Predicti
   const chosen = chooseSuggestion(project, sampleId);
   if (!chosen) return null;
   const { stored, checkpoint } = chosen;
-  const withoutSigma = isPretrained(checkpoint);
+  const withoutSigma = isPretrained(checkpoint) || isImported(checkpoint);
   const joints = [];
   for (let j = 0; j < stored.mean.length / 3; j++) {
     const at = j * 3;
