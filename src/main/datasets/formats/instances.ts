@@ -44,7 +44,7 @@ export const TOOL_NAMES: Partial<Record<DatasetFormat, string>> = {
   labelstudio: 'Label Studio',
   cvat: 'CVAT',
   yolo: 'YOLO',
-  coco: 'COCO results',
+  coco: 'COCO',
 };
 
 /** An instance's points → joints in the layout's order (names the layout lacks cannot occur: the layout matched). */
