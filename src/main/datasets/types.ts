@@ -100,8 +100,8 @@ export interface ImportedPrediction {
 
 /**
  * Why a label or image was not imported. `augmented-copy`, `duplicate-key`, `crowd` (COCO crowd regions) and
- * `other-category` (COCO annotations of a category without keypoints) and `prediction` (a tool's predicted instances,
- * never imported as labels) are skips, not errors.
+ * `other-category` (COCO annotations of a category without keypoints) are skips, not errors. (Other tools'
+ * predicted instances are not skipped: they come as `DatasetImport.predictions`.)
  */
 export type SkipReason =
   | 'malformed-line'
@@ -114,8 +114,7 @@ export type SkipReason =
   | 'augmented-copy'
   | 'duplicate-key'
   | 'crowd'
-  | 'other-category'
-  | 'prediction';
+  | 'other-category';
 
 export interface ImportIssue {
   file: string;

@@ -1,12 +1,12 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { App } from '../../../src/main/app';
 import type { Joint } from '../../../src/shared/domain';
 import { testApp } from '../../helpers/app';
+import { LINKS, PARTS, at, writeDlcMouse } from '../../helpers/dlc-mouse';
 import { tempDir } from '../../helpers/tmp';
-import { writePng } from '../datasets/rgb-fixtures';
 import { as } from './setup';
 
 /**
@@ -15,62 +15,6 @@ import { as } from './setup';
  * project's skeleton; the machine labels become imported suggestions; DeepLabCut and SLEAP exports carry the
  * skeleton back unchanged; a file with other bodyparts is refused by name.
  */
-const PARTS = ['snout', 'left_ear', 'right_ear', 'tailbase'];
-const LINKS = [
-  ['snout', 'left_ear'],
-  ['snout', 'right_ear'],
-  ['left_ear', 'tailbase'],
-];
-/** Bodypart k of the mouse on image i. */
-const at = (i: number, k: number) => [10 + 5 * k + i, 8 + 3 * k] as const;
-
-async function put(path: string, text: string) {
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFile(path, text);
-}
-
-async function writeDlcMouse(root: string, parts = PARTS): Promise<void> {
-  const yaml = [
-    'Task: mouse',
-    'scorer: Ann',
-    'bodyparts:',
-    ...parts.map((p) => `- ${p}`),
-    'skeleton:',
-    ...LINKS.map(([a, b]) => `- - ${a}\n  - ${b}`),
-    '',
-  ].join('\n');
-  await put(join(root, 'config.yaml'), yaml);
-  const header = (scorer: string, coords: string[]) =>
-    [
-      ['scorer', '', '', ...parts.flatMap(() => coords.map(() => scorer))],
-      ['bodyparts', '', '', ...parts.flatMap((p) => coords.map(() => p))],
-      ['coords', '', '', ...parts.flatMap(() => coords)],
-    ].map((row) => row.join(','));
-  const row = (i: number, extra: (k: number) => string[] = () => []) =>
-    [
-      'labeled-data',
-      'cage',
-      `img${i}.png`,
-      ...parts.flatMap((_, k) => [...at(i, k).map(String), ...extra(k)]),
-    ].join(',');
-  // Human labels on img0 and img1 (tailbase of img1 not labelled).
-  const human = [...header('Ann', ['x', 'y']), row(0), row(1).replace(/,\d+,\d+$/, ',,')];
-  await put(join(root, 'labeled-data/cage/CollectedData_Ann.csv'), `${human.join('\n')}\n`);
-  // Machine labels: img0 one pixel off (a suggestion for the labelled mouse), img2 a mouse nobody labelled.
-  const machine = [
-    ...header('DLC_resnet50', ['x', 'y', 'likelihood']),
-    [
-      'labeled-data',
-      'cage',
-      'img0.png',
-      ...parts.flatMap((_, k) => [at(0, k)[0] + 1, at(0, k)[1], 0.9 - k / 10]),
-    ].join(','),
-    row(2, () => ['0.5']),
-  ];
-  await put(join(root, 'labeled-data/cage/machinelabels-iter0.csv'), `${machine.join('\n')}\n`);
-  for (const i of [0, 1, 2]) await writePng(join(root, `labeled-data/cage/img${i}.png`), 64, 48);
-}
-
 function labelled(app: App, project: string): Joint[][] {
   return app.deps.projects
     .get(project)
@@ -162,6 +106,48 @@ describe('custom skeletons and imported predictions (DeepLabCut mouse)', () => {
       if (format === 'sleap') expect(summary.predictions).toBe(1);
     }
     expect(await readdir(slpRoot)).toContain('mouse.slp');
+  });
+
+  it('COCO keypoints + COCO results beside them read back the skeleton, the labels and the prediction', async () => {
+    const out = join(tmp.dir, 'coco-out');
+    await app.call('export.run', { project, format: 'coco', out: join(out, 'mouse.json') }, as('lead'));
+    const results = await app.call(
+      'export.run',
+      { project, format: 'coco-results', out: join(out, 'results.json') },
+      as('lead'),
+    );
+    expect(results.samples).toBe(1);
+    // The COCO export names images by their export path; put the images there, as a user copying them would.
+    const coco = JSON.parse(await readFile(join(out, 'mouse.json'), 'utf8')) as {
+      images: { file_name: string }[];
+      categories: { keypoints: string[]; skeleton: number[][] }[];
+    };
+    expect(coco.categories[0]).toMatchObject({
+      keypoints: PARTS,
+      skeleton: [
+        [1, 2],
+        [1, 3],
+        [2, 4],
+      ],
+    });
+    for (const { file_name } of coco.images) {
+      await mkdir(join(out, file_name, '..'), { recursive: true });
+      await copyFile(join(source, file_name.split('/').slice(1).join('/')), join(out, file_name));
+    }
+    const fresh = join(tmp.dir, 'fresh-coco');
+    await app.call('project.init', { dir: fresh }, as('lead'));
+    const summary = await app.call(
+      'dataset.import',
+      { project: fresh, format: 'coco', root: out },
+      as('lead'),
+    );
+    expect(summary).toMatchObject({ imported: 2, predictions: 1, errors: [] });
+    expect(app.deps.projects.get(fresh).skeletonId).toBe(app.deps.projects.get(project).skeletonId);
+    expect(labelled(app, fresh)).toEqual(labelled(app, project));
+    const [first] = app.deps.projects.get(fresh).store.listSamples({ after: 0, limit: 1 });
+    const suggestion = await app.call('prediction.get', { project: fresh, sampleId: first!.id }, as('lead'));
+    expect(suggestion!.source).toMatchObject({ kind: 'imported', label: 'COCO' });
+    expect(suggestion!.joints[0]).toMatchObject({ u: at(0, 0)[0] + 1, v: at(0, 0)[1] });
   });
 
   it('refuses a file with other bodyparts, naming it and the bodyparts that differ', async () => {
