@@ -76,6 +76,10 @@ describe('custom skeletons and imported predictions (DeepLabCut mouse)', () => {
     expect(await app.call('prediction.get', { project, sampleId: img1!.id }, as('lead'))).toBeNull();
     // The latest model of the project is still none: imported rows are not models.
     expect(opened.store.checkpoints.latest()).toBeNull();
+    // The shipped people model has nothing to say about a mouse.
+    await expect(app.call('model.zeroShot', { project }, as('lead'))).rejects.toThrow(
+      /suggests people; this project's skeleton is DeepLabCut skeleton/,
+    );
 
     // Re-importing changes nothing and replaces the predictions.
     const again = await app.call('dataset.import', { project, format: 'dlc', root: source }, as('lead'));

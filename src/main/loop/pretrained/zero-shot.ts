@@ -54,10 +54,12 @@ export async function zeroShotRgb(
   request: ZeroShotRequest,
   ctx: LoopContext,
 ): Promise<ZeroShotResult> {
-  if (project.modality !== 'rgb')
+  if (project.skeleton.kind !== 'human')
     throw new AppError(
       'unsupported',
-      'the pretrained human-pose model suggests people (RGB projects); this is a depth-hand project',
+      project.modality === 'rgb'
+        ? `the pretrained human-pose model suggests people; this project's skeleton is ${project.skeleton.name}`
+        : 'the pretrained human-pose model suggests people (RGB projects); this is a depth-hand project',
       'project',
     );
   const started = performance.now();
