@@ -334,6 +334,24 @@ describe('Ultralytics YOLO-pose', () => {
     expect(yoloLabelPath('d/images/x/images/a.b.jpg')).toBe('d/images/x/labels/a.b.txt');
   });
 
+  it('kpt_names of an animal define a custom skeleton; the labels read in its order', async () => {
+    await put(
+      'data.yaml',
+      'train: images\nkpt_shape: [3, 3]\nflip_idx: [0, 2, 1]\nkpt_names:\n  0: [beak, left_wing, right_wing]\nnames:\n  0: bird\n',
+    );
+    await put('labels/a.txt', '0 0.5 0.5 0.5 0.5 0.1 0.2 2 0.3 0.4 1 0 0 0\n');
+    await writeJpeg(join(dir, 'images/a.jpg'), 100, 50);
+    const run = await openDatasetImport('yolo', dir);
+    const [record] = await collectImport(run);
+    expect(run.dataset.layout).toMatchObject({ kind: 'custom', joints: ['beak', 'left_wing', 'right_wing'] });
+    expect(run.dataset.layout!.name).toBe('YOLO skeleton (3 keypoints, from data.yaml)');
+    expect(record!.joints!.map((j) => [j.u, j.v, j.visibility])).toEqual([
+      [10, 10, 'visible'],
+      [30, 20, 'occluded'],
+      [null, null, 'absent'],
+    ]);
+  });
+
   it('refuses a non-17-keypoint file without kpt_names, naming the file', async () => {
     await put('data.yaml', 'train: images\nkpt_shape: [5, 2]\n');
     await expect(openDatasetImport('yolo', dir)).rejects.toThrow(/data.yaml: kpt_names must list 5/);
