@@ -121,7 +121,9 @@ describe('predictions in the peer formats', () => {
     const [prediction] = run.predictions;
     expect(run.predictions).toHaveLength(1);
     expect(prediction!.key).toBe(records[0]!.key);
-    expect(prediction!.joints.map((j) => [j.u, j.v])).toEqual(COCO17.joints.map((_, k) => [11 + k, 21 + k / 2]));
+    expect(prediction!.joints.map((j) => [j.u, j.v])).toEqual(
+      COCO17.joints.map((_, k) => [11 + k, 21 + k / 2]),
+    );
     // Per-point scores are the exported confidences: 1 / (1 + 3) for joint 0, 1 elsewhere.
     expect(prediction!.scores.slice(0, 3)).toEqual([0.25, 1, 1]);
     expect(prediction!.score).toBeCloseTo((0.25 + 16) / 17, 6);

@@ -2,7 +2,7 @@ import type { Joint } from '@shared/domain';
 import { absentJoint } from '@shared/skeletons';
 import { z } from 'zod';
 import { type CocoLayout, imageJoint, parseRecord } from './coco';
-import type { LineProblem} from './labels';
+import type { LineProblem } from './labels';
 import { problem } from './labels';
 
 /**
