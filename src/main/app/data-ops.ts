@@ -1,14 +1,16 @@
 import { resolve } from 'node:path';
 import type { ImportSummary } from '@shared/contract';
 import type { DatasetCameraId } from '@shared/camera';
-import { Intrinsics, type Joint, type Split } from '@shared/domain';
+import { Intrinsics, type Split } from '@shared/domain';
 import { AppError } from '@shared/errors';
-import { getSkeleton, mapJoints, type SkeletonLayout } from '@shared/skeletons';
+import { getSkeleton } from '@shared/skeletons';
 import type { ImportRecord } from '../datasets';
 import { loadDepth, loadRgb, openDatasetImport } from '../datasets/node';
 import type { NewSample } from '../store';
 import type { HandlerGroup, OpContext } from './context';
 import type { AppDeps } from './deps';
+import { storeImportedPredictions } from './import-predictions';
+import { importSkeleton } from './import-skeleton';
 import type { Project } from './project';
 
 type SplitChoice = 'auto' | Split;
@@ -31,22 +33,6 @@ export function placeRecord(
   if (record.joints === null) return { split: 'pool', visible: false };
   if (wanted === 'pool' || hideLabels) return { split: 'pool', visible: false };
   return { split: 'train', visible: true };
-}
-
-/** The project takes the skeleton of its first dataset; later datasets are mapped into it through the canonical hand. */
-function projectSkeleton(project: Project, native: SkeletonLayout): SkeletonLayout {
-  const { store } = project;
-  store.putSkeleton(native);
-  if (store.counts().total === 0 && project.skeletonId !== native.id) store.setSetting('skeleton', native.id);
-  const target = project.skeleton;
-  if (target.id !== native.id && (!target.toCanonical || !native.toCanonical)) {
-    throw new AppError(
-      'invalid_input',
-      `cannot map skeleton ${native.id} into this project's ${target.id}`,
-      'format',
-    );
-  }
-  return target;
 }
 
 export async function importDataset(
@@ -79,11 +65,9 @@ export async function importDataset(
   });
   // A video's extracted frames folder is the dataset root.
   const root = run.root ?? resolve(input.root);
-  const native = getSkeleton(run.dataset.skeleton);
+  const native = run.dataset.layout ?? getSkeleton(run.dataset.skeleton);
   const skeletonBefore = project.store.getSetting('skeleton');
-  const target = projectSkeleton(project, native);
-  const toProject = (joints: Joint[]): Joint[] =>
-    target.id === native.id ? joints : mapJoints(joints, native, target);
+  const { target, toProject } = importSkeleton(project, native, input.format, run.dataset.skeletonFile);
   const { store } = project;
   const datasetId = store.ensureDataset({
     name: run.dataset.name,
@@ -97,6 +81,7 @@ export async function importDataset(
   const importer = store.accounts.idOf(`import:${input.format}`);
   let inserted = 0;
   let duplicates = 0;
+  let predictions: number;
   const counts = () => ({ imported: inserted, duplicates, skipped: run.counts.skipped });
   store.setImportState(datasetId, 'running', counts());
   try {
@@ -143,6 +128,7 @@ export async function importDataset(
         first?.file ?? 'root',
       );
     }
+    predictions = storeImportedPredictions(project, datasetId, input.format, run.predictions, toProject);
     store.setImportState(datasetId, 'complete', counts());
   } catch (error) {
     // Nothing half-done stays: no empty dataset row, no skeleton switched by an import that brought no samples.
@@ -157,6 +143,8 @@ export async function importDataset(
     duplicates: duplicates + (run.counts.skippedByReason['duplicate-key'] ?? 0),
     skipped: run.counts.skipped,
     skippedByReason: run.counts.skippedByReason,
+    predictions,
+    skeleton: { id: target.id, name: target.name, joints: target.joints.length },
     errors: run.errors
       .map((e) => ({ file: e.file, line: e.line ?? null, message: e.message }))
       .sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)),

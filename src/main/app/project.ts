@@ -31,9 +31,9 @@ export class Project {
     return this.store.getSkeleton(this.skeletonId) ?? getSkeleton(this.skeletonId);
   }
 
-  /** Human skeletons are RGB projects (heatmap learner); hand skeletons are depth projects (DeepPrior). */
+  /** Hand skeletons are depth projects (DeepPrior); human and custom (other tools') skeletons are RGB (heatmap learner). */
   get modality(): 'depth' | 'rgb' {
-    return this.skeleton.kind === 'human' ? 'rgb' : 'depth';
+    return this.skeleton.kind === 'hand' ? 'depth' : 'rgb';
   }
 }
 

@@ -10,12 +10,14 @@ export type {
   ImportCounts,
   ImportIssue,
   ImportRecord,
+  ImportedPrediction,
   PersonBox,
   RgbDatasetInfo,
   RgbImage,
   SkipReason,
 } from './types';
 
+export { TOOL_NAMES, matchPredictions } from './formats/instances';
 export { MAX_SENSOR_DEPTH_MM, decodeDepthPng, encodeDepthPng, readPngSize } from './formats/depth-png';
 export {
   LineProblem,

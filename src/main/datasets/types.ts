@@ -1,4 +1,5 @@
 import type { Intrinsics, Joint } from '@shared/domain';
+import type { SkeletonLayout } from '@shared/skeletons';
 
 export type DatasetFormat =
   | 'icvl'
@@ -36,8 +37,12 @@ export interface RgbImage {
 interface DatasetInfoBase {
   format: DatasetFormat;
   name: string;
-  /** Layout id in `@shared/skeletons` SKELETONS (native joint order of the labels). */
+  /** Layout id in `@shared/skeletons` SKELETONS (native joint order of the labels), or of `layout`. */
   skeleton: string;
+  /** A skeleton the files define themselves (a custom skeleton: DeepLabCut config.yaml, SLEAP metadata). */
+  layout?: SkeletonLayout;
+  /** The file that named the keypoints (peer tools' formats), for messages about the skeleton. */
+  skeletonFile?: string;
 }
 
 export interface DepthDatasetInfo extends DatasetInfoBase {
@@ -81,9 +86,22 @@ export interface ImportRecord {
 }
 
 /**
+ * Another tool's predicted pose for one imported sample (its record key): a suggestion with provenance, never a
+ * label. Joints in the dataset's native order, image pixels; absent = not predicted.
+ */
+export interface ImportedPrediction {
+  key: string;
+  joints: Joint[];
+  /** Per joint the tool's confidence (SLEAP point score, DeepLabCut likelihood, COCO `s`); null where none. */
+  scores: (number | null)[];
+  /** The instance's own score (SLEAP instance score, Label Studio prediction score, COCO result score). */
+  score: number | null;
+}
+
+/**
  * Why a label or image was not imported. `augmented-copy`, `duplicate-key`, `crowd` (COCO crowd regions) and
- * `other-category` (COCO annotations of a category without keypoints) and `prediction` (a tool's predicted instances,
- * never imported as labels) are skips, not errors.
+ * `other-category` (COCO annotations of a category without keypoints) are skips, not errors. (Other tools'
+ * predicted instances are not skipped: they come as `DatasetImport.predictions`.)
  */
 export type SkipReason =
   | 'malformed-line'
@@ -96,8 +114,7 @@ export type SkipReason =
   | 'augmented-copy'
   | 'duplicate-key'
   | 'crowd'
-  | 'other-category'
-  | 'prediction';
+  | 'other-category';
 
 export interface ImportIssue {
   file: string;

@@ -54,6 +54,29 @@ export class Hdf5Reader {
     return { shape: dataset.shape ?? [list.length], values: Float64Array.from(list, Number) };
   }
 
+  /**
+   * The rows of a 2-D 8-bit dataset (fixed length, zero-padded: trailing zeros dropped) or of a 1-D variable-length
+   * one, as bytes: encoded images (SLEAP's embedded frames). Null when absent.
+   */
+  byteRows(path: string): Uint8Array[] | null {
+    const dataset = this.file.get(path) as Dataset | null;
+    if (!dataset) return null;
+    const value = dataset.value as unknown;
+    const asBytes = (row: ArrayLike<number>) =>
+      ArrayBuffer.isView(row)
+        ? new Uint8Array(row.buffer, row.byteOffset, row.byteLength).slice()
+        : Uint8Array.from(row);
+    if (Array.isArray(value)) return value.map((row) => asBytes(row as ArrayLike<number>));
+    const [rows = 0, width = 0] = dataset.shape ?? [];
+    const flat = value as Int8Array | Uint8Array;
+    const bytes = new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength);
+    return Array.from({ length: rows }, (_, r) => {
+      let end = (r + 1) * width;
+      while (end > r * width && bytes[end - 1] === 0) end--;
+      return bytes.slice(r * width, end);
+    });
+  }
+
   /** A 1-D dataset of strings (fixed or variable length); null when absent. */
   strings(path: string): string[] | null {
     const dataset = this.file.get(path) as Dataset | null;

@@ -15,6 +15,13 @@ export interface CheckpointRecord {
  */
 export const PRETRAINED_PREFIX = 'pretrained:';
 
+/**
+ * Another tool's predictions brought in by an import (SLEAP predicted instances, Label Studio predictions…) hang off
+ * one checkpoint row per tool, path `imported:<format>`, config `imported: true` and the tool's name as `label`:
+ * nothing under models/, and, like pretrained rows, never "the latest model".
+ */
+export const IMPORTED_PREFIX = 'imported:';
+
 interface CheckpointDbRow {
   id: number;
   path: string;
@@ -43,9 +50,9 @@ export class CheckpointRepo {
       insert: db.prepare(
         'INSERT INTO checkpoints (round_id, path, config, backend, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      latest: db.prepare<[string], CheckpointDbRow>(
-        `SELECT id, path, round_id, config, metrics FROM checkpoints WHERE path NOT LIKE ? || '%'
-         ORDER BY id DESC LIMIT 1`,
+      latest: db.prepare<[string, string], CheckpointDbRow>(
+        `SELECT id, path, round_id, config, metrics FROM checkpoints
+         WHERE path NOT LIKE ? || '%' AND path NOT LIKE ? || '%' ORDER BY id DESC LIMIT 1`,
       ),
       byPath: db.prepare<[string], CheckpointDbRow>(
         'SELECT id, path, round_id, config, metrics FROM checkpoints WHERE path = ? ORDER BY id DESC LIMIT 1',
@@ -53,7 +60,7 @@ export class CheckpointRepo {
       byId: db.prepare<[number], CheckpointDbRow>(
         'SELECT id, path, round_id, config, metrics FROM checkpoints WHERE id = ?',
       ),
-      pretrained: db.prepare<[string], CheckpointDbRow>(
+      withPrefix: db.prepare<[string], CheckpointDbRow>(
         `SELECT id, path, round_id, config, metrics FROM checkpoints WHERE path LIKE ? || '%' ORDER BY id`,
       ),
       setMetrics: db.prepare('UPDATE checkpoints SET metrics = ? WHERE id = ?'),
@@ -79,9 +86,9 @@ export class CheckpointRepo {
     );
   }
 
-  /** The newest model this project trained (pretrained rows are not among them). */
+  /** The newest model this project trained (pretrained and imported rows are not among them). */
   latest(): CheckpointRecord | null {
-    const row = this.sql.latest.get(PRETRAINED_PREFIX);
+    const row = this.sql.latest.get(PRETRAINED_PREFIX, IMPORTED_PREFIX);
     return row ? toRecord(row) : null;
   }
 
@@ -107,7 +114,27 @@ export class CheckpointRepo {
 
   /** Every pretrained model this project has used. */
   pretrainedModels(): CheckpointRecord[] {
-    return this.sql.pretrained.all(PRETRAINED_PREFIX).map(toRecord);
+    return this.sql.withPrefix.all(PRETRAINED_PREFIX).map(toRecord);
+  }
+
+  /** The row of one tool's imported predictions (`format`, e.g. `sleap`), added on first import. */
+  imported(format: string, tool: string): CheckpointRecord {
+    const path = `${IMPORTED_PREFIX}${format}`;
+    const existing = this.sql.byPath.get(path);
+    if (existing) return toRecord(existing);
+    const id = this.add({
+      roundId: null,
+      path,
+      config: { imported: true, format, label: tool },
+      backend: 'none',
+      metrics: {},
+    });
+    return this.get(id)!;
+  }
+
+  /** Every tool whose predictions were imported into this project. */
+  importedModels(): CheckpointRecord[] {
+    return this.sql.withPrefix.all(IMPORTED_PREFIX).map(toRecord);
   }
 
   setMetrics(id: number, metrics: Record<string, unknown>): void {

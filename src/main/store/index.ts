@@ -6,7 +6,7 @@ export type * from './rows';
 export type { RoundRecord, RoundStatus } from './rounds';
 export type { QueueRecord, QueueStatus, RankingRow } from './queue';
 export type { PredictionRow, StoredPrediction } from './predictions';
-export { PRETRAINED_PREFIX, type CheckpointRecord } from './checkpoints';
+export { IMPORTED_PREFIX, PRETRAINED_PREFIX, type CheckpointRecord } from './checkpoints';
 export type { ExportQuery } from './exports';
 export { benchProjectOpen } from './bench';
 export type { RoundCost, CostTally } from './cost';

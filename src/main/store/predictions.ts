@@ -69,6 +69,11 @@ export class PredictionRepo {
         `SELECT * FROM predictions WHERE sample_id = ? AND checkpoint_id IS NOT ?
          ORDER BY id DESC LIMIT 1`,
       ),
+      latestOwn: db.prepare<[number, string, string], PredictionDbRow>(
+        `SELECT p.* FROM predictions p LEFT JOIN checkpoints c ON c.id = p.checkpoint_id
+         WHERE p.sample_id = ? AND (c.path IS NULL OR (c.path NOT LIKE ? || '%' AND c.path NOT LIKE ? || '%'))
+         ORDER BY p.id DESC LIMIT 1`,
+      ),
       dropOutsideRounds: db.prepare(
         'DELETE FROM predictions WHERE round_id IS NULL AND checkpoint_id = ? AND sample_id = ?',
       ),
@@ -112,6 +117,15 @@ export class PredictionRepo {
   /** The newest prediction of a sample, whichever model made it. */
   latest(sampleId: number): StoredPrediction | null {
     const row = this.sql.latest.get(sampleId);
+    return row ? toPrediction(row) : null;
+  }
+
+  /**
+   * The newest prediction of a sample by a model of this project: rows of checkpoints whose path starts with one of
+   * `outside` (shipped pretrained models, other tools' imported predictions) are passed over.
+   */
+  latestOwn(sampleId: number, outside: readonly [string, string]): StoredPrediction | null {
+    const row = this.sql.latestOwn.get(sampleId, ...outside);
     return row ? toPrediction(row) : null;
   }
 

@@ -104,6 +104,9 @@ function prepareStatements(db: Db) {
     sample: db.prepare<[number], SampleDbRow>(
       `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN annotations a ON a.sample_id = s.id WHERE s.id = ?`,
     ),
+    idByKey: db
+      .prepare<[number, string], number>('SELECT id FROM samples WHERE dataset_id = ? AND source_key = ?')
+      .pluck(),
     idsBySplit: db.prepare<[string], number>('SELECT id FROM samples WHERE split = ? ORDER BY id').pluck(),
     setCentre: db.prepare('UPDATE samples SET centre_u = ?, centre_v = ?, centre_d = ? WHERE id = ?'),
     setBox: db.prepare('UPDATE samples SET box = ? WHERE id = ?'),
@@ -316,6 +319,11 @@ export class ProjectStore {
   getSample(id: number): SampleRecord | null {
     const row = this.sql.sample.get(id);
     return row ? toSample(row) : null;
+  }
+
+  /** The id of a dataset's sample by its source key (what its importer keyed it by), or null. */
+  sampleIdByKey(datasetId: number, sourceKey: string): number | null {
+    return this.sql.idByKey.get(datasetId, sourceKey) ?? null;
   }
 
   /** Ids of the samples in a split, ascending. */

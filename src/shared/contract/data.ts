@@ -28,6 +28,10 @@ export const ImportSummary = z.object({
   duplicates: z.number().int(),
   skipped: z.number().int(),
   skippedByReason: z.record(z.string(), z.number().int()),
+  /** Other tools' predictions stored as suggestions (SLEAP predicted instances, Label Studio predictions…). */
+  predictions: z.number().int(),
+  /** The project's skeleton after the import (a custom one when the files defined it). */
+  skeleton: z.object({ id: z.string(), name: z.string(), joints: z.number().int() }),
   errors: z.array(z.object({ file: z.string(), line: z.number().int().nullable(), message: z.string() })),
 });
 export type ImportSummary = z.infer<typeof ImportSummary>;

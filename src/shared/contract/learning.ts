@@ -179,10 +179,13 @@ export const PredictionView = z.object({
       ambiguous: z.array(z.object({ joint: z.number().int(), ratio: z.number() })),
     })
     .nullable(),
-  /** Which model made it: the project's own (a round or `train`) or a shipped pretrained one (zero-shot). */
+  /**
+   * Which model made it: the project's own (a round or `train`), a shipped pretrained one (zero-shot), or another
+   * tool whose predictions were imported with the dataset (SLEAP, Label Studio, DeepLabCut…).
+   */
   source: z.object({
-    kind: z.enum(['project', 'pretrained']),
-    /** "round 3", "model #4" or the pretrained model's name, e.g. "MoveNet Thunder". */
+    kind: z.enum(['project', 'pretrained', 'imported']),
+    /** "round 3", "model #4", the pretrained model's name ("MoveNet Thunder") or the tool's ("SLEAP"). */
     label: z.string(),
     /** Joints the model does not have and derived by a documented rule (pretrained human models). */
     derived: z.array(z.number().int()),

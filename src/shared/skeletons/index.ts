@@ -15,6 +15,7 @@ export { BIGHAND21 } from './bighand21';
 export { MPII16, LSP14, COCO17, mirrorPairs } from './human';
 export { parents, jointIndex } from './util';
 export { mapJoints, jointIndexMap, absentJoint } from './map';
+export { customSkeleton, mapJointsByName, skeletonLinks, type SkeletonSource } from './custom';
 
 /** Every built-in layout, by id. Dataset layouts register here. */
 export const SKELETONS: Readonly<Record<string, SkeletonLayout>> = Object.fromEntries(

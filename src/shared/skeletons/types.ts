@@ -6,9 +6,12 @@
 export interface SkeletonLayout {
   id: string;
   name: string;
-  kind: 'hand' | 'human';
+  /** 'custom': a skeleton another tool's file defined (animals, objects): RGB, 2D, mapped by joint name only. */
+  kind: 'hand' | 'human' | 'custom';
   joints: readonly string[];
   /** [parent, child] pairs; every joint but the root has exactly one parent. */
   edges: readonly (readonly [number, number])[];
   toCanonical?: readonly (number | null)[];
+  /** Custom skeletons: the links exactly as their file lists them (any graph), for drawing back into that format. */
+  links?: readonly (readonly [number, number])[];
 }

@@ -1,7 +1,7 @@
 import { COCO17, LSP14, MPII16 } from '@shared/skeletons';
 import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cocoLayoutFor, readJpegSize } from '../../../src/main/datasets';
@@ -179,14 +179,78 @@ describe('COCO keypoints', () => {
     expect(y + h).toBeGreaterThan(35);
   });
 
-  it('refuses keypoint names that match no layout and files of two layouts', async () => {
-    const file = (names: string[]) =>
-      JSON.stringify({ images: [], annotations: [], categories: [{ id: 1, keypoints: names }] });
+  it('refuses files of two layouts; other keypoint names define a custom skeleton with the category links', async () => {
+    const file = (names: string[], skeleton?: number[][]) =>
+      JSON.stringify({ images: [], annotations: [], categories: [{ id: 1, keypoints: names, skeleton }] });
     await writeFile(join(dir, 'a.json'), file(COCO_NAMES));
     await writeFile(join(dir, 'b.json'), file([...LSP14.joints]));
     await expect(openCocoImport(dir)).rejects.toThrow('b.json has lsp14 keypoints but a.json has coco17');
-    await writeFile(join(dir, 'c.json'), file(['tip', 'base']));
-    await expect(openCocoImport(dir)).rejects.toMatchObject({ code: 'unsupported', field: 'c.json' });
+    await rm(join(dir, 'a.json'));
+    await rm(join(dir, 'b.json'));
+    await writeFile(
+      join(dir, 'c.json'),
+      file(
+        ['tip', 'mid', 'base'],
+        [
+          [3, 2],
+          [2, 1],
+        ],
+      ),
+    );
+    const run = await openCocoImport(dir);
+    expect(run.dataset.layout).toMatchObject({
+      kind: 'custom',
+      joints: ['tip', 'mid', 'base'],
+      links: [
+        [2, 1],
+        [1, 0],
+      ],
+      edges: [
+        [0, 1],
+        [1, 2],
+      ],
+    });
+    await writeFile(join(dir, 'c.json'), file(['tip', 'tip']));
+    await expect(openCocoImport(dir)).rejects.toMatchObject({ code: 'invalid_input', field: 'c.json' });
+  });
+
+  it('a COCO results file beside the keypoints file brings predictions with their scores', async () => {
+    await writeJpeg(join(dir, 'images/a.jpg'), 64, 48);
+    const labelled = keypoints((k) => (k === 3 ? 1 : 2));
+    const coco = {
+      images: [{ id: 7, file_name: 'a.jpg', width: 64, height: 48 }],
+      annotations: [{ id: 1, image_id: 7, category_id: 1, keypoints: labelled }],
+      categories: [{ id: 1, name: 'person', keypoints: COCO_NAMES }],
+    };
+    await writeFile(join(dir, 'person_keypoints.json'), JSON.stringify(coco));
+    // As a detector writes them: x, y, s per keypoint, the mean as score; left out = 0, 0, 0.
+    const near = COCO_NAMES.flatMap((_, k) => (k === 5 ? [0, 0, 0] : [10.5 + k, 5 + k, 0.5 + k / 100]));
+    const far = COCO_NAMES.flatMap((_, k) => [40 + k / 4, 30, 0.3]);
+    const results = [
+      { image_id: 7, category_id: 1, keypoints: far, score: 0.3 },
+      { image_id: 7, category_id: 1, keypoints: near, score: 0.6 },
+      { image_id: 8, category_id: 1, keypoints: near, score: 0.6 },
+      { image_id: 7, category_id: 1, keypoints: [1, 2, 3], score: 0.6 },
+    ];
+    await writeFile(join(dir, 'results.json'), JSON.stringify(results));
+    const run = await openCocoImport(dir);
+    const records = await collectImport(run);
+    expect(records.map((r) => [r.key, r.joints === null])).toEqual([
+      ['images/a.jpg#1', false],
+      ['images/a.jpg#result-0', true],
+    ]);
+    expect(run.errors.map((e) => [e.file, e.message.slice(0, 11)])).toEqual([
+      ['results.json', 'results[2]:'],
+      ['results.json', 'results[3]:'],
+    ]);
+    const [own, pooled] = [...run.predictions].sort((a, b) => a.key.localeCompare(b.key));
+    expect(own).toMatchObject({ key: 'images/a.jpg#1', score: 0.6 });
+    expect(own!.joints[0]).toMatchObject({ u: 10.5, v: 5, visibility: 'visible' });
+    expect(own!.joints[5]!.visibility).toBe('absent');
+    expect(own!.scores[1]).toBeCloseTo(0.51, 9);
+    expect(own!.scores[5]).toBeNull();
+    expect(pooled).toMatchObject({ key: 'images/a.jpg#result-0', score: 0.3 });
+    expect(records[1]!.box).toBeDefined();
   });
 });
 

@@ -106,7 +106,7 @@ describe('DeepLabCut', () => {
 });
 
 describe('SLEAP .slp', () => {
-  it('reads user instances (invisible points → occluded, NaN → absent), counts predictions, shifts format < 1.1', async () => {
+  it('reads user instances (invisible points → occluded, NaN → absent) and predictions apart, shifts format < 1.1', async () => {
     const names = MPII16.joints;
     // metadata as SLEAP's jsonpickle writes it: skeleton nodes reference the top-level nodes by py/id (1-based).
     const metadata = {
@@ -176,8 +176,12 @@ describe('SLEAP .slp', () => {
     });
     const run = await openDatasetImport('sleap', dir);
     const records = await collectImport(run);
-    expect(run.counts.skippedByReason).toEqual({ prediction: 1 });
+    expect(run.counts.skippedByReason).toEqual({});
     expect(records).toHaveLength(1);
+    // The predicted instance lies on the user instance: it becomes that sample's prediction, with its scores.
+    expect(run.predictions).toMatchObject([{ key: 'frames/f0.jpg#0', score: expect.closeTo(0.8, 6) }]);
+    expect(run.predictions[0]!.scores).toEqual(names.map(() => 0.5));
+    expect(run.predictions[0]!.joints[15]).toMatchObject({ u: 9.5, v: 4.5, visibility: 'visible' });
     const joints = records[0]!.joints!;
     // Nodes were listed in reverse: node 0 of the skeleton is the last MPII joint.
     expect(joints[15]).toMatchObject({ u: 10, v: 5, visibility: 'visible' });
@@ -199,7 +203,7 @@ function table(columns: Record<string, [string, number[]]>) {
 }
 
 describe('Label Studio', () => {
-  it('groups keypoints by parent box, then by order; percent → px; predictions are not labels', async () => {
+  it('groups keypoints by parent box, then by order; percent → px; predictions are the nearest person’s', async () => {
     const kp = (name: string, x: number, y: number, parentID?: string) => ({
       id: `k-${name}-${x}`,
       ...(parentID ? { parentID } : {}),
@@ -245,7 +249,9 @@ describe('Label Studio', () => {
     const run = await openDatasetImport('labelstudio', dir);
     const records = await collectImport(run);
     expect(run.dataset.skeleton).toBe('coco17');
-    expect(run.counts.skippedByReason).toEqual({ prediction: 1 });
+    expect(run.counts.skippedByReason).toEqual({});
+    expect(run.predictions).toMatchObject([{ key: 'images/a.jpg#0', score: 0.7 }]);
+    expect(run.predictions[0]!.joints[0]).toMatchObject({ u: 42, v: 41 });
     expect(records.map((r) => r.key)).toEqual(['images/a.jpg#0', 'images/a.jpg#1', 'images/a.jpg#2']);
     expect(records[0]!.box).toEqual([20, 20, 100, 60]);
     expect(records[0]!.joints![0]).toMatchObject({ u: 40, v: 40, visibility: 'visible' });
@@ -326,6 +332,24 @@ describe('Ultralytics YOLO-pose', () => {
     expect(records[0]!.joints![1]!.visibility).toBe('occluded');
     expect(records[0]!.joints![5]!.visibility).toBe('absent');
     expect(yoloLabelPath('d/images/x/images/a.b.jpg')).toBe('d/images/x/labels/a.b.txt');
+  });
+
+  it('kpt_names of an animal define a custom skeleton; the labels read in its order', async () => {
+    await put(
+      'data.yaml',
+      'train: images\nkpt_shape: [3, 3]\nflip_idx: [0, 2, 1]\nkpt_names:\n  0: [beak, left_wing, right_wing]\nnames:\n  0: bird\n',
+    );
+    await put('labels/a.txt', '0 0.5 0.5 0.5 0.5 0.1 0.2 2 0.3 0.4 1 0 0 0\n');
+    await writeJpeg(join(dir, 'images/a.jpg'), 100, 50);
+    const run = await openDatasetImport('yolo', dir);
+    const [record] = await collectImport(run);
+    expect(run.dataset.layout).toMatchObject({ kind: 'custom', joints: ['beak', 'left_wing', 'right_wing'] });
+    expect(run.dataset.layout!.name).toBe('YOLO skeleton (3 keypoints, from data.yaml)');
+    expect(record!.joints!.map((j) => [j.u, j.v, j.visibility])).toEqual([
+      [10, 10, 'visible'],
+      [30, 20, 'occluded'],
+      [null, null, 'absent'],
+    ]);
   });
 
   it('refuses a non-17-keypoint file without kpt_names, naming the file', async () => {

@@ -19,7 +19,7 @@ import { writeJpeg } from '../datasets/rgb-fixtures';
 
 /**
  * Predictions go out as each tool's predictions (SLEAP predicted instances, Label Studio `predictions`, COCO
- * results) and never come back as labels.
+ * results) and come back as imported predictions of the same sample, never as labels.
  */
 let dir: string;
 let cleanup: () => void;
@@ -106,21 +106,30 @@ describe('predictions in the peer formats', () => {
     expect(result!.score).toBeCloseTo((0.25 + 16) / 17, 12);
   });
 
-  it('SLEAP: the prediction is a predicted instance, imported as a prediction skip, the label as a label', async () => {
+  it('SLEAP: the prediction is a predicted instance, imported back as a prediction, the label as a label', async () => {
     const { sample: s, context } = sample(dir);
     await writeJpeg(join(dir, 'a.jpg'), 64, 48);
     expect(planSleap([s], context).samples).toBe(1);
     await write(join(dir, 'out.slp'), context, [s]);
     const run = await openDatasetImport('sleap', dir);
     const records = await collectImport(run);
-    expect(run.counts.skippedByReason).toEqual({ prediction: 1 });
+    expect(run.counts.skippedByReason).toEqual({});
     expect(records).toHaveLength(1);
     expect(records[0]!.joints!.map((j) => [j.u, j.v, j.visibility])).toEqual(
       joints.map((j) => [j.u, j.v, j.visibility]),
     );
+    const [prediction] = run.predictions;
+    expect(run.predictions).toHaveLength(1);
+    expect(prediction!.key).toBe(records[0]!.key);
+    expect(prediction!.joints.map((j) => [j.u, j.v])).toEqual(
+      COCO17.joints.map((_, k) => [11 + k, 21 + k / 2]),
+    );
+    // Per-point scores are the exported confidences: 1 / (1 + 3) for joint 0, 1 elsewhere.
+    expect(prediction!.scores.slice(0, 3)).toEqual([0.25, 1, 1]);
+    expect(prediction!.score).toBeCloseTo((0.25 + 16) / 17, 6);
   });
 
-  it('Label Studio: predictions with model version and score; the import keeps them apart', async () => {
+  it('Label Studio: predictions with model version and score, imported back as the sample’s prediction', async () => {
     const { sample: s, context } = sample(dir);
     const plan = planLabelStudio([s], { ...context, format: 'labelstudio' });
     const [task] = JSON.parse(textOf(plan)) as {
@@ -132,7 +141,14 @@ describe('predictions in the peer formats', () => {
     await writeFile(join(dir, 'tasks.json'), textOf(plan));
     const run = await openDatasetImport('labelstudio', dir);
     const records = await collectImport(run);
-    expect(run.counts.skippedByReason).toEqual({ prediction: 1 });
+    expect(run.counts.skippedByReason).toEqual({});
+    expect(records).toHaveLength(1);
     expect(records[0]!.joints![4]).toMatchObject({ u: 14, v: 22, visibility: 'occluded' });
+    expect(run.predictions).toHaveLength(1);
+    const [prediction] = run.predictions;
+    expect(prediction!.key).toBe(records[0]!.key);
+    expect(prediction!.joints[16]).toMatchObject({ u: 27, v: 29, visibility: 'visible' });
+    expect(prediction!.scores[0]).toBeCloseTo(0.25, 6);
+    expect(prediction!.score).toBe(task!.predictions[0]!.score);
   });
 });

@@ -22,6 +22,8 @@ const CocoCategory = z.object({
   id: z.number(),
   name: z.string().optional(),
   keypoints: z.array(z.string()).optional(),
+  /** Links as 1-based keypoint index pairs. */
+  skeleton: z.array(z.tuple([z.number().int(), z.number().int()])).optional(),
 });
 
 /** The file as a whole; annotations are checked one by one so that a bad one costs only itself. */

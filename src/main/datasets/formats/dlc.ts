@@ -7,7 +7,8 @@ import { type ForeignInstance, type ForeignPoint, foreignPoint } from './instanc
  * `bodyparts`, `coords`; an index of one column (`labeled-data/<video>/img0042.png`) or three (`labeled-data`,
  * `<video>`, `img0042.png`), told apart by where the first `x` sits in the coords row. Empty cells (NaN) are
  * unlabelled points; DLC has no occlusion flag, so every labelled point is visible. A `likelihood` coordinate marks
- * machine labels (`machinelabels-iter<N>`, analyze_videos): their instances are predictions.
+ * machine labels (`machinelabels-iter<N>`, analyze_videos): their instances are predictions, the likelihood each
+ * point's score.
  */
 export interface DlcTable {
   scorer: string;
@@ -65,17 +66,17 @@ export function parseDlcCsv(text: string, csvFile: string, imageBase = ''): DlcT
       continue;
     }
     const image = [imageBase, ...cells.slice(0, indexWidth)].filter((part) => part !== '').join('/');
-    const byIndividual = new Map<string, { x?: number; y?: number }[]>();
+    const byIndividual = new Map<string, { x?: number; y?: number; likelihood?: number }[]>();
     let bad: string | null = null;
     columns.forEach((column, c) => {
       const cell = cells[indexWidth + c]!.trim();
-      if (column.part < 0 || (column.coord !== 'x' && column.coord !== 'y')) return;
+      if (column.part < 0 || !['x', 'y', 'likelihood'].includes(column.coord)) return;
       const value = cell === '' || cell === 'NaN' ? Number.NaN : Number(cell);
       if (cell !== '' && cell !== 'NaN' && !Number.isFinite(value))
         bad ??= `column ${indexWidth + c + 1} is "${cell}", not a number`;
       const points = byIndividual.get(column.individual) ?? [];
       byIndividual.set(column.individual, points);
-      (points[column.part] ??= {})[column.coord] = value;
+      (points[column.part] ??= {})[column.coord as 'x' | 'y' | 'likelihood'] = value;
     });
     if (bad !== null) {
       issues.push({ file: csvFile, line, reason: 'not-a-number', message: bad });
@@ -83,7 +84,13 @@ export function parseDlcCsv(text: string, csvFile: string, imageBase = ''): DlcT
     }
     for (const individual of individuals) {
       const raw = byIndividual.get(individual) ?? [];
-      const points: (ForeignPoint | null)[] = bodyparts.map((_, k) => foreignPoint(raw[k]?.x, raw[k]?.y));
+      const points: (ForeignPoint | null)[] = bodyparts.map((_, k) => {
+        const point = foreignPoint(raw[k]?.x, raw[k]?.y);
+        const likelihood = raw[k]?.likelihood;
+        return point && likelihood !== undefined && Number.isFinite(likelihood)
+          ? { ...point, score: likelihood }
+          : point;
+      });
       if (multi && points.every((point) => point === null)) continue;
       instances.push({
         image,

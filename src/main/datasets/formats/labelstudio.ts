@@ -10,7 +10,8 @@ import { LineProblem } from './labels';
  * `original_width` / `original_height`; a keypoint's `parentID` names the `rectanglelabels` region (the person box)
  * it belongs to. Keypoints without a parent are grouped by order: a name seen again starts the next person. Label
  * Studio has no visibility: a missing keypoint is not labelled, a present one visible, unless our own extension
- * `value.poseloop_visibility: "occluded"` (written by PoseLoop) says otherwise.
+ * `value.poseloop_visibility: "occluded"` (written by PoseLoop) says otherwise. `predictions` are another model's:
+ * their persons are predicted instances, with the prediction's `score` and each region's own `score`.
  */
 const Result = z.object({
   id: z.string().optional(),
@@ -18,6 +19,8 @@ const Result = z.object({
   type: z.string(),
   original_width: z.number().positive().optional(),
   original_height: z.number().positive().optional(),
+  /** A predicted region's own confidence. */
+  score: z.number().optional(),
   value: z.record(z.string(), z.unknown()),
 });
 type Result = z.infer<typeof Result>;
@@ -27,7 +30,7 @@ const Task = z.object({
   annotations: z
     .array(z.object({ result: z.array(Result), was_cancelled: z.boolean().optional() }))
     .optional(),
-  predictions: z.array(z.object({ result: z.array(Result) })).optional(),
+  predictions: z.array(z.object({ result: z.array(Result), score: z.number().optional() })).optional(),
 });
 
 /** Our extension key, written by exports/formats/labelstudio.ts. */
@@ -63,14 +66,21 @@ export function parseLabelStudio(value: unknown, file: string): LabelStudioFile 
       ...(task.annotations ?? [])
         .filter((a) => !a.was_cancelled)
         .slice(0, 1)
-        .map((a) => ({ a, predicted: false })),
-      ...(task.predictions ?? []).map((a) => ({ a, predicted: true })),
+        .map((a) => ({ a, predicted: false, score: undefined })),
+      ...(task.predictions ?? []).map((a) => ({ a, predicted: true, score: a.score })),
     ];
     let persons = 0;
-    for (const { a, predicted } of groups) {
+    for (const { a, predicted, score } of groups) {
       for (const person of people(a.result, index)) {
         persons++;
-        instances.push({ image, ...person, file, where, ...(predicted ? { predicted } : {}) });
+        instances.push({
+          image,
+          ...person,
+          file,
+          where,
+          ...(predicted ? { predicted } : {}),
+          ...(score === undefined ? {} : { score }),
+        });
       }
     }
     if (persons === 0) instances.push({ image, points: names.map(() => null), file, where });
@@ -107,7 +117,7 @@ function people(
   for (const result of results) {
     const [name] = keypointNames(result);
     const k = name === undefined ? undefined : index.get(normaliseJointName(name));
-    const point = k === undefined ? null : placed(result, (w, h, v) => pointOf(v, w, h));
+    const point = k === undefined ? null : scoredPoint(result);
     if (k === undefined || !point) continue;
     let person = result.parentID ? byBox.get(result.parentID) : undefined;
     if (!person) {
@@ -135,6 +145,12 @@ function pointOf(value: Record<string, unknown>, width: number, height: number):
   if (typeof x !== 'number' || typeof y !== 'number') return null;
   const occluded = value[LABEL_STUDIO_OCCLUDED] === 'occluded';
   return { x: (x / 100) * width, y: (y / 100) * height, visibility: occluded ? 'occluded' : 'visible' };
+}
+
+/** A keypoint result's point, with the region's score when a prediction gives one. */
+function scoredPoint(result: Result): ForeignPoint | null {
+  const point = placed(result, (w, h, v) => pointOf(v, w, h));
+  return point && result.score !== undefined ? { ...point, score: result.score } : point;
 }
 
 function boxOf(value: Record<string, unknown>, width: number, height: number): PersonBox | null {

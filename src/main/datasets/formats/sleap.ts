@@ -17,19 +17,42 @@ export interface SlpTables {
   predPoints: Record<string, number>[];
 }
 
-/** Where a video's frames come from: image files (ImageVideo / filenames) or a media file to decode. */
-export type SlpVideo = { kind: 'images'; filenames: string[] } | { kind: 'media'; filename: string };
+/**
+ * Where a video's frames come from: image files (ImageVideo / filenames), a media file to decode, or encoded images
+ * embedded in the .slp itself (a `.pkg.slp`: HDF5Video with filename "." and its dataset, e.g. `video0/video`).
+ */
+export type SlpVideo =
+  | { kind: 'images'; filenames: string[] }
+  | { kind: 'media'; filename: string }
+  | { kind: 'embedded'; dataset: string };
 
 export interface SlpLabels {
   names: string[];
+  /** The skeleton's edges by node name (symmetries are not edges). */
+  links: [string, string][];
   videos: SlpVideo[];
   /** Instances whose `image` is `video<i>/<frame index>` until the importer resolves the frame to a file. */
   instances: (ForeignInstance & { video: number; frame: number })[];
 }
 
+type NodeRef = number | { 'py/id'?: number };
+
 interface Metadata {
   nodes?: { name?: string }[];
-  skeletons?: { nodes?: { id?: number | { 'py/id'?: number } }[] }[];
+  skeletons?: {
+    nodes?: { id?: NodeRef }[];
+    links?: { source?: NodeRef; target?: NodeRef; type?: { 'py/reduce'?: unknown[]; 'py/id'?: number } }[];
+  }[];
+}
+
+/** A node reference: an index into metadata.nodes, or (jsonpickle) its 1-based py/id. */
+const nodeIndex = (ref: NodeRef | undefined): number =>
+  typeof ref === 'number' ? ref : (ref?.['py/id'] ?? 0) - 1;
+
+/** SLEAP's EdgeType: 1 = body edge, 2 = symmetry (a left/right pair, not a bone). */
+function edgeType(type: { 'py/reduce'?: unknown[]; 'py/id'?: number } | undefined): number {
+  const tuple = (type?.['py/reduce']?.[1] as { 'py/tuple'?: unknown[] } | undefined)?.['py/tuple'];
+  return Number(tuple?.[0] ?? type?.['py/id'] ?? 1);
 }
 
 export function parseSlp(tables: SlpTables, file: string): SlpLabels {
@@ -46,13 +69,16 @@ export function parseSlp(tables: SlpTables, file: string): SlpLabels {
   if (!skeleton?.nodes?.length) throw new Error(`${file}: metadata has no skeleton with nodes`);
   if ((metadata.skeletons?.length ?? 0) > 1) throw new Error(`${file}: several skeletons; one is supported`);
   // Skeleton nodes reference metadata.nodes by index (or, in jsonpickle form, by 1-based py/id).
-  const names = skeleton.nodes.map(({ id }) => {
-    const index = typeof id === 'number' ? id : (id?.['py/id'] ?? 0) - 1;
-    const name = nodeNames[index];
+  const nameOf = (ref: NodeRef | undefined) => {
+    const name = nodeNames[nodeIndex(ref)];
     if (name === undefined)
-      throw new Error(`${file}: skeleton node ${JSON.stringify(id)} is not in metadata.nodes`);
+      throw new Error(`${file}: skeleton node ${JSON.stringify(ref)} is not in metadata.nodes`);
     return name;
-  });
+  };
+  const names = skeleton.nodes.map(({ id }) => nameOf(id));
+  const links = (skeleton.links ?? [])
+    .filter((link) => edgeType(link.type) === 1)
+    .map((link) => [nameOf(link.source), nameOf(link.target)] as [string, string]);
   const videos = tables.videos.map((json, v) => slpVideo(json, `${file}: videos_json[${v}]`));
   const shift = tables.formatId < 1.1 ? -0.5 : 0;
   const instances: SlpLabels['instances'] = [];
@@ -71,6 +97,7 @@ export function parseSlp(tables: SlpTables, file: string): SlpLabels {
           x: point.x! + shift,
           y: point.y! + shift,
           visibility: point.visible ? 'visible' : 'occluded',
+          ...(predicted && Number.isFinite(point.score) ? { score: point.score! } : {}),
         };
       });
       instances.push({
@@ -81,21 +108,23 @@ export function parseSlp(tables: SlpTables, file: string): SlpLabels {
         file,
         where,
         ...(predicted ? { predicted } : {}),
+        ...(predicted && Number.isFinite(instance.score) ? { score: instance.score! } : {}),
       });
     }
   }
-  return { names, videos, instances };
+  return { names, links, videos, instances };
 }
 
 function slpVideo(json: string, where: string): SlpVideo {
-  let video: { backend?: { filename?: unknown; filenames?: unknown } };
+  let video: { backend?: { filename?: unknown; filenames?: unknown; dataset?: unknown } };
   try {
     video = JSON.parse(json) as typeof video;
   } catch (error) {
     throw new Error(`${where}: not JSON (${(error as Error).message})`, { cause: error });
   }
-  const { filename, filenames } = video.backend ?? {};
+  const { filename, filenames, dataset } = video.backend ?? {};
   if (Array.isArray(filenames)) return { kind: 'images', filenames: filenames.map(String) };
+  if (filename === '.' && typeof dataset === 'string' && dataset !== '') return { kind: 'embedded', dataset };
   if (typeof filename === 'string' && filename !== '.') return { kind: 'media', filename };
-  throw new Error(`${where}: backend names no filename(s) (embedded images are not read)`);
+  throw new Error(`${where}: backend names no filename(s) nor an embedded dataset`);
 }

@@ -7,7 +7,15 @@ import { PNG_HEADER_BYTES, readPngSize } from '../formats/depth-png';
 import { JPEG_HEADER_BYTES, isJpeg, readJpegSize } from '../formats/jpeg';
 import { type LineProblem, checkUvd, problem, uvdToJoints } from '../formats/labels';
 import { MSRA_BIN_HEADER_BYTES, readMsraBinSize } from '../formats/msra';
-import type { DatasetInfo, ImportCounts, ImportIssue, ImportRecord, PersonBox, SkipReason } from '../types';
+import type {
+  DatasetInfo,
+  ImportCounts,
+  ImportIssue,
+  ImportRecord,
+  ImportedPrediction,
+  PersonBox,
+  SkipReason,
+} from '../types';
 import { isMissingFile, readHead } from './files';
 import { loadDepth } from './load-depth';
 import { decodeRgb } from './load-rgb';
@@ -66,10 +74,11 @@ export interface LabelCandidate {
   frame?: number;
 }
 
-/** Errors and skip counts, filled while the records are consumed. */
+/** Errors, skip counts and the tool's predictions, filled while the records are consumed. */
 export class ImportTally {
   readonly errors: ImportIssue[] = [];
   readonly counts: ImportCounts = { imported: 0, skipped: 0, skippedByReason: {} };
+  readonly predictions: ImportedPrediction[] = [];
 
   error(issue: ImportIssue): void {
     this.errors.push(issue);
@@ -97,6 +106,8 @@ export interface DatasetImport {
   /** Complete once `records` is exhausted. */
   errors: ImportIssue[];
   counts: ImportCounts;
+  /** Other tools' predictions for records of this import (by key); complete once `records` is exhausted. */
+  predictions: ImportedPrediction[];
 }
 
 /**
@@ -112,7 +123,7 @@ export function runImport(
 ): DatasetImport {
   const tally = new ImportTally();
   const seen = new Set<string>();
-  const jointNames = getSkeleton(dataset.skeleton).joints;
+  const jointNames = (dataset.layout ?? getSkeleton(dataset.skeleton)).joints;
   async function* batches(): AsyncGenerator<ImportRecord[]> {
     let pending: LabelCandidate[] = [];
     for await (const candidate of readLabels(tally)) {
@@ -175,7 +186,13 @@ export function runImport(
     return records;
   }
 
-  return { dataset, records: batches(), errors: tally.errors, counts: tally.counts };
+  return {
+    dataset,
+    records: batches(),
+    errors: tally.errors,
+    counts: tally.counts,
+    predictions: tally.predictions,
+  };
 }
 
 type SizeOrProblem = { width: number; height: number } | { reason: SkipReason; message: string };

@@ -1,3 +1,4 @@
+import { skeletonLinks } from '@shared/skeletons';
 import { uvdToXyz } from '@shared/camera';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
 import { cocoFlag, ImagePaths, isPlaced, keypointBox, provenanceOf } from './common';
@@ -81,7 +82,7 @@ export function planCoco(samples: readonly ExportSample[], context: ExportContex
         name: skeleton.kind === 'hand' ? 'hand' : 'person',
         supercategory: skeleton.kind === 'hand' ? 'hand' : 'person',
         keypoints: [...skeleton.joints],
-        skeleton: skeleton.edges.map(([a, b]) => [a + 1, b + 1]),
+        skeleton: skeletonLinks(skeleton).map(([a, b]) => [a + 1, b + 1]),
       },
     ],
   };

@@ -1,3 +1,4 @@
+import { skeletonLinks } from '@shared/skeletons';
 import { stringify } from 'yaml';
 import type { ExportContext, ExportPlan, ExportSample, PlannedImage } from '../types';
 import { ImagePaths, addSkip, datasetFolder, isPlaced } from './common';
@@ -59,7 +60,7 @@ export function planDlc(samples: readonly ExportSample[], context: ExportContext
       ]),
     ),
     bodyparts: [...skeleton.joints],
-    skeleton: skeleton.edges.map(([a, b]) => [skeleton.joints[a], skeleton.joints[b]]),
+    skeleton: skeletonLinks(skeleton).map(([a, b]) => [skeleton.joints[a], skeleton.joints[b]]),
     start: 0,
     stop: 1,
     numframes2pick: 20,

@@ -1,3 +1,4 @@
+import { skeletonLinks } from '@shared/skeletons';
 import type { Hdf5Column, Hdf5Dtype } from '@shared/hdf5';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
 import { addSkip, byImage, isPlaced, meanConfidence, predictedPoints, sourcePath } from './common';
@@ -71,8 +72,8 @@ export function planSleap(samples: readonly ExportSample[], context: ExportConte
     skeletons: [
       {
         directed: true,
-        graph: { name: skeleton.id, num_edges_inserted: skeleton.edges.length },
-        links: skeleton.edges.map(([source, target], key) => ({
+        graph: { name: skeleton.id, num_edges_inserted: skeletonLinks(skeleton).length },
+        links: skeletonLinks(skeleton).map(([source, target], key) => ({
           edge_insert_idx: key,
           key: 0,
           source,

@@ -1,11 +1,18 @@
 import type { PredictionView } from '@shared/contract';
-import { PRETRAINED_PREFIX, type CheckpointRecord, type StoredPrediction } from '../../store';
+import {
+  IMPORTED_PREFIX,
+  PRETRAINED_PREFIX,
+  type CheckpointRecord,
+  type StoredPrediction,
+} from '../../store';
 import type { LoopProject } from '../context';
 
 type Source = PredictionView['source'];
 
 const isPretrained = (checkpoint: CheckpointRecord | null): boolean =>
   checkpoint?.path.startsWith(PRETRAINED_PREFIX) ?? false;
+const isImported = (checkpoint: CheckpointRecord | null): boolean =>
+  checkpoint?.path.startsWith(IMPORTED_PREFIX) ?? false;
 
 /**
  * A model's score on the project's test split, higher = better: PCKh for people, minus the mean joint error (mm)
@@ -20,7 +27,8 @@ const testScore = (checkpoint: CheckpointRecord | null): number | null => {
 
 /**
  * Which suggestion a sample shows. The project's own model wins unless a pretrained model scored better on the
- * same test split, or the project has no prediction of its own for the sample yet.
+ * same test split (both scores are stored with their checkpoints). Without a prediction of its own, the newest
+ * imported prediction (another tool's, e.g. SLEAP's) comes first, then the pretrained model's.
  */
 function chooseSuggestion(
   project: LoopProject,
@@ -37,9 +45,14 @@ function chooseSuggestion(
     .map((checkpoint) => withCheckpoint(predictions.latestBy(sampleId, { checkpointId: checkpoint.id })))
     .filter((entry) => entry !== null)
     .sort((a, b) => (testScore(b.checkpoint) ?? -Infinity) - (testScore(a.checkpoint) ?? -Infinity))[0];
-  const latest = withCheckpoint(predictions.latest(sampleId));
-  const own = latest && !isPretrained(latest.checkpoint) ? latest : null;
-  if (!own || !pretrained) return own ?? pretrained ?? null;
+  const own = withCheckpoint(predictions.latestOwn(sampleId, [PRETRAINED_PREFIX, IMPORTED_PREFIX]));
+  const imported = checkpoints
+    .importedModels()
+    .map((checkpoint) => withCheckpoint(predictions.latestBy(sampleId, { checkpointId: checkpoint.id })))
+    .filter((entry) => entry !== null)
+    .sort((a, b) => b.stored.id - a.stored.id)[0];
+  if (!own) return imported ?? pretrained ?? null;
+  if (!pretrained) return own;
   const [ownScore, pretrainedScore] = [testScore(own.checkpoint), testScore(pretrained.checkpoint)];
   return pretrainedScore !== null && (ownScore === null || pretrainedScore > ownScore) ? pretrained : own;
 }
@@ -54,6 +67,13 @@ function sourceOf(stored: StoredPrediction, checkpoint: CheckpointRecord | null)
       unpredicted: extra.unpredicted ?? [],
     };
   }
+  if (isImported(checkpoint))
+    return {
+      kind: 'imported',
+      label: String(checkpoint!.config['label'] ?? checkpoint!.path.slice(IMPORTED_PREFIX.length)),
+      derived: [],
+      unpredicted: ((stored.details?.['source'] ?? {}) as Partial<Source>).unpredicted ?? [],
+    };
   const label =
     stored.roundId !== null
       ? `round #${stored.roundId}`
@@ -68,8 +88,9 @@ export function predictionView(project: LoopProject, sampleId: number): Predicti
   const chosen = chooseSuggestion(project, sampleId);
   if (!chosen) return null;
   const { stored, checkpoint } = chosen;
-  // A single-pass pretrained model (MoveNet) has no MC spread to show; the pretrained hand model samples M passes.
-  const withoutSigma = isPretrained(checkpoint) && stored.passes <= 1;
+  // A single-pass pretrained model (MoveNet) and other tools' predictions have no MC spread to show; the pretrained
+  // hand model samples M passes.
+  const withoutSigma = (isPretrained(checkpoint) && stored.passes <= 1) || isImported(checkpoint);
   const joints = [];
   for (let j = 0; j < stored.mean.length / 3; j++) {
     const at = j * 3;

@@ -1,5 +1,6 @@
 import type { ZeroShotResult } from '@shared/contract';
 import type { Joint } from '@shared/domain';
+import { AppError } from '@shared/errors';
 import { mapCocoKeypoints, type MappedJoint } from '@shared/pose2d';
 import { cropToImage } from '../../datasets';
 import { MOVENET_MODELS, MOVENET_PACKAGE, predictPretrainedPose, type MovenetName } from '../../learner';
@@ -53,6 +54,14 @@ export async function zeroShotRgb(
   request: ZeroShotRequest,
   ctx: LoopContext,
 ): Promise<ZeroShotResult> {
+  if (project.skeleton.kind !== 'human')
+    throw new AppError(
+      'unsupported',
+      project.modality === 'rgb'
+        ? `the pretrained human-pose model suggests people; this project's skeleton is ${project.skeleton.name}`
+        : 'the pretrained human-pose model suggests people (RGB projects); this is a depth-hand project',
+      'project',
+    );
   const started = performance.now();
   const { inputSize, label, file } = MOVENET_MODELS[request.model];
   const labelOf = (id: number): readonly Joint[] | null => project.store.annotations.get(id)?.joints ?? null;

@@ -1,4 +1,6 @@
+import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
+import { customSkeleton } from '@shared/skeletons';
 import { posix } from 'node:path';
 import {
   type CocoKeypointsFile,
@@ -10,6 +12,7 @@ import {
   parseCocoAnnotation,
   parseCocoKeypointsFile,
 } from '../../formats/coco';
+import { isCocoResultsFile } from '../../formats/coco-results';
 import { LineProblem } from '../../formats/labels';
 import {
   type DatasetImport,
@@ -27,6 +30,7 @@ import {
   rgbDatasetInfo,
   splitFromFileName,
 } from './common';
+import { resultsOf } from './coco-results';
 
 const ANNOTATION_FOLDER = 'annotations';
 
@@ -47,7 +51,9 @@ interface CocoSource {
  * with its bbox as the person box (else the box of its keypoints). Crowd regions and annotations of other
  * categories are skipped and counted; a person without labelled keypoints is an unlabelled sample; images without
  * a person are not imported. Files under `annotations/` take their split from their name (train → train, val /
- * test → test).
+ * test → test). Keypoint names that are no built-in human layout's define a custom skeleton (with the category's
+ * `skeleton` links). A COCO results file beside them (a bare array of `{image_id, keypoints: [x, y, s…], score}`)
+ * brings predictions: each the imported suggestion of the person it lies on (node/importers/coco-results.ts).
  */
 export async function openCocoImport(
   root: string,
@@ -55,8 +61,10 @@ export async function openCocoImport(
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
   const sources: CocoSource[] = [];
+  const resultFiles: { file: string; results: unknown[] }[] = [];
   for (const file of await filesIn(root, ['.', ANNOTATION_FOLDER], '.json')) {
     const value = await readJsonFile(root, file);
+    if (isCocoResultsFile(value)) resultFiles.push({ file, results: value });
     if (!isCocoKeypointsFile(value)) continue;
     const source = await cocoSource(root, file, value);
     if (source) sources.push(source);
@@ -72,9 +80,21 @@ export async function openCocoImport(
       mixed.file,
     );
   }
-  const dataset = rgbDatasetInfo('coco', root, layout.id, settings);
+  const dataset = {
+    ...rgbDatasetInfo('coco', root, layout.id, settings),
+    ...(layout.kind === 'custom' ? { layout, skeletonFile: sources[0]!.file } : {}),
+  };
   return runImport(root, dataset, settings, async function* (tally) {
-    for (const source of sources) yield* annotationsOf(source, tally);
+    const labelled = new Map<string, { key: string; joints: Joint[] }[]>();
+    for (const source of sources) yield* annotationsOf(source, tally, labelled);
+    for (const { file, results } of resultFiles) {
+      const ids = new Set(results.map((result) => (result as { image_id?: unknown }).image_id));
+      const source =
+        sources.find((candidate) => [...ids].every((id) => candidate.coco.images.some((i) => i.id === id))) ??
+        sources[0]!;
+      const imagePathOf = (name: string) => posix.join(source.imageFolder, name);
+      yield* resultsOf(file, results, { ...source, imagePathOf }, labelled, tally);
+    }
   });
 }
 
@@ -92,15 +112,8 @@ async function cocoSource(root: string, file: string, value: unknown): Promise<C
   // Detection or caption files share the three arrays but have no keypoint category.
   const category = coco.categories.find((candidate) => (candidate.keypoints?.length ?? 0) > 0);
   if (!category?.keypoints) return null;
-  const layout = cocoLayoutFor(category.keypoints);
-  if (!layout) {
-    throw new AppError(
-      'unsupported',
-      `${file}: category "${category.name ?? category.id}" keypoints [${category.keypoints.join(', ')}] match no ` +
-        'built-in human layout (COCO 17, MPII 16 or LSP 14 joint names)',
-      file,
-    );
-  }
+  const layout =
+    cocoLayoutFor(category.keypoints) ?? customLayout(file, category.keypoints, category.skeleton);
   const inAnnotations = posix.dirname(file) === ANNOTATION_FOLDER;
   const split = inAnnotations ? splitFromFileName(file) : undefined;
   return {
@@ -113,13 +126,29 @@ async function cocoSource(root: string, file: string, value: unknown): Promise<C
   };
 }
 
+/** Keypoints of no built-in layout: a custom skeleton with the category's 1-based links. */
+function customLayout(file: string, names: string[], skeleton: [number, number][] = []): CocoLayout {
+  try {
+    const links = skeleton.map(
+      ([a, b]) => [names[a - 1] ?? `#${a}`, names[b - 1] ?? `#${b}`] as [string, string],
+    );
+    return { layout: customSkeleton(names, links, { tool: 'COCO', file }), jointOf: names.map((_, k) => k) };
+  } catch (error) {
+    throw new AppError('invalid_input', (error as Error).message, file);
+  }
+}
+
 /** COCO's `<set>/` or `images/<set>/` (`val2017/` for `person_keypoints_val2017.json`). */
 function cocoSetFolders(file: string): string[] {
   const set = posix.basename(file, '.json').replace(/^person_keypoints_/, '');
   return [set, posix.join('images', set)];
 }
 
-function* annotationsOf(source: CocoSource, tally: ImportTally): Generator<LabelCandidate> {
+function* annotationsOf(
+  source: CocoSource,
+  tally: ImportTally,
+  people: Map<string, { key: string; joints: Joint[] }[]>,
+): Generator<LabelCandidate> {
   const { file, coco, layout } = source;
   const images = new Map(coco.images.map((image) => [image.id, image]));
   for (const [index, value] of coco.annotations.entries()) {
@@ -159,8 +188,10 @@ function* annotationsOf(source: CocoSource, tally: ImportTally): Generator<Label
     const labelled = joints?.some((joint) => joint.visibility !== 'absent') ? joints : null;
     const box = annotation.bbox ?? (labelled && boxAroundJoints(labelled));
     const imagePath = posix.join(source.imageFolder, image.file_name);
+    const key = `${imagePath}#${annotation.id}`;
+    if (labelled) people.set(imagePath, [...(people.get(imagePath) ?? []), { key, joints: labelled }]);
     yield {
-      key: `${imagePath}#${annotation.id}`,
+      key,
       imagePath,
       uvd: null,
       ...(labelled ? { joints: labelled } : {}),

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { readHdf5, type Hdf5Reader } from '../../../fs/hdf5';
 import {
+  type DlcConfig,
   type DlcTable,
   type PandasFixedFrame,
   dlcFrameToCsv,
@@ -14,13 +15,16 @@ import type { DatasetImport, ImportOptions } from '../import-runner';
 import { exists, nothingToImport, resolveOptions } from './common';
 import { runInstanceImport } from './instances';
 
-const COLLECTED = /^CollectedData_.*\.csv$/;
-const COLLECTED_H5 = /^CollectedData_.*\.h5$/;
+/** Human labels, and machine labels (refinement outputs, with likelihoods: imported as predictions). */
+const COLLECTED = /^(CollectedData_.*|machinelabels-iter\d+)\.csv$/;
+const COLLECTED_H5 = /^(CollectedData_.*|machinelabels-iter\d+)\.h5$/;
 
 /**
  * A DeepLabCut project folder (formats.md §4.2): every `CollectedData_<scorer>.csv` under it (normally
  * `labeled-data/<video>/`). Index paths starting with `labeled-data/` are relative to the project folder, others
- * to the CSV's folder. With a `config.yaml`, every CSV's bodyparts must be among the config's. A
+ * to the CSV's folder. With a `config.yaml`, every CSV's bodyparts must be among the config's, and its `skeleton`
+ * pairs are the links of a custom skeleton when the bodyparts are not a built-in human layout's. `machinelabels-iter<N>`
+ * files (machine labels with likelihoods) are read too; their instances are predictions. A
  * `CollectedData_<scorer>.h5` without a CSV twin (pandas' "fixed" HDF5 layout, as DeepLabCut saves it) is read through
  * h5wasm and turned into the same CSV text, so both go through one parser.
  */
@@ -54,19 +58,16 @@ export async function openDlcImport(
       'root',
     );
   }
-  await checkConfig(root, first.bodyparts);
-  return runInstanceImport(
-    'dlc',
-    root,
-    { list: first.bodyparts, file: files[0]! },
-    settings,
-    async function* (tally) {
-      for (const table of tables) {
-        for (const issue of table.issues) tally.error(issue);
-        yield* table.instances;
-      }
-    },
-  );
+  const config = await readConfig(root, first.bodyparts);
+  const skeleton = config
+    ? { list: first.bodyparts, links: config.skeleton, file: 'config.yaml' }
+    : { list: first.bodyparts, file: files[0]! };
+  return runInstanceImport('dlc', root, skeleton, settings, async function* (tally) {
+    for (const table of tables) {
+      for (const issue of table.issues) tally.error(issue);
+      yield* table.instances;
+    }
+  });
 }
 
 /** A DLC `.h5` (the first frame in it: `df_with_missing`, or napari-deeplabcut's `keypoints`) as DLC's CSV text. */
@@ -121,9 +122,10 @@ function imageBase(text: string, file: string): string {
   return firstData?.startsWith('labeled-data') ? '' : posix.dirname(file) === '.' ? '' : posix.dirname(file);
 }
 
-async function checkConfig(root: string, bodyparts: readonly string[]): Promise<void> {
+/** The project's config.yaml (null without one); its bodyparts must include every one the CSVs label. */
+async function readConfig(root: string, bodyparts: readonly string[]): Promise<DlcConfig | null> {
   const path = join(root, 'config.yaml');
-  if (!(await exists(path))) return;
+  if (!(await exists(path))) return null;
   let config;
   try {
     config = parseDlcConfig(await readFile(path, 'utf8'), 'config.yaml');
@@ -138,4 +140,9 @@ async function checkConfig(root: string, bodyparts: readonly string[]): Promise<
       'config.yaml',
     );
   }
+  // Links between bodyparts the CSVs do not label cannot be drawn.
+  return {
+    ...config,
+    skeleton: config.skeleton.filter((pair) => pair.every((name) => bodyparts.includes(name))),
+  };
 }

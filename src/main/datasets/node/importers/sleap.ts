@@ -4,6 +4,7 @@ import { readHdf5 } from '../../../fs/hdf5';
 import { type SlpLabels, type SlpTables, parseSlp } from '../../formats/sleap';
 import type { ForeignInstance } from '../../formats/instances';
 import { extractFrames } from '../ffmpeg';
+import { extractEmbeddedFrames } from '../slp-embedded';
 import { toPosix } from '../files';
 import type { DatasetImport, ImportOptions } from '../import-runner';
 import { filesIn, nothingToImport, resolveOptions } from './common';
@@ -15,9 +16,11 @@ export interface SleapImportOptions extends ImportOptions {
 
 /**
  * SLEAP `.slp` files in the root (formats/sleap.ts), read with h5wasm. User instances become labels; predicted
- * instances are counted as `prediction` skips. Frames of image-sequence videos are their image files (paths
- * relative to the .slp's folder, or absolute); frames of media videos (mp4, avi, …) are decoded by ffmpeg into
- * `<name>.slp-frames/video<i>/frame-<index>.png`. Samples keep the video frame index.
+ * instances become imported predictions (node/importers/instances.ts). The skeleton's nodes pick a built-in human
+ * layout or define a custom skeleton with the file's edges. Frames of image-sequence videos are their image files
+ * (paths relative to the .slp's folder, or absolute); frames of media videos (mp4, avi, …) are decoded by ffmpeg,
+ * and frames embedded in a `.pkg.slp` are written out, both into `<name>.slp-frames/video<i>/`. Samples keep the
+ * video frame index.
  */
 export async function openSleapImport(
   root: string,
@@ -43,9 +46,10 @@ export async function openSleapImport(
   const other = parsed.find(({ labels }) => labels.names.join() !== names.join());
   if (other)
     throw new AppError('invalid_input', `${other.file} and ${files[0]} have different skeletons`, other.file);
-  return runInstanceImport('sleap', root, { list: names, file: files[0]! }, settings, async function* () {
+  const skeleton = { list: names, links: parsed[0]!.labels.links, file: files[0]! };
+  return runInstanceImport('sleap', root, skeleton, settings, async function* () {
     for (const { file, labels } of parsed) {
-      const frameFiles = await mediaFrames(root, file, labels, settings.signal);
+      const frameFiles = await videoFrames(root, file, labels, settings.signal);
       for (const instance of labels.instances) {
         const image = imageOf(root, file, labels, instance, frameFiles);
         const { video: _video, ...rest } = instance;
@@ -72,8 +76,11 @@ async function readSlpTables(path: string): Promise<SlpTables> {
   });
 }
 
-/** Decodes the labelled frames of each media video once; returns `video index → frame index → image path`. */
-async function mediaFrames(
+/**
+ * Writes out the frames that have instances of each media video (decoded once by ffmpeg) and each embedded video
+ * (from the .pkg.slp itself); returns `video index → frame index → image path`.
+ */
+async function videoFrames(
   root: string,
   file: string,
   labels: SlpLabels,
@@ -81,10 +88,18 @@ async function mediaFrames(
 ): Promise<Map<number, Map<number, string>>> {
   const result = new Map<number, Map<number, string>>();
   for (const [v, video] of labels.videos.entries()) {
-    if (video.kind !== 'media') continue;
-    const wanted = labels.instances.filter((i) => i.video === v && !i.predicted).map((i) => i.frame);
+    if (video.kind === 'images') continue;
+    const wanted = labels.instances.filter((i) => i.video === v).map((i) => i.frame);
     if (wanted.length === 0) continue;
     const folder = posix.join(`${file}-frames`, `video${v}`);
+    if (video.kind === 'embedded') {
+      try {
+        result.set(v, await extractEmbeddedFrames(join(root, file), video.dataset, wanted, root, folder));
+      } catch (error) {
+        throw new AppError('invalid_input', `${file}: ${(error as Error).message}`, file);
+      }
+      continue;
+    }
     const source = isAbsolute(video.filename)
       ? video.filename
       : join(root, posix.dirname(file), video.filename);
@@ -105,7 +120,7 @@ function imageOf(
   const video = labels.videos[instance.video];
   if (!video)
     throw new AppError('invalid_input', `${file}: ${instance.where} names video ${instance.video}`, file);
-  if (video.kind === 'media') return frameFiles.get(instance.video)?.get(instance.frame) ?? instance.image;
+  if (video.kind !== 'images') return frameFiles.get(instance.video)?.get(instance.frame) ?? instance.image;
   const name = video.filenames[instance.frame];
   if (name === undefined)
     throw new AppError(
