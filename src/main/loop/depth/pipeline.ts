@@ -2,6 +2,7 @@ import { parents } from '@shared/skeletons';
 import { createDepthLearner, type PredictResult } from '../../learner';
 import { runSampler, SAMPLERS, type SamplerInput } from '../../samplers';
 import type { PredictionRow } from '../../store';
+import { storedScales, withScales } from '../calibration';
 import { subProgress, type LoopContext, type LoopProject, type Span } from '../context';
 import { checkpointOf, expectKind } from '../common/training';
 import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
@@ -48,16 +49,21 @@ async function predict(
     .finally(() => learner.dispose());
   if (options.persist) {
     const outputs = model.outputs;
+    // Stored σ are calibrated with the scales fitted on the validation split (train.ts), so rings mean what they say.
+    const scales = storedScales(project.store.checkpoints.get(checkpoint.id)?.metrics);
     const rows: PredictionRow[] = batch.sampleIds.map((sampleId, i) => {
       const frame = batch.frames[i]!;
-      return {
-        sampleId,
-        mean: toImageSpace(result.mean, i, outputs, frame, crops.cubeMm),
-        std: stdToImageSpace(result.std, i, outputs, frame, crops.cubeMm),
-        aleatoric:
-          result.aleatoric && varianceToImageSpace(result.aleatoric, i, outputs, frame.side, crops.cubeMm),
-        loglik: null,
-      };
+      return withScales(
+        {
+          sampleId,
+          mean: toImageSpace(result.mean, i, outputs, frame, crops.cubeMm),
+          std: stdToImageSpace(result.std, i, outputs, frame.side, crops.cubeMm),
+          aleatoric:
+            result.aleatoric && varianceToImageSpace(result.aleatoric, i, outputs, frame.side, crops.cubeMm),
+          loglik: null,
+        },
+        scales,
+      );
     });
     project.store.predictions.put(
       options.roundId,

@@ -3,11 +3,13 @@ import { AppError } from '@shared/errors';
 import { parents } from '@shared/skeletons';
 import { createDepthLearner, selectBackend, validateModelConfig, type DeepPriorConfig } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
+import { validationMetrics } from '../common/suggestion-quality';
 import { epochsForSteps, recordCheckpoint, trainingMessage, validationSplit } from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
 import { projectCrops, readCrops, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
 import { jointsToUvd, normalisedTargets, selectRows } from './geometry';
+import { validateDepth } from './quality';
 
 /** Crops + normalised targets of labelled samples (those with a detected hand and every joint present). */
 async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: readonly number[]) {
@@ -101,6 +103,11 @@ async function trainWithCrops(
     });
 
     const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
+    const validation = await validateDepth(learner, outcome.checkpointPath, val, dims, {
+      passes: config.mcPasses,
+      seed: settings.seed,
+      signal: ctx.signal,
+    });
     const test = await labelledBatch(target.set, crops, target.set.test);
     let evaluation: DepthEvaluation | null = null;
     if (test.sampleIds.length > 0) {
@@ -120,6 +127,7 @@ async function trainWithCrops(
       meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
       valErrorMm: outcome.metrics.bestValErrorMm,
       trainSamplesPerSecond: outcome.samplesPerSecond,
+      ...validationMetrics(validation),
     });
     return {
       model: 'deepprior',
@@ -137,6 +145,7 @@ async function trainWithCrops(
       epochs: outcome.config.epochs,
       preset: outcome.config.preset,
       variant: outcome.config.variant,
+      validation,
     };
   } finally {
     learner.dispose();

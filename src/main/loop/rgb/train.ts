@@ -3,11 +3,13 @@ import { AppError } from '@shared/errors';
 import { mirrorPairs } from '@shared/skeletons';
 import { createHeatmapLearner, selectBackend, validateHourglassConfig } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
+import { validationMetrics } from '../common/suggestion-quality';
 import { epochsForSteps, recordCheckpoint, trainingMessage, validationSplit } from '../common/training';
 import type { TrainTarget } from '../pipeline';
 import { pickBatch, pickRows, readPersonCrops } from './crops';
 import { evaluateHeatmaps, type HeatmapEvaluation } from './evaluation';
 import { labelsInCrops, meanPoseInCrop, presentJoints } from './geometry';
+import { validateHeatmaps } from './quality';
 
 /**
  * Trains the heatmap model on the labelled set (10 % held out for model selection), evaluates PCKh on the test split
@@ -86,6 +88,14 @@ export async function trainHeatmaps(
     });
 
     const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
+    const valCrops = split.val.length > 0 ? pickBatch(labelled, split.val) : null;
+    const validation = await validateHeatmaps(
+      learner,
+      outcome.checkpointPath,
+      valCrops,
+      (valCrops?.sampleIds ?? []).map(labelOf),
+      { passes: config.mcPasses, seed: settings.seed, signal: ctx.signal },
+    );
     const test = await readPersonCrops(
       project,
       target.set.test.filter(hasLabel),
@@ -112,7 +122,10 @@ export async function trainHeatmaps(
       meanPosePckh: evaluation?.meanPosePckh ?? null,
       trainSamplesPerSecond: outcome.samplesPerSecond,
     };
-    const checkpointId = recordCheckpoint(project, target, outcome, metrics);
+    const checkpointId = recordCheckpoint(project, target, outcome, {
+      ...metrics,
+      ...validationMetrics(validation),
+    });
     return {
       model: 'hourglass',
       backend: outcome.backend.name,
@@ -127,6 +140,7 @@ export async function trainHeatmaps(
       trainSamplesPerSecond: outcome.samplesPerSecond,
       epochs: outcome.config.epochs,
       preset: outcome.config.preset,
+      validation,
     };
   } finally {
     learner.dispose();
