@@ -370,6 +370,13 @@ describe('annotation workstation', () => {
     expect(finished.length).toBe(2);
     const historyRows = page.getByTestId('round-history').locator('tbody tr');
     await until(async () => (await historyRows.count()) === info.rounds.length, 'round history rows');
+    // Each trained round has a line on its suggestions' quality on the validation split.
+    const quality = historyRows.first().getByTestId('round-suggestions');
+    await until(async () => /within 10 px/.test((await quality.textContent()) ?? ''), 'suggestion quality');
+    expect(await quality.textContent()).toMatch(/^median \d+\.\d mm, \d+\.\d px · \d+ % within 10 px$/);
+    expect(await page.getByTestId('latest-round').textContent()).toMatch(
+      /Suggestions on the validation split: median .* σ calibrated ×\d+\.\d\d: the 1σ ring holds \d+ % of true joints/,
+    );
     await untilAttr(page.getByTestId('progress-queued'), null, (text) => text === '4');
     await screenshot(page, 'rounds.png');
     expect(errors).toEqual([]);

@@ -3,6 +3,7 @@ import { AppError } from '@shared/errors';
 import {
   acquire,
   checkSampler,
+  qualityMetrics,
   overallEta,
   pipelineFor,
   projectTrainingSet,
@@ -29,6 +30,18 @@ function roundMetrics(trained: TrainResult): Record<string, number | null> {
     testPckh: heatmap?.testPckh ?? null,
     meanPosePckh: heatmap?.meanPosePckh ?? null,
     trainSamplesPerSecond: trained.trainSamplesPerSecond,
+    ...qualityMetrics(trained.validation),
+  };
+}
+
+/** The round's suggestion quality on the validation split, from its stored metrics (see `roundMetrics`). */
+function suggestionQuality(metrics: RoundRecord['metrics']): RoundSummary['suggestions'] {
+  const { valMedianErrorMm, valMedianErrorPx, valWithin10Px } = metrics;
+  if (typeof valMedianErrorPx !== 'number' || typeof valWithin10Px !== 'number') return null;
+  return {
+    medianErrorMm: valMedianErrorMm ?? null,
+    medianErrorPx: valMedianErrorPx,
+    within10Px: valWithin10Px,
   };
 }
 
@@ -42,6 +55,7 @@ export function toRoundSummary(round: RoundRecord): RoundSummary {
     labelled: round.labelledCount,
     testErrorMm: round.metrics.testErrorMm ?? null,
     testPckh: round.metrics.testPckh ?? null,
+    suggestions: suggestionQuality(round.metrics),
     startedAt: round.startedAt,
     finishedAt: round.finishedAt,
   };

@@ -1,11 +1,23 @@
+import type { DeepPriorLoss } from './models/deepprior/types';
+
 /** Per-coordinate statistics over M stochastic passes (spec §4.2). Float64 accumulation, population divisor M. */
 export interface McStatistics {
   mean: Float32Array;
   std: Float32Array;
-  /** Mean over passes of exp(s); null without a log-variance head. */
+  /** Aleatoric variance σ²: mean over passes of each pass's σ² (`aleatoricVariance`); null without a head. */
   aleatoric: Float32Array | null;
   /** Mean over passes of s (the reference code's stored "aleatoric", G8); null without a head. */
   meanLogVar: Float32Array | null;
+}
+
+/**
+ * The aleatoric variance a log head s stands for. The Gaussian loss (½·e^(−s)·(y−ŷ)² + ½·s) is minimised at
+ * e^s = (y−ŷ)², a variance. The reference loss (½·e^(−s)·|y−ŷ| + ½·s, spec §3.2) is minimised at e^s = |y−ŷ|, a
+ * scale: there σ = e^s and σ² = e^(2s). (The constant between a mean absolute deviation and a std is left to the
+ * per-model calibration, loop/calibration.ts.)
+ */
+export function aleatoricVariance(logVar: number, loss: DeepPriorLoss): number {
+  return Math.exp(loss === 'reference' ? 2 * logVar : logVar);
 }
 
 /**
@@ -14,8 +26,9 @@ export interface McStatistics {
  */
 export function aggregatePasses(
   means: readonly Float32Array[],
-  logVars: readonly Float32Array[] | null,
+  head: { logVars: readonly Float32Array[]; loss: DeepPriorLoss } | null,
 ): McStatistics {
+  const logVars = head?.logVars ?? null;
   const passes = means.length;
   if (passes === 0) throw new Error('at least one pass is needed');
   const size = means[0]!.length;
@@ -33,14 +46,14 @@ export function aggregatePasses(
     std[c] = Math.sqrt(squares / passes);
     if (logVars !== null) {
       let logSum = 0;
-      let expSum = 0;
+      let varianceSum = 0;
       for (let m = 0; m < passes; m++) {
         const s = logVars[m]![c]!;
         logSum += s;
-        expSum += Math.exp(s);
+        varianceSum += aleatoricVariance(s, head!.loss);
       }
       meanLogVar![c] = logSum / passes;
-      aleatoric![c] = expSum / passes;
+      aleatoric![c] = varianceSum / passes;
     }
   }
   return { mean, std, aleatoric, meanLogVar };

@@ -247,7 +247,7 @@ export interface McResult {
   mean: Float32Array;
   /** N×C epistemic std, population (÷M) (spec §4.2, G9). Zeros for the plain model. */
   std: Float32Array;
-  /** N×C mean over passes of exp(log-var); null for the plain model. */
+  /** N×C aleatoric variance (normalised units²), mean over passes of σ² (`aleatoricVariance`); null for plain. */
   aleatoric: Float32Array | null;
   /** N×C mean over passes of the raw log-variance (what the reference code stores, G8); null for the plain model. */
   meanLogVar: Float32Array | null;

@@ -95,6 +95,37 @@ export const AcquireSettings = LearningSettings.pick({
 });
 export type AcquireSettings = z.infer<typeof AcquireSettings>;
 
+/** Fractions of true joints inside the k·σ rings (a 2-D Gaussian: 39.3 % at 1σ, 86.5 % at 2σ). */
+const RingCoverage = z.object({ within1Sigma: z.number(), within2Sigma: z.number() });
+
+/** One σ's calibration: the scale shown rings are multiplied by, fitted so that their coverage matches a Gaussian's. */
+export const UncertaintyCalibration = z.object({
+  scale: z.number(),
+  /** Joints with a usable error/σ ratio (σ > 0). */
+  joints: z.number().int(),
+  before: RingCoverage,
+  after: RingCoverage,
+});
+
+/**
+ * What an annotator will face, on the labelled validation split (never the test split): distance of the suggested
+ * joints to the truth, and the calibration of the uncertainty rings (null where the model gives no such σ).
+ */
+export const ValidationReport = z.object({
+  samples: z.number().int(),
+  joints: z.number().int(),
+  /** Median 3-D joint error (mm; depth models only) and image-plane error (image px). */
+  medianErrorMm: z.number().nullable(),
+  medianErrorPx: z.number(),
+  /** Share of joints at most 10 image px from the truth. */
+  within10Px: z.number(),
+  /** Epistemic (MC-dropout) σ: the rings and `Accept σ < τ`. */
+  sigma: UncertaintyCalibration.nullable(),
+  /** Aleatoric σ (the dashed rings). */
+  aleatoric: UncertaintyCalibration.nullable(),
+});
+export type ValidationReport = z.infer<typeof ValidationReport>;
+
 const TrainResultBase = z.object({
   backend: z.string(),
   checkpoint: z.string(),
@@ -112,6 +143,8 @@ const TrainResultBase = z.object({
   /** The checkpoint this model was fine-tuned from (id 0: not in the project's database); null: fresh weights. */
   initialCheckpoint: z.object({ id: z.number().int(), path: z.string() }).nullable(),
   preset: z.string(),
+  /** Suggestion quality and σ calibration on the validation split; null with no validation split (< 10 labels). */
+  validation: ValidationReport.nullable(),
 });
 
 /** A depth (DeepPrior) model's training: errors in mm on the test split. */

@@ -13,6 +13,17 @@ export const RoundSummary = z.object({
   testErrorMm: z.number().nullable(),
   /** RGB projects: PCKh@0.5 on the test split (fraction of joints within half a head size). */
   testPckh: z.number().nullable(),
+  /**
+   * What its suggestions are worth to an annotator, on the validation split: median joint error in mm (depth) and
+   * image px, share of joints within 10 px. Null before training ends or without validation labels.
+   */
+  suggestions: z
+    .object({
+      medianErrorMm: z.number().nullable(),
+      medianErrorPx: z.number(),
+      within10Px: z.number(),
+    })
+    .nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
 });

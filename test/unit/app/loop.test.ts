@@ -123,6 +123,40 @@ describe('the active-learning loop through the app layer', () => {
     expect(info.rounds).toHaveLength(1);
   }, 180_000);
 
+  it('reports the suggestions’ quality on the validation split and stores calibrated σ', async () => {
+    const round = (await app.call('round.get', { project }, user('lead')))!;
+    const { metrics } = round;
+    expect(metrics.valMedianErrorMm).toBeGreaterThan(0);
+    expect(metrics.valMedianErrorPx).toBeGreaterThan(0);
+    expect(metrics.valWithin10Px).toBeGreaterThanOrEqual(0);
+    expect(metrics.sigmaScale).toBeGreaterThan(0);
+    expect(round.suggestions).toEqual({
+      medianErrorMm: metrics.valMedianErrorMm,
+      medianErrorPx: metrics.valMedianErrorPx,
+      within10Px: metrics.valWithin10Px,
+    });
+    const info = await app.call('project.info', { project }, user('lead'));
+    expect(info.rounds[0]!.suggestions).toEqual(round.suggestions);
+
+    // The checkpoint keeps the fitted scales; the stored σ are the model's σ times them. Doubling the scale and
+    // predicting again with the same seed doubles every stored σ.
+    const { store } = app.deps.projects.get(project);
+    const checkpoint = store.checkpoints.latest()!;
+    expect(checkpoint.metrics).toMatchObject({ sigmaScale: metrics.sigmaScale });
+    expect(checkpoint.metrics['aleatoricScale']).toBeGreaterThan(0);
+    const predict = () => app.call('model.predict', { project, split: 'test', mc: 3, seed: 2 }, user('lead'));
+    const before = await predict();
+    store.checkpoints.setMetrics(checkpoint.id, {
+      ...checkpoint.metrics,
+      sigmaScale: 2 * (metrics.sigmaScale as number),
+    });
+    const after = await predict();
+    expect(before.meanStdPx).toBeGreaterThan(0);
+    expect(after.meanStdPx / before.meanStdPx).toBeCloseTo(2, 4);
+    expect(after.meanStdMm / before.meanStdMm).toBeCloseTo(2, 4);
+    store.checkpoints.setMetrics(checkpoint.id, checkpoint.metrics);
+  }, 120_000);
+
   it('trains on from the latest compatible model and records where it started; --from-scratch starts fresh', async () => {
     const { store } = app.deps.projects.get(project);
     const latest = store.checkpoints.latest()!;

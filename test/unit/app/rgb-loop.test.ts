@@ -73,7 +73,7 @@ describe('the RGB active-learning loop', () => {
     expect(prediction!.details!.links).toHaveLength(15);
     expect(prediction!.details!.refined).toHaveLength(16);
     expect(prediction!.loglik).toBeCloseTo(item.score, 6);
-  });
+  }, 120_000);
 
   it('checks human labels against the model (label QC)', async () => {
     const report = await app.call('labels.qc', { project, split: 'train' }, lead);

@@ -129,13 +129,20 @@ describe('MC statistics (T3) and validation cadence (T10)', () => {
       [-0.8, -2],
       [-1, -2],
     ].map((p) => Float32Array.from(p));
-    const stats = aggregatePasses(means, logVars);
+    const stats = aggregatePasses(means, { logVars, loss: 'gaussian' });
     expect([...stats.mean].map((v) => +v.toFixed(6))).toEqual([0.15, 0.55]);
     for (const s of stats.std) expect(s).toBeCloseTo(0.1118034, 6);
     expect(stats.std[0]! + stats.std[1]!).toBeCloseTo(0.2236068, 6);
     expect([...stats.meanLogVar!].map((v) => +v.toFixed(6))).toEqual([-1, -2]);
+    // Gaussian loss: e^s is the variance; mean over passes of e^s.
     expect(stats.aleatoric![0]).toBeCloseTo(0.37157051, 6);
     expect(stats.aleatoric![1]).toBeCloseTo(0.13533528, 6);
+    // Reference (L1) loss: e^s is the scale σ, so σ² = e^(2s): (e^−2 + e^−2.4 + e^−1.6 + e^−2) / 4 and e^−4.
+    const reference = aggregatePasses(means, { logVars, loss: 'reference' });
+    expect(reference.aleatoric![0]).toBeCloseTo(0.14082126, 6);
+    expect(reference.aleatoric![1]).toBeCloseTo(0.01831564, 6);
+    expect(Array.from(reference.meanLogVar!)).toEqual(Array.from(stats.meanLogVar!));
+    expect(aggregatePasses(means, null).aleatoric).toBeNull();
   });
 
   it('batches per epoch and validation period (guarded for small sets)', () => {

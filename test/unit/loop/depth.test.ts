@@ -40,7 +40,7 @@ describe('depth crop geometry', () => {
 
   it('scales std by the crop side (u, v) and the cube (d), variance by their squares', () => {
     const std = Float32Array.from([0, 0, 0, 0.5, 0.25, 0.125]);
-    expect(Array.from(stdToImageSpace(std, 1, 3, FRAME, CUBE))).toEqual([50, 25, 40]);
+    expect(Array.from(stdToImageSpace(std, 1, 3, FRAME.side, CUBE))).toEqual([50, 25, 40]);
     const variance = Float32Array.from([0.25, 0.0625, 0.015625]);
     expect(Array.from(varianceToImageSpace(variance, 0, 3, FRAME.side, CUBE))).toEqual([2500, 625, 1600]);
   });

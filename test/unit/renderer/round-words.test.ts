@@ -6,6 +6,7 @@ import {
   metricPhrase,
   reasonParts,
   roundSummary,
+  suggestionsLine,
 } from '../../../src/renderer/src/lib/round-words';
 
 const round = {
@@ -17,6 +18,7 @@ const round = {
   labelled: 60,
   testErrorMm: 46.11,
   testPckh: null,
+  suggestions: null,
   startedAt: '2026-01-01T00:00:00Z',
   finishedAt: '2026-01-01T00:01:00Z',
   config: { sampler: 'cke', mc: 20, eta: 0.3, preset: 'auto' },
@@ -34,6 +36,30 @@ describe('round summary in words', () => {
         'Test error 46.1 mm, 59.0 mm for always guessing the mean pose, 812.3 training images per second.',
     );
     expect(roundSummary(round)).not.toMatch(/[a-z][A-Z]/);
+  });
+
+  it('words the suggestion quality and the calibrated rings in their own sentence', () => {
+    const quality = { medianErrorMm: 12.34, medianErrorPx: 5.06, within10Px: 0.483 };
+    const metrics = {
+      ...round.metrics,
+      valMedianErrorMm: 12.34,
+      valMedianErrorPx: 5.06,
+      valWithin10Px: 0.483,
+      sigmaScale: 3.104,
+      sigmaCoverage1: 0.391,
+      sigmaCoverage2: 0.866,
+    };
+    expect(roundSummary({ ...round, suggestions: quality, metrics })).toBe(
+      'Round 3 (cke, 20 MC passes, η = 0.3, preset auto) queued 20 images. ' +
+        'Training took 42 s, scoring the pool took 7 s, ranking took 0 s. ' +
+        'Test error 46.1 mm, 59.0 mm for always guessing the mean pose, 812.3 training images per second. ' +
+        'Suggestions on the validation split: median 12.3 mm, 5.1 px · 48 % within 10 px; ' +
+        'σ calibrated ×3.10: the 1σ ring holds 39 % of true joints, 2σ 87 %.',
+    );
+    expect(suggestionsLine({ medianErrorMm: null, medianErrorPx: 6.25, within10Px: 0.7 })).toBe(
+      'median 6.3 px · 70 % within 10 px',
+    );
+    expect(suggestionsLine(null)).toBe('–');
   });
 
   it('spells out an unknown metric and writes PCKh as a percentage', () => {

@@ -83,6 +83,23 @@ function sourceOf(stored: StoredPrediction, checkpoint: CheckpointRecord | null)
   return { kind: 'project', label, derived: [], unpredicted: [] };
 }
 
+/**
+ * Joint `j`'s uncertainty as the annotate view draws it, from a stored row in image units: the ring's σ (the larger
+ * of the u and v std, px), the depth std (mm) and the aleatoric σ (√ of the larger u/v variance, px; null: no head).
+ */
+export function ringSigmas(
+  stored: { std: ArrayLike<number>; aleatoric: ArrayLike<number> | null },
+  j: number,
+): { stdPx: number; stdMm: number; aleatoricPx: number | null } {
+  const at = j * 3;
+  const { std, aleatoric } = stored;
+  return {
+    stdPx: Math.max(std[at]!, std[at + 1]!),
+    stdMm: std[at + 2]!,
+    aleatoricPx: aleatoric ? Math.sqrt(Math.max(aleatoric[at]!, aleatoric[at + 1]!)) : null,
+  };
+}
+
 /** The suggestion of a sample in image units (px, mm), with its uncertainties as std and its provenance. */
 export function predictionView(project: LoopProject, sampleId: number): PredictionView | null {
   const chosen = chooseSuggestion(project, sampleId);
@@ -95,15 +112,13 @@ export function predictionView(project: LoopProject, sampleId: number): Predicti
   for (let j = 0; j < stored.mean.length / 3; j++) {
     const at = j * 3;
     const placed = Number.isFinite(stored.mean[at]) && Number.isFinite(stored.mean[at + 1]);
+    const sigmas = ringSigmas(stored, j);
     joints.push({
       u: placed ? stored.mean[at]! : null,
       v: placed ? stored.mean[at + 1]! : null,
       d: stored.mean[at + 2]!,
-      stdPx: withoutSigma ? null : Math.max(stored.std[at]!, stored.std[at + 1]!),
-      stdMm: stored.std[at + 2]!,
-      aleatoricPx: stored.aleatoric
-        ? Math.sqrt(Math.max(stored.aleatoric[at]!, stored.aleatoric[at + 1]!))
-        : null,
+      ...sigmas,
+      stdPx: withoutSigma ? null : sigmas.stdPx,
     });
   }
   const { source: _source, ...details } = stored.details ?? {};

@@ -43,16 +43,16 @@ export function toImageSpace(
   );
 }
 
-/** Normalised std back to image units: u, v std × S (px), d std × cube (mm). */
+/** Normalised std back to image units: u, v std × S (px, S the crop side), d std × cube (mm). */
 export function stdToImageSpace(
   std: Float32Array,
   row: number,
   outputs: number,
-  frame: CropFrame,
+  side: number,
   cubeMm: number,
 ): Float32Array {
   const out = new Float32Array(outputs);
-  for (let c = 0; c < outputs; c++) out[c] = std[row * outputs + c]! * (c % 3 === 2 ? cubeMm : frame.side);
+  for (let c = 0; c < outputs; c++) out[c] = std[row * outputs + c]! * (c % 3 === 2 ? cubeMm : side);
   return out;
 }
 

@@ -2,6 +2,7 @@ import { parents } from '@shared/skeletons';
 import { createDepthLearner, type PredictResult } from '../../learner';
 import { runSampler, SAMPLERS, type SamplerInput } from '../../samplers';
 import type { PredictionRow } from '../../store';
+import { storedScales, withScales, type UncertaintyScales } from '../calibration';
 import { subProgress, type LoopContext, type LoopProject, type Span } from '../context';
 import { checkpointOf, expectKind } from '../common/training';
 import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
@@ -23,16 +24,20 @@ export function imageSpaceRows(
   batch: CropBatch,
   outputs: number,
   cubeMm: number,
+  scales: UncertaintyScales,
 ): PredictionRow[] {
   return batch.sampleIds.map((sampleId, i) => {
     const frame = batch.frames[i]!;
-    return {
-      sampleId,
-      mean: toImageSpace(result.mean, i, outputs, frame, cubeMm),
-      std: stdToImageSpace(result.std, i, outputs, frame, cubeMm),
-      aleatoric: result.aleatoric && varianceToImageSpace(result.aleatoric, i, outputs, frame.side, cubeMm),
-      loglik: null,
-    };
+    return withScales(
+      {
+        sampleId,
+        mean: toImageSpace(result.mean, i, outputs, frame, cubeMm),
+        std: stdToImageSpace(result.std, i, outputs, frame.side, cubeMm),
+        aleatoric: result.aleatoric && varianceToImageSpace(result.aleatoric, i, outputs, frame.side, cubeMm),
+        loglik: null,
+      },
+      scales,
+    );
   });
 }
 
@@ -70,7 +75,14 @@ async function predict(
       options.roundId,
       checkpoint.id,
       model.variant === 'plain' ? 1 : options.passes,
-      imageSpaceRows(result, batch, model.outputs, crops.cubeMm),
+      // Stored σ are calibrated with the scales fitted on the validation split (train.ts): rings mean what they say.
+      imageSpaceRows(
+        result,
+        batch,
+        model.outputs,
+        crops.cubeMm,
+        storedScales(project.store.checkpoints.get(checkpoint.id)?.metrics),
+      ),
     );
   return { kind: 'depth', sampleIds: batch.sampleIds, result, batch };
 }

@@ -9,6 +9,7 @@ import {
   type DeepPriorConfig,
 } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
+import { validationMetrics } from '../common/suggestion-quality';
 import {
   recordCheckpoint,
   runSummary,
@@ -22,6 +23,7 @@ import { shippedDepthStart } from '../pretrained/shipped-depth';
 import { projectCrops, readCrops, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
 import { jointsToUvd, normalisedTargets, selectRows } from './geometry';
+import { validateDepth } from './quality';
 
 /** Crops + normalised targets of labelled samples (those with a detected hand and every joint present). */
 async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: readonly number[]) {
@@ -126,6 +128,11 @@ async function trainWithCrops(
     });
 
     const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
+    const validation = await validateDepth(learner, outcome.checkpointPath, val, dims, {
+      passes: config.mcPasses,
+      seed: settings.seed,
+      signal: ctx.signal,
+    });
     const test = await labelledBatch(target.set, crops, target.set.test);
     let evaluation: DepthEvaluation | null = null;
     if (test.sampleIds.length > 0) {
@@ -150,6 +157,7 @@ async function trainWithCrops(
         meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
         valErrorMm: outcome.metrics.bestValErrorMm,
         trainSamplesPerSecond: outcome.samplesPerSecond,
+        ...validationMetrics(validation),
       },
       run,
     );
@@ -169,6 +177,7 @@ async function trainWithCrops(
       ...run,
       preset: outcome.config.preset,
       variant: outcome.config.variant,
+      validation,
     };
   } finally {
     learner.dispose();

@@ -4,6 +4,7 @@ import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { getSkeleton, jointIndexMap } from '@shared/skeletons';
 import type { PredictionRow } from '../../store';
+import { storedScales } from '../calibration';
 import type { LoopContext, LoopProject } from '../context';
 import { DEPTH_PIPELINE, imageSpaceRows, type DepthPredictions } from '../depth/pipeline';
 import { shippedDepthModel, shippedDepthRow } from './shipped-depth';
@@ -112,7 +113,8 @@ export async function zeroShotDepth(
   )) as DepthPredictions;
   const cubeMm = predictions.batch.geometry.cube[0] ?? 0;
   const outputs = predictions.result.mean.length / Math.max(1, predictions.sampleIds.length);
-  const rows = imageSpaceRows(predictions.result, predictions.batch, outputs, cubeMm).map((row) =>
+  const scales = storedScales(checkpoint.metrics);
+  const rows = imageSpaceRows(predictions.result, predictions.batch, outputs, cubeMm, scales).map((row) =>
     mapRow(row, sources),
   );
   project.store.predictions.put(null, checkpoint.id, ZERO_SHOT_PASSES, rows);

@@ -1,6 +1,7 @@
 import type { Joint } from '@shared/domain';
 import { gridToCrop } from '@shared/pose2d/targets';
 import { boxAround, cropToImage, imageToCrop, type PersonCrop } from '../../datasets';
+import type { HeatmapPrediction } from '../../learner';
 
 /**
  * Crop ↔ image transforms of the RGB pipeline: labels go into the person crop as (row, col) crop pixels with a §3.5
@@ -108,4 +109,24 @@ export function predictionInImage(
     }
   }
   return { mean, std, aleatoric };
+}
+
+/** Row `i` of a batch prediction in image space, on that sample's crop (see `predictionInImage`). */
+export function sampleInImage(
+  prediction: HeatmapPrediction,
+  i: number,
+  crop: PersonCrop,
+): ReturnType<typeof predictionInImage> {
+  const j = prediction.joints;
+  const logVar = prediction.aleatoricLogVar;
+  return predictionInImage(
+    {
+      location: prediction.location.subarray(i * j * 2, (i + 1) * j * 2),
+      locationStd: prediction.locationStd.subarray(i * j * 2, (i + 1) * j * 2),
+      aleatoricLogVar: logVar && logVar.subarray(i * j, (i + 1) * j),
+    },
+    crop,
+    prediction.inputSize,
+    prediction.gridSize,
+  );
 }

@@ -4,12 +4,13 @@ import type { PersonCrop } from '../../datasets';
 import { createHeatmapLearner, type HeatmapPrediction } from '../../learner';
 import { HEATMAP_SAMPLERS, runHeatmapSampler, type Selection } from '../../samplers';
 import type { PredictionRow } from '../../store';
+import { storedScales, withScales, type UncertaintyScales } from '../calibration';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
 import { checkpointOf, expectKind } from '../common/training';
 import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
 import { readPersonCrops } from './crops';
 import { predictionDetails } from './details';
-import { predictionInImage } from './geometry';
+import { sampleInImage } from './geometry';
 import { trainHeatmaps } from './train';
 
 /** Peaks kept per joint for refinement and the samplers (spec §4.7 suggests K = 3–5). */
@@ -23,27 +24,17 @@ export interface HeatmapPredictions {
   crops: PersonCrop[];
 }
 
-/** Stored prediction rows in image space, with the refinement details beside them. */
+/** Stored prediction rows in image space, calibrated σ, with the refinement details beside them. */
 function predictionRows(
   layout: SkeletonLayout,
   sampleIds: readonly number[],
   crops: readonly PersonCrop[],
   prediction: HeatmapPrediction,
+  scales: UncertaintyScales,
 ): PredictionRow[] {
   const tree = humanTree(layout);
-  const j2 = prediction.joints * 2;
   return sampleIds.map((sampleId, i) => {
-    const logVar = prediction.aleatoricLogVar;
-    const inImage = predictionInImage(
-      {
-        location: prediction.location.subarray(i * j2, (i + 1) * j2),
-        locationStd: prediction.locationStd.subarray(i * j2, (i + 1) * j2),
-        aleatoricLogVar: logVar && logVar.subarray((i * j2) / 2, ((i + 1) * j2) / 2),
-      },
-      crops[i]!,
-      prediction.inputSize,
-      prediction.gridSize,
-    );
+    const inImage = withScales(sampleInImage(prediction, i, crops[i]!), scales);
     const { details, loglik } = predictionDetails(tree, prediction, i, crops[i]!);
     return { sampleId, ...inImage, loglik, details };
   });
@@ -83,7 +74,13 @@ async function predict(
       options.roundId,
       checkpoint.id,
       options.passes,
-      predictionRows(project.skeleton, batch.sampleIds, batch.crops, result),
+      predictionRows(
+        project.skeleton,
+        batch.sampleIds,
+        batch.crops,
+        result,
+        storedScales(project.store.checkpoints.get(checkpoint.id)?.metrics),
+      ),
     );
   }
   return { kind: 'heatmap', sampleIds: batch.sampleIds, result, crops: batch.crops };

@@ -8,6 +8,7 @@ import {
   validateHourglassConfig,
 } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
+import { validationMetrics } from '../common/suggestion-quality';
 import {
   recordCheckpoint,
   runSummary,
@@ -20,6 +21,7 @@ import type { TrainTarget } from '../pipeline';
 import { pickBatch, pickRows, readPersonCrops } from './crops';
 import { evaluateHeatmaps, type HeatmapEvaluation } from './evaluation';
 import { labelsInCrops, meanPoseInCrop, presentJoints } from './geometry';
+import { validateHeatmaps } from './quality';
 
 /**
  * Trains the heatmap model on the labelled set (10 % held out for model selection and early stopping), by default
@@ -107,6 +109,14 @@ export async function trainHeatmaps(
     });
 
     const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
+    const valCrops = split.val.length > 0 ? pickBatch(labelled, split.val) : null;
+    const validation = await validateHeatmaps(
+      learner,
+      outcome.checkpointPath,
+      valCrops,
+      (valCrops?.sampleIds ?? []).map(labelOf),
+      { passes: config.mcPasses, seed: settings.seed, signal: ctx.signal },
+    );
     const test = await readPersonCrops(
       project,
       target.set.test.filter(hasLabel),
@@ -134,7 +144,13 @@ export async function trainHeatmaps(
       trainSamplesPerSecond: outcome.samplesPerSecond,
     };
     const run = runSummary(outcome.metrics, start?.ref ?? null);
-    const checkpointId = recordCheckpoint(project, target, outcome, metrics, run);
+    const checkpointId = recordCheckpoint(
+      project,
+      target,
+      outcome,
+      { ...metrics, ...validationMetrics(validation) },
+      run,
+    );
     return {
       model: 'hourglass',
       backend: outcome.backend.name,
@@ -149,6 +165,7 @@ export async function trainHeatmaps(
       trainSamplesPerSecond: outcome.samplesPerSecond,
       ...run,
       preset: outcome.config.preset,
+      validation,
     };
   } finally {
     learner.dispose();

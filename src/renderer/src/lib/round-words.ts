@@ -2,7 +2,7 @@
  * A round written for people: stage times, metrics and annotation cost as short phrases, never raw field names.
  * Pure (no DOM); test/unit/renderer/round-words.test.ts checks the exact wording.
  */
-import type { CostTally, QueueItem, RoundDetail } from '@shared/contract';
+import type { CostTally, QueueItem, RoundDetail, RoundSummary } from '@shared/contract';
 
 /** Samplers a new round starts with: VL4Pose for people (RGB), CKE for depth hands (the paper's best). */
 export const DEFAULT_SAMPLER = { rgb: 'vl4pose', depth: 'cke' } as const;
@@ -56,10 +56,42 @@ export function roundSummary(round: RoundDetail): string {
   );
   if (stages.length) parts.push(sentence(stages));
   const metrics = Object.entries(round.metrics)
-    .filter((e): e is [string, number] => e[1] !== null)
+    .filter((e): e is [string, number] => e[1] !== null && !QUALITY_KEYS.has(e[0]))
     .map(([name, value]) => metricPhrase(name, value));
   if (metrics.length) parts.push(sentence(metrics));
+  const quality = qualitySentence(round);
+  if (quality) parts.push(quality);
   return parts.join(' ');
+}
+
+/** Metrics the quality sentence words together (see `qualitySentence`). */
+const QUALITY_KEYS = new Set([
+  'valMedianErrorMm',
+  'valMedianErrorPx',
+  'valWithin10Px',
+  'sigmaScale',
+  'sigmaCoverage1',
+  'sigmaCoverage2',
+]);
+
+const percent = (v: number) => `${Math.round(v * 100)} %`;
+
+/** "Suggestions on the validation split: median 12.3 mm, 5.1 px · 48 % within 10 px; σ calibrated ×3.10: …" */
+function qualitySentence(round: RoundDetail): string | null {
+  if (!round.suggestions) return null;
+  const { sigmaScale: scale, sigmaCoverage1: one, sigmaCoverage2: two } = round.metrics;
+  const rings =
+    typeof scale === 'number' && typeof one === 'number' && typeof two === 'number'
+      ? `; σ calibrated ×${scale.toFixed(2)}: the 1σ ring holds ${percent(one)} of true joints, 2σ ${percent(two)}`
+      : '';
+  return `Suggestions on the validation split: ${suggestionsLine(round.suggestions)}${rings}.`;
+}
+
+/** A round's suggestion quality on the validation split: "median 12.3 mm, 5.1 px · 48 % within 10 px" or "–". */
+export function suggestionsLine(quality: RoundSummary['suggestions']): string {
+  if (!quality) return '–';
+  const mm = quality.medianErrorMm === null ? '' : `${quality.medianErrorMm.toFixed(1)} mm, `;
+  return `median ${mm}${quality.medianErrorPx.toFixed(1)} px · ${percent(quality.within10Px)} within 10 px`;
 }
 
 /** Joints of a cost tally in words: "12 accepted, 5 moved (mean 7.5 px), 0 placed by hand, 3 left as predicted". */

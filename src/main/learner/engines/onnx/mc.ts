@@ -139,7 +139,10 @@ class PassSums {
   /** Writes the statistics of the n samples into `result` at sample `start`. */
   writeInto(result: McResult, start: number): void {
     const { outputs, denseUnits } = this.net.config;
-    const stats = aggregatePasses(this.means, this.logVars);
+    const stats = aggregatePasses(
+      this.means,
+      this.logVars === null ? null : { logVars: this.logVars, loss: this.net.config.loss },
+    );
     result.mean.set(stats.mean, start * outputs);
     result.std.set(stats.std, start * outputs);
     if (stats.aleatoric !== null) result.aleatoric?.set(stats.aleatoric, start * outputs);

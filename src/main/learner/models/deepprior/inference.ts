@@ -15,7 +15,7 @@ export interface McOptions {
 
 /**
  * MC-dropout inference (spec §4): for each batch, M passes with fresh seeded masks; per coordinate the predictive
- * mean, population std, mean exp(log-var) and mean log-var; the mean penultimate features; the mean VL4Pose head
+ * mean, population std, aleatoric variance and mean log-var; the mean penultimate features; the mean VL4Pose head
  * outputs. The plain model runs one deterministic pass (std = 0). `x` is N×S×S at the model's input size.
  */
 export function runMcInference(
@@ -87,7 +87,10 @@ export function runMcInference(
       onBatch(n);
     }
     xBatch.dispose();
-    const stats = aggregatePasses(passMeans, model.bayesian ? passLogVars : null);
+    const stats = aggregatePasses(
+      passMeans,
+      model.bayesian ? { logVars: passLogVars, loss: model.config.loss } : null,
+    );
     result.mean.set(stats.mean, start * outputs);
     result.std.set(stats.std, start * outputs);
     if (stats.aleatoric !== null) result.aleatoric?.set(stats.aleatoric, start * outputs);
