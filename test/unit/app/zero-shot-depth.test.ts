@@ -61,6 +61,10 @@ describe('pretrained depth-hand model', () => {
     expect(result.predicted).toBeGreaterThan(0);
     expect(result.evaluated).toBe(0); // pool labels are hidden
     expect(result.testErrorMm).toBeGreaterThan(0);
+    // σ calibrated on the project's own labelled (seed) frames, which the model never saw.
+    const row = app.deps.projects.get(project).store.checkpoints.pretrainedModels()[0]!;
+    expect(row.metrics['sigmaScale']).toBeGreaterThan(0);
+    expect(row.metrics['aleatoricScale']).toBeGreaterThan(0);
     const view = await app.call('prediction.get', { project, sampleId: ids[0]! }, lead);
     expect(view?.source).toMatchObject({ kind: 'pretrained', label: 'DeepPrior fast, synthetic hands' });
     expect(view?.passes).toBe(20);

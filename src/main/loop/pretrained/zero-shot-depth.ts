@@ -4,7 +4,8 @@ import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
 import { getSkeleton, jointIndexMap } from '@shared/skeletons';
 import type { PredictionRow } from '../../store';
-import { storedScales } from '../calibration';
+import { fitUncertaintyScale, storedScales, withScales, type UncertaintyScales } from '../calibration';
+import { ringSigmas } from '../common/prediction-view';
 import type { LoopContext, LoopProject } from '../context';
 import { DEPTH_PIPELINE, imageSpaceRows, type DepthPredictions } from '../depth/pipeline';
 import { shippedDepthModel, shippedDepthRow } from './shipped-depth';
@@ -70,6 +71,31 @@ function errorMm(
 }
 
 /**
+ * σ scales of the shipped model fitted on this project's labelled rows (error ÷ ring σ in image px, as the
+ * annotate view draws them): 1 (the model's own σ) where there are none.
+ */
+function fitScales(
+  rows: readonly PredictionRow[],
+  labelOf: (id: number) => readonly Joint[] | null,
+  ids: ReadonlySet<number>,
+): UncertaintyScales {
+  const sigma: number[] = [];
+  const aleatoric: number[] = [];
+  for (const row of rows) {
+    const label = ids.has(row.sampleId) ? labelOf(row.sampleId) : null;
+    label?.forEach((joint, j) => {
+      if (joint.u === null || joint.v === null || joint.visibility === 'absent') return;
+      const error = Math.hypot(row.mean[j * 3]! - joint.u, row.mean[j * 3 + 1]! - joint.v);
+      if (!Number.isFinite(error)) return;
+      const rings = ringSigmas(row, j);
+      sigma.push(error / rings.stdPx);
+      if (rings.aleatoricPx !== null) aleatoric.push(error / rings.aleatoricPx);
+    });
+  }
+  return { sigma: fitUncertaintyScale(sigma), aleatoric: fitUncertaintyScale(aleatoric) };
+}
+
+/**
  * Zero-shot suggestions for depth samples from the shipped pretrained hand model (`poseloop pretrain`): MC-dropout
  * predictions mapped onto the project's hand layout through the canonical hand and stored under the model's
  * pretrained checkpoint row, so they show with provenance "pretrained" before the project has a model of its own;
@@ -98,12 +124,18 @@ export async function zeroShotDepth(
       'project',
     );
   const checkpoint = shippedDepthRow(project, shipped);
-  // The first use also scores the labelled test split: that figure decides between these suggestions and the
-  // project's own model.
+  // The first use also scores the labelled test split (that figure decides between these suggestions and the
+  // project's own model) and calibrates σ on the labelled training split, which the model never saw.
   const scored = typeof checkpoint.metrics['testErrorMm'] === 'number';
   const sampleIds = scored
     ? request.sampleIds
-    : [...new Set([...request.sampleIds, ...project.store.sampleIds('test')])];
+    : [
+        ...new Set([
+          ...request.sampleIds,
+          ...project.store.sampleIds('test'),
+          ...project.store.sampleIds('train'),
+        ]),
+      ];
   const predictions = (await DEPTH_PIPELINE.predict(
     project,
     { id: checkpoint.id, path: dir },
@@ -113,18 +145,26 @@ export async function zeroShotDepth(
   )) as DepthPredictions;
   const cubeMm = predictions.batch.geometry.cube[0] ?? 0;
   const outputs = predictions.result.mean.length / Math.max(1, predictions.sampleIds.length);
-  const scales = storedScales(checkpoint.metrics);
-  const rows = imageSpaceRows(predictions.result, predictions.batch, outputs, cubeMm, scales).map((row) =>
-    mapRow(row, sources),
+  const raw = imageSpaceRows(predictions.result, predictions.batch, outputs, cubeMm, storedScales({})).map(
+    (row) => mapRow(row, sources),
   );
+  const labelOf = (id: number) => project.store.annotations.labelOf(id, 'include');
+  const scales = scored
+    ? storedScales(checkpoint.metrics)
+    : fitScales(raw, labelOf, new Set(project.store.sampleIds('train')));
+  const rows = raw.map((row) => withScales(row, scales));
   project.store.predictions.put(null, checkpoint.id, ZERO_SHOT_PASSES, rows);
 
-  const labelOf = (id: number) => project.store.annotations.labelOf(id, 'include');
   const requested = new Set(request.sampleIds);
   const all = errorMm(rows, predictions, labelOf, requested);
   const test = errorMm(rows, predictions, labelOf, new Set(project.store.sampleIds('test')));
-  if (test.errorMm !== null)
-    project.store.checkpoints.setMetrics(checkpoint.id, { ...checkpoint.metrics, testErrorMm: test.errorMm });
+  if (!scored)
+    project.store.checkpoints.setMetrics(checkpoint.id, {
+      ...checkpoint.metrics,
+      testErrorMm: test.errorMm,
+      sigmaScale: scales.sigma,
+      aleatoricScale: scales.aleatoric,
+    });
   const stored = project.store.checkpoints.get(checkpoint.id)?.metrics['testErrorMm'];
   const predicted = predictions.sampleIds.filter((id) => requested.has(id)).length;
   return {
