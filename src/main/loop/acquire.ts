@@ -92,6 +92,8 @@ export async function acquire(
       preset: settings.preset,
       seed: settings.seed,
       unreviewed: settings.unreviewed,
+      augment: settings.augment,
+      refine: settings.refine,
       loss: 'reference',
       ...(settings.epochs ? { epochs: settings.epochs } : {}),
     },

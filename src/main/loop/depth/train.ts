@@ -1,13 +1,22 @@
 import type { DepthTrainResult, TrainSettings } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { parents } from '@shared/skeletons';
-import { createDepthLearner, selectBackend, validateModelConfig, type DeepPriorConfig } from '../../learner';
+import {
+  createDepthLearner,
+  DEFAULT_DEPTH_AUGMENTATION,
+  selectBackend,
+  validateModelConfig,
+  type CropCentring,
+  type DeepPriorConfig,
+} from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
 import { epochsForSteps, recordCheckpoint, trainingMessage, validationSplit } from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
-import { projectCrops, readCrops, type ProjectCrops } from './crops';
+import { meanCentreErrorMm, uvdCentroid } from './centring';
+import { projectCrops, readCrops, readCropsAt, type CropBatch, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
 import { jointsToUvd, normalisedTargets, selectRows } from './geometry';
+import { predictCentred } from './refine';
 
 /** Crops + normalised targets of labelled samples (those with a detected hand and every joint present). */
 async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: readonly number[]) {
@@ -19,7 +28,14 @@ async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: r
   }
   const batch = await readCrops(crops, [...uvdById.keys()]);
   const uvds = batch.sampleIds.map((id) => uvdById.get(id)!);
-  return { ...batch, y: normalisedTargets(batch.frames, uvds, crops.cubeMm) };
+  return withTargets(batch, uvds, crops);
+}
+
+type LabelledBatch = CropBatch & { y: Float32Array; uvds: Float64Array[] };
+
+/** A batch with its labels (image space) normalised around its own crop frames. */
+function withTargets(batch: CropBatch, uvds: Float64Array[], crops: ProjectCrops): LabelledBatch {
+  return { ...batch, uvds, y: normalisedTargets(batch.frames, uvds, crops.cubeMm) };
 }
 
 /**
@@ -72,7 +88,22 @@ async function trainWithCrops(
   const { outputs } = config;
   const pixels = config.inputSize * config.inputSize;
   const split = validationSplit(labelled.sampleIds.length, settings.seed);
-  const trainRows = selectRows(labelled, split.train, pixels, outputs);
+  // With refinement the model learns on crops centred on the labelled joints (jittered by the augmentation): the
+  // centring its second stage sees. Validation keeps the detector's crops, what its first stage sees.
+  const centring: CropCentring = settings.refine ? 'refined' : 'detector';
+  const trainSource =
+    centring === 'refined'
+      ? withTargets(
+          await readCropsAt(
+            crops,
+            labelled,
+            labelled.uvds.map((uvd) => uvdCentroid(uvd)),
+          ),
+          labelled.uvds,
+          crops,
+        )
+      : labelled;
+  const trainRows = selectRows(trainSource, split.train, pixels, outputs);
   const val = split.val.length > 0 ? selectRows(labelled, split.val, pixels, outputs) : null;
   const dims = { height: config.inputSize, width: config.inputSize };
 
@@ -87,6 +118,8 @@ async function trainWithCrops(
       aux: { parents: parents(project.skeleton) },
       train: { x: trainRows.x, y: trainRows.y, count: trainRows.count, ...dims },
       ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
+      ...(settings.augment ? { augmentation: DEFAULT_DEPTH_AUGMENTATION } : {}),
+      cropCentring: centring,
       seed: settings.seed,
       checkpointDir: target.checkpointDir ?? project.modelsDir,
       signal: ctx.signal,
@@ -103,17 +136,32 @@ async function trainWithCrops(
     const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
     const test = await labelledBatch(target.set, crops, target.set.test);
     let evaluation: DepthEvaluation | null = null;
+    let detectorTestErrorMm: number | null = null;
+    let centreErrorMm: DepthTrainResult['centreErrorMm'] = null;
     if (test.sampleIds.length > 0) {
-      const prediction = await learner.predictMc({
-        checkpointPath: outcome.checkpointPath,
-        images: { x: test.x, count: test.sampleIds.length, ...dims },
-        passes: Math.min(config.mcPasses, 10),
-        seed: settings.seed,
-        signal: ctx.signal,
-        onProgress: (p) => evaluating(p.fraction),
-      });
+      const prediction = await predictCentred(crops, test, centring, (batch, first) =>
+        learner.predictMc({
+          checkpointPath: outcome.checkpointPath,
+          images: { x: batch.x, count: batch.sampleIds.length, ...dims },
+          passes: Math.min(config.mcPasses, 10),
+          seed: settings.seed,
+          signal: ctx.signal,
+          onProgress: (p) =>
+            evaluating(centring === 'detector' ? p.fraction : (p.fraction + (first ? 0 : 1)) / 2),
+        }),
+      );
       const meanPose = meanPoseBaseline(trainRows.y, trainRows.count);
-      evaluation = evaluateDepth(prediction.mean, test.y, test.geometry, test.sampleIds.length, meanPose);
+      const count = test.sampleIds.length;
+      const final = withTargets(prediction.batch, test.uvds, crops);
+      evaluation = evaluateDepth(prediction.result.mean, final.y, final.geometry, count, meanPose);
+      detectorTestErrorMm =
+        centring === 'detector'
+          ? evaluation.testErrorMm
+          : evaluateDepth(prediction.first.result.mean, test.y, test.geometry, count, meanPose).testErrorMm;
+      centreErrorMm = {
+        detector: meanCentreErrorMm(test.y, test.geometry, count),
+        refined: centring === 'detector' ? null : meanCentreErrorMm(final.y, final.geometry, count),
+      };
     }
     const checkpointId = recordCheckpoint(project, target, outcome, {
       testErrorMm: evaluation?.testErrorMm ?? null,
@@ -133,6 +181,9 @@ async function trainWithCrops(
       framesWithin20Mm: evaluation?.framesWithin20Mm ?? null,
       framesWithin40Mm: evaluation?.framesWithin40Mm ?? null,
       perJointErrorMm: evaluation?.perJointErrorMm ?? [],
+      centring,
+      detectorTestErrorMm,
+      centreErrorMm,
       trainSamplesPerSecond: outcome.samplesPerSecond,
       epochs: outcome.config.epochs,
       preset: outcome.config.preset,
