@@ -34,13 +34,13 @@ export const LearningSettings = z.object({
     .boolean()
     .default(true)
     .describe(
-      'depth training crops get a fresh random in-plane turn (±30°), scale (±10 %) and centre jitter (20 mm) per sample and epoch',
+      'depth training crops get a fresh random in-plane turn (±10°), scale (±5 %) and centre jitter (10 mm) per sample and epoch',
     ),
   refine: z
     .boolean()
     .default(true)
     .describe(
-      'depth: train on crops centred on the labelled joints, predict twice (the second crop re-centred on the first prediction)',
+      'depth: predict twice, the second crop re-centred on the first prediction’s joints (trains on detector and joint-centred crops)',
     ),
   mc: z.number().int().min(1).max(500).default(20).describe('MC-dropout passes M'),
   subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),

@@ -48,8 +48,8 @@ export interface CheckpointMeta extends CheckpointMetaBase {
 
 /**
  * `detector`: crops around the depth-only hand detector's centre, as the reference. `refined`: the model was trained
- * on crops around the labelled joints' centroid with centre jitter, and predicts in two stages — a first prediction
- * on the detector's crop, then again on a crop re-centred on that prediction's joint centroid (DeepPrior++).
+ * on both the detector's crops and crops around the labelled joints' centroid, and predicts in two stages — a first
+ * prediction on the detector's crop, then again on a crop re-centred on that prediction's joint centroid (DeepPrior++).
  */
 export type CropCentring = 'detector' | 'refined';
 

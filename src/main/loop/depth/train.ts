@@ -15,7 +15,7 @@ import type { TrainingSet, TrainTarget } from '../pipeline';
 import { meanCentreErrorMm, uvdCentroid } from './centring';
 import { projectCrops, readCrops, readCropsAt, type CropBatch, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
-import { jointsToUvd, normalisedTargets, selectRows } from './geometry';
+import { jointsToUvd, normalisedTargets, selectRows, stackRows } from './geometry';
 import { predictCentred } from './refine';
 
 /** Crops + normalised targets of labelled samples (those with a detected hand and every joint present). */
@@ -32,6 +32,12 @@ async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: r
 }
 
 type LabelledBatch = CropBatch & { y: Float32Array; uvds: Float64Array[] };
+
+/** The labelled crops cut again around each frame's labelled joints' centroid. */
+async function centredOnLabels(crops: ProjectCrops, labelled: LabelledBatch): Promise<LabelledBatch> {
+  const centres = labelled.uvds.map((uvd) => uvdCentroid(uvd));
+  return withTargets(await readCropsAt(crops, labelled, centres), labelled.uvds, crops);
+}
 
 /** A batch with its labels (image space) normalised around its own crop frames. */
 function withTargets(batch: CropBatch, uvds: Float64Array[], crops: ProjectCrops): LabelledBatch {
@@ -88,22 +94,19 @@ async function trainWithCrops(
   const { outputs } = config;
   const pixels = config.inputSize * config.inputSize;
   const split = validationSplit(labelled.sampleIds.length, settings.seed);
-  // With refinement the model learns on crops centred on the labelled joints (jittered by the augmentation): the
-  // centring its second stage sees. Validation keeps the detector's crops, what its first stage sees.
+  // With refinement the model sees two centrings when it predicts: the detector's crop (first stage) and a crop
+  // re-centred on the hand (second stage). It trains on both crops of every training frame, the second centred on the
+  // labelled joints' centroid (the augmentation's jitter stands in for the first stage's error). Validation keeps
+  // the detector's crops.
   const centring: CropCentring = settings.refine ? 'refined' : 'detector';
-  const trainSource =
+  const detectorRows = selectRows(labelled, split.train, pixels, outputs);
+  const trainRows =
     centring === 'refined'
-      ? withTargets(
-          await readCropsAt(
-            crops,
-            labelled,
-            labelled.uvds.map((uvd) => uvdCentroid(uvd)),
-          ),
-          labelled.uvds,
-          crops,
+      ? stackRows(
+          detectorRows,
+          selectRows(await centredOnLabels(crops, labelled), split.train, pixels, outputs),
         )
-      : labelled;
-  const trainRows = selectRows(trainSource, split.train, pixels, outputs);
+      : detectorRows;
   const val = split.val.length > 0 ? selectRows(labelled, split.val, pixels, outputs) : null;
   const dims = { height: config.inputSize, width: config.inputSize };
 
@@ -174,7 +177,7 @@ async function trainWithCrops(
       backend: outcome.backend.name,
       checkpoint: outcome.checkpointPath,
       checkpointId,
-      trainSamples: trainRows.count,
+      trainSamples: detectorRows.count,
       testSamples: test.sampleIds.length,
       testErrorMm: evaluation?.testErrorMm ?? null,
       meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
