@@ -36,8 +36,9 @@ async function predict(
   const detected = await readCrops(crops, sampleIds).finally(() => crops.cache.close());
   const centring = meta.cropCentring ?? 'detector';
   const step = subProgress(ctx, ...span, 'infer');
-  // Progress: a refined model's first stage runs FIRST_STAGE_PASSES of the passes the second runs.
-  const firstShare = centring === 'refined' ? FIRST_STAGE_PASSES / (FIRST_STAGE_PASSES + options.passes) : 0;
+  // Progress: a refined model's first stage runs firstPasses of the passes the second runs.
+  const firstPasses = Math.min(FIRST_STAGE_PASSES, options.passes);
+  const firstShare = centring === 'refined' ? firstPasses / (firstPasses + options.passes) : 0;
   const learner = createDepthLearner();
   const { batch, result } = await predictCentred(crops, detected, centring, (images, first) =>
     learner.predictMc({
@@ -48,7 +49,7 @@ async function predict(
         height: model.inputSize,
         width: model.inputSize,
       },
-      passes: first ? Math.min(FIRST_STAGE_PASSES, options.passes) : options.passes,
+      passes: first ? firstPasses : options.passes,
       seed: options.seed,
       signal: ctx.signal,
       onProgress: (p) =>
