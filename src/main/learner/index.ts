@@ -25,6 +25,8 @@ export type {
   DeepPriorVariant,
   DeepPriorLoss,
 } from './models/deepprior/types';
+export { DEFAULT_DEPTH_AUGMENTATION } from './models/deepprior/augment';
+export type { DepthAugmentation } from './models/deepprior/augment';
 export { linksOf } from './models/vl4pose-aux/validate';
 export type { Vl4PoseAuxConfig, Vl4PoseAuxConfigInput, SkeletonLink } from './models/vl4pose-aux/types';
 export { meanJointErrorMm, toXyz } from './metrics';
@@ -57,6 +59,7 @@ export type {
   Checkpoint,
   CheckpointMeta,
   CheckpointModel,
+  CropCentring,
   HourglassCheckpoint,
   HourglassCheckpointMeta,
   LearnerCheckpointMeta,

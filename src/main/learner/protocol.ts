@@ -2,6 +2,7 @@ import type { PretrainedPoseJob, PretrainedPoseResult } from './models/movenet/j
 import type { ErrorPayload } from '@shared/errors';
 import type { BackendChoice, BackendName } from './backend';
 import type { McEngineChoice, McEngineName } from './engines';
+import type { DepthAugmentation } from './models/deepprior/augment';
 import type { DeepPriorConfig, DeepPriorConfigInput } from './models/deepprior/types';
 import type { HourglassConfig, HourglassConfigInput } from './models/hourglass/types';
 import type { Vl4PoseAuxConfig, Vl4PoseAuxConfigInput, SkeletonLink } from './models/vl4pose-aux/types';
@@ -72,6 +73,8 @@ export interface TrainJob extends TrainJobBase {
   aux?: Vl4PoseAuxConfigInput;
   train: LabelledCrops;
   val?: ValidationSet;
+  /** Random rotation, scale and centre jitter of the training crops (never of `val`); absent = none. */
+  augmentation?: DepthAugmentation;
 }
 
 export interface PredictJob {

@@ -93,6 +93,8 @@ export async function acquire(
       preset: settings.preset,
       seed: settings.seed,
       unreviewed: settings.unreviewed,
+      augment: settings.augment,
+      refine: settings.refine,
       loss: 'reference',
       patience: settings.patience,
       maxEpochs: settings.maxEpochs,

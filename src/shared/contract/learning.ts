@@ -52,6 +52,18 @@ export const LearningSettings = z.object({
     .enum(['reference', 'gaussian'])
     .default('reference')
     .describe('reference (attenuated L1 + MSE) or gaussian'),
+  augment: z
+    .boolean()
+    .default(true)
+    .describe(
+      'depth training crops get a fresh random in-plane turn (±10°), scale (±5 %) and centre jitter (10 mm) per sample and epoch',
+    ),
+  refine: z
+    .boolean()
+    .default(true)
+    .describe(
+      'depth: predict twice, the second crop re-centred on the first prediction’s joints (trains on detector and joint-centred crops)',
+    ),
   mc: z.number().int().min(1).max(500).default(20).describe('MC-dropout passes M'),
   subset: z.number().gt(0).max(1).default(1).describe('fraction of the pool scored (the paper uses 0.1)'),
   eta: z.number().min(0).max(10).default(0.3).describe('CKE uncertainty weight'),
@@ -75,6 +87,8 @@ export const TrainSettings = LearningSettings.pick({
   seed: true,
   loss: true,
   unreviewed: true,
+  augment: true,
+  refine: true,
 });
 export type TrainSettings = z.infer<typeof TrainSettings>;
 
@@ -88,6 +102,8 @@ export const AcquireSettings = LearningSettings.pick({
   fromScratch: true,
   seed: true,
   unreviewed: true,
+  augment: true,
+  refine: true,
   mc: true,
   subset: true,
   eta: true,
@@ -159,6 +175,12 @@ export const DepthTrainResult = TrainResultBase.extend({
   framesWithin20Mm: z.number().nullable(),
   framesWithin40Mm: z.number().nullable(),
   perJointErrorMm: z.array(z.number()),
+  /** How crops were centred: the detector's centre, or re-centred on a first prediction (see `refine`). */
+  centring: z.enum(['detector', 'refined']),
+  /** Test error of the first stage alone (crops at the detector's centre); equals testErrorMm without refinement. */
+  detectorTestErrorMm: z.number().nullable(),
+  /** Mean distance (mm) from the crop centre to the labelled joints' centroid on the test split, per centring. */
+  centreErrorMm: z.object({ detector: z.number(), refined: z.number().nullable() }).nullable(),
 });
 export type DepthTrainResult = z.infer<typeof DepthTrainResult>;
 

@@ -11,6 +11,7 @@ import {
 import {
   CropCache,
   collectImport,
+  cropsAtCentres,
   ensureCropCache,
   loadDepth,
   openDatasetImport,
@@ -139,6 +140,31 @@ describe('crop cache', () => {
       expect(cache.frame(1)).not.toBeNull();
       expect(Array.from(await cache.read([0])).every((value) => value === 0)).toBe(true);
       await cache.close();
+    });
+  });
+
+  it('cuts crops around explicit centres, and none where the window leaves the padded frame', async () => {
+    await withTempDir(async (root) => {
+      await writeSynthDataset(join(root, 'synth'), { seed: 5, splits: [{ name: 'train', frames: 2 }] });
+      const records = await collectImport(await openGenericImport(join(root, 'synth')));
+      const sources = records.map((record, i) => ({
+        sampleId: i + 1,
+        intrinsics: INTRINSICS,
+        load: () => loadDepth(join(root, 'synth'), record),
+      }));
+      const settings = { cubeMm: 300, inputSize: 16 };
+      const centres = [
+        { u: 150.5, v: 110, d: 450 },
+        { u: 1000, v: 110, d: 450 },
+      ];
+      const out = new Float32Array(2 * 16 * 16).fill(7);
+      const frames = await cropsAtCentres(sources, centres, settings, out);
+      const frame = cropFrame(INTRINSICS, centres[0]!, 300)!;
+      // S = ceil(241.42·300/450) = 161; corners floor(150.5 − 80.5) = 70, floor(110 − 80.5) = 29.
+      expect(frame).toEqual({ u: 150.5, v: 110, d: 450, side: 161, left: 70, top: 29 });
+      expect(frames).toEqual([frame, null]);
+      expect(out.subarray(0, 256)).toEqual(cropAndNormalise(await sources[0]!.load(), frame, settings));
+      expect(out.subarray(256).every((v) => v === 0)).toBe(true);
     });
   });
 });

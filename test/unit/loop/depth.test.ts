@@ -8,6 +8,7 @@ import {
   normalisedTargets,
   poseCentred,
   selectRows,
+  stackRows,
   stdToImageSpace,
   toImageSpace,
   varianceToImageSpace,
@@ -64,6 +65,30 @@ describe('depth crop geometry', () => {
     expect(Array.from(picked.geometry.cropSize)).toEqual([30, 10]);
     expect(Array.from(picked.geometry.cube)).toEqual([300, 100]);
     expect(Array.from(picked.geometry.intrinsics)).toEqual([3, 3, 3, 3, 1, 1, 1, 1]);
+  });
+});
+
+describe('stacked training rows', () => {
+  it('puts the second set of rows after the first, crops, targets and geometry alike', () => {
+    const rows = (base: number) => ({
+      x: Float32Array.from([base, base + 1]),
+      y: Float32Array.from([base / 10]),
+      geometry: {
+        centre: Float64Array.from([base, base, base]),
+        cropSize: Float64Array.from([base]),
+        cube: Float64Array.from([300]),
+        intrinsics: Float64Array.from([1, 2, 3, base]),
+      },
+      count: 1,
+    });
+    const stacked = stackRows(rows(1), rows(5));
+    expect(stacked.count).toBe(2);
+    expect(Array.from(stacked.x)).toEqual([1, 2, 5, 6]);
+    expect(Array.from(stacked.y)).toEqual([Math.fround(0.1), Math.fround(0.5)]);
+    expect(Array.from(stacked.geometry.centre)).toEqual([1, 1, 1, 5, 5, 5]);
+    expect(Array.from(stacked.geometry.cropSize)).toEqual([1, 5]);
+    expect(Array.from(stacked.geometry.intrinsics)).toEqual([1, 2, 3, 1, 1, 2, 3, 5]);
+    expect(stacked.geometry.centre).toBeInstanceOf(Float64Array);
   });
 });
 

@@ -180,9 +180,8 @@ export async function buildCropCache(
           cubeMm: settings.cubeMm,
           ...settings.detector,
         });
-      const frame = centre && cropFrame(source.intrinsics, centre, settings.cubeMm);
       crop.fill(0);
-      if (image && frame) cropAndNormalise(image, frame, settings, crop);
+      const frame = image && centre ? cutCrop(image, source.intrinsics, centre, settings, crop) : null;
       index.set(
         frame
           ? [source.sampleId, frame.u, frame.v, frame.d, frame.side, frame.left, frame.top, 1]
@@ -199,6 +198,44 @@ export async function buildCropCache(
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * The crop of `image` around an explicit centre (a refined centre, or the labelled joints' centroid) into `out`, and
+ * where it was cut; null (and `out` zeroed) when the window leaves the padded frame.
+ */
+function cutCrop(
+  image: DepthImage,
+  camera: Intrinsics,
+  centre: { u: number; v: number; d: number },
+  settings: CropSettings,
+  out: Float32Array,
+): CropFrame | null {
+  const frame = cropFrame(camera, centre, settings.cubeMm);
+  out.fill(0);
+  if (frame) cropAndNormalise(image, frame, settings, out);
+  return frame;
+}
+
+/**
+ * Crops of `sources` cut around explicit centres (`centres[i]` for `sources[i]`), back to back in `out`
+ * (N × inputSize²), with where each was cut; null where the image cannot be read or the window leaves the padded
+ * frame (that row of `out` is zero). Not cached: the centres change with every model.
+ */
+export async function cropsAtCentres(
+  sources: readonly CropSource[],
+  centres: readonly { u: number; v: number; d: number }[],
+  settings: CropSettings,
+  out = new Float32Array(sources.length * settings.inputSize * settings.inputSize),
+): Promise<(CropFrame | null)[]> {
+  const pixels = settings.inputSize * settings.inputSize;
+  const frames: (CropFrame | null)[] = [];
+  for (const [i, source] of sources.entries()) {
+    const image = await source.load().catch(() => null);
+    const crop = out.subarray(i * pixels, (i + 1) * pixels);
+    frames.push(image ? cutCrop(image, source.intrinsics, centres[i]!, settings, crop) : null);
+  }
+  return frames;
 }
 
 async function readExactly(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {

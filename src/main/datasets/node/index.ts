@@ -37,6 +37,7 @@ export { SYNTH_MANIFEST, writeSynthDataset, type SynthDatasetOptions, type Synth
 export {
   CropCache,
   buildCropCache,
+  cropsAtCentres,
   ensureCropCache,
   type CropCacheSettings,
   type CropSource,

@@ -69,7 +69,7 @@ export function cropAndNormalise(
   image: DepthImage,
   frame: CropFrame,
   settings: CropSettings,
-  out = new Float32Array(settings.inputSize * settings.inputSize),
+  out: Float32Array = new Float32Array(settings.inputSize * settings.inputSize),
 ): Float32Array {
   const { width, height, depth } = image;
   const size = settings.inputSize;

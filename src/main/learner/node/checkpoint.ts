@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { BackendChoice } from '../backend';
 import type { NamedWeights } from '../models/named-weights';
+import type { DepthAugmentation } from '../models/deepprior/augment';
 import type { DeepPriorConfig } from '../models/deepprior/types';
 import type { HourglassConfig } from '../models/hourglass/types';
 import type { Vl4PoseAuxConfig } from '../models/vl4pose-aux/types';
@@ -41,7 +42,18 @@ export interface CheckpointMeta extends CheckpointMetaBase {
   config: DeepPriorConfig;
   aux: Vl4PoseAuxConfig | null;
   metrics: TrainMetrics;
+  /** The training augmentation (null or absent: none). */
+  augmentation?: DepthAugmentation | null;
+  /** How the training crops were centred (absent in older checkpoints: 'detector'). */
+  cropCentring?: CropCentring;
 }
+
+/**
+ * `detector`: crops around the depth-only hand detector's centre, as the reference. `refined`: the model was trained
+ * on both the detector's crops and crops around the labelled joints' centroid, and predicts in two stages — a first
+ * prediction on the detector's crop, then again on a crop re-centred on that prediction's joint centroid (DeepPrior++).
+ */
+export type CropCentring = 'detector' | 'refined';
 
 /** Metadata of a 2-D human heatmap (stacked hourglass) checkpoint; its auxiliary heads are part of `config`. */
 export interface HourglassCheckpointMeta extends CheckpointMetaBase {

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { Intrinsics } from '@shared/domain';
 import type { CropFrame } from '../../datasets';
-import { ensureCropCache, loadDepth, type CropCache, type CropSource } from '../../datasets/node';
+import {
+  cropsAtCentres,
+  ensureCropCache,
+  loadDepth,
+  type CropCache,
+  type CropSource,
+} from '../../datasets/node';
 import type { CropGeometry } from '../../learner';
 import type { LoopProject } from '../context';
 
@@ -14,6 +20,8 @@ export interface ProjectCrops {
   cubeMm: number;
   inputSize: number;
   intrinsicsOf(sampleId: number): Intrinsics;
+  /** Where a sample's depth image comes from, to cut it again around another centre. */
+  sourceOf(sampleId: number): CropSource;
 }
 
 /**
@@ -25,6 +33,7 @@ export async function projectCrops(project: LoopProject, inputSize: number): Pro
   const datasets = new Map(store.listDatasets().map((d) => [d.id, d]));
   const intrinsics = new Map<number, Intrinsics>();
   const sources: CropSource[] = [];
+  const sourceById = new Map<number, CropSource>();
   for (let after = 0; ;) {
     const page = store.listSamples({ after, limit: 1000 });
     if (page.length === 0) break;
@@ -33,7 +42,9 @@ export async function projectCrops(project: LoopProject, inputSize: number): Pro
       if (sample.modality !== 'depth' || !dataset.intrinsics) continue;
       const camera = JSON.parse(dataset.intrinsics) as Intrinsics;
       intrinsics.set(sample.id, camera);
-      sources.push({ sampleId: sample.id, intrinsics: camera, load: () => loadDepth(dataset.root, sample) });
+      const source = { sampleId: sample.id, intrinsics: camera, load: () => loadDepth(dataset.root, sample) };
+      sources.push(source);
+      sourceById.set(sample.id, source);
     }
     after = page.at(-1)!.id;
   }
@@ -59,6 +70,11 @@ export async function projectCrops(project: LoopProject, inputSize: number): Pro
       if (!camera) throw new AppError('unsupported', `sample ${sampleId} has no camera intrinsics`);
       return camera;
     },
+    sourceOf: (sampleId) => {
+      const source = sourceById.get(sampleId);
+      if (!source) throw new AppError('unsupported', `sample ${sampleId} has no depth image`);
+      return source;
+    },
   };
 }
 
@@ -73,6 +89,45 @@ export interface CropBatch {
 export async function readCrops(crops: ProjectCrops, sampleIds: readonly number[]): Promise<CropBatch> {
   const kept = sampleIds.filter((id) => crops.cache.frame(id));
   const frames = kept.map((id) => crops.cache.frame(id)!);
+  return {
+    sampleIds: kept,
+    frames,
+    x: await crops.cache.read(kept),
+    geometry: geometryOf(crops, kept, frames),
+  };
+}
+
+/**
+ * The crops of `batch`'s samples cut again around explicit centres (image px, px, mm; one per row), e.g. refined
+ * centres or the labelled joints' centroids. A row whose new window leaves the padded frame keeps its crop from
+ * `batch`, so rows stay aligned with `batch.sampleIds`.
+ */
+export async function readCropsAt(
+  crops: ProjectCrops,
+  batch: CropBatch,
+  centres: readonly { u: number; v: number; d: number }[],
+): Promise<CropBatch> {
+  const pixels = crops.inputSize * crops.inputSize;
+  const x = new Float32Array(batch.sampleIds.length * pixels);
+  const cut = await cropsAtCentres(
+    batch.sampleIds.map((id) => crops.sourceOf(id)),
+    centres,
+    { cubeMm: crops.cubeMm, inputSize: crops.inputSize },
+    x,
+  );
+  const frames = cut.map((frame, i) => {
+    if (frame) return frame;
+    x.set(batch.x.subarray(i * pixels, (i + 1) * pixels), i * pixels);
+    return batch.frames[i]!;
+  });
+  return { sampleIds: batch.sampleIds, frames, x, geometry: geometryOf(crops, batch.sampleIds, frames) };
+}
+
+function geometryOf(
+  crops: ProjectCrops,
+  kept: readonly number[],
+  frames: readonly CropFrame[],
+): CropGeometry {
   const geometry: CropGeometry = {
     centre: new Float64Array(kept.length * 3),
     cropSize: new Float64Array(kept.length),
@@ -86,5 +141,5 @@ export async function readCrops(crops: ProjectCrops, sampleIds: readonly number[
     geometry.cropSize[i] = frame.side;
     geometry.intrinsics.set([camera.fx, camera.fy, camera.cx, camera.cy], i * 4);
   });
-  return { sampleIds: kept, frames, x: await crops.cache.read(kept), geometry };
+  return geometry;
 }

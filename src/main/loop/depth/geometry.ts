@@ -96,6 +96,32 @@ export function selectRows(
   return { x, y, geometry, count: rows.length };
 }
 
+/** Two sets of rows one after the other (crops, targets, geometry). */
+export function stackRows(
+  a: { x: Float32Array; y: Float32Array; geometry: CropGeometry; count: number },
+  b: { x: Float32Array; y: Float32Array; geometry: CropGeometry; count: number },
+): { x: Float32Array; y: Float32Array; geometry: CropGeometry; count: number } {
+  const join = <T extends Float32Array | Float64Array>(p: T, q: T): T => {
+    const out = new (p.constructor as new (n: number) => T)(p.length + q.length);
+    out.set(p);
+    out.set(q, p.length);
+    return out;
+  };
+  const { geometry: g, count } = a;
+  const h = b.geometry;
+  return {
+    x: join(a.x, b.x),
+    y: join(a.y, b.y),
+    geometry: {
+      centre: join(g.centre, h.centre),
+      cropSize: join(g.cropSize, h.cropSize),
+      cube: join(g.cube, h.cube),
+      intrinsics: join(g.intrinsics, h.intrinsics),
+    },
+    count: count + b.count,
+  };
+}
+
 /**
  * Pose-centred features for CoreSet/CKE: every row of joint coordinates (u, v, d triples, normalised crop units)
  * minus that row's own centroid, so two predictions of the same hand pose are close wherever the crop centre landed

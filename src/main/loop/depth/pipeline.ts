@@ -8,6 +8,7 @@ import { checkpointOf, expectKind } from '../common/training';
 import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
 import { projectCrops, readCrops, type CropBatch } from './crops';
 import { poseCentred, stdToImageSpace, toImageSpace, varianceToImageSpace } from './geometry';
+import { FIRST_STAGE_PASSES, predictCentred } from './refine';
 import { trainDepth } from './train';
 
 /** MC predictions of a depth model for the samples it could crop (`sampleIds`, in row order). */
@@ -41,7 +42,10 @@ export function imageSpaceRows(
   });
 }
 
-/** MC-dropout inference on samples with the given checkpoint; stores per-sample predictions in image space. */
+/**
+ * MC-dropout inference on samples with the given checkpoint, centred as its training crops were (re-centred on a
+ * first prediction for a `refined` model); stores per-sample predictions in image space.
+ */
 async function predict(
   project: LoopProject,
   checkpoint: CheckpointRef,
@@ -53,23 +57,32 @@ async function predict(
   const { path: checkpointPath, meta } = await checkpointOf(project, checkpoint, 'deepprior', 'depth');
   const model = meta.config;
   const crops = await projectCrops(project, model.inputSize);
-  const batch = await readCrops(crops, sampleIds).finally(() => crops.cache.close());
+  const detected = await readCrops(crops, sampleIds).finally(() => crops.cache.close());
+  const centring = meta.cropCentring ?? 'detector';
   const step = subProgress(ctx, ...span, 'infer');
+  // Progress: a refined model's first stage runs firstPasses of the passes the second runs.
+  const firstPasses = Math.min(FIRST_STAGE_PASSES, options.passes);
+  const firstShare = centring === 'refined' ? firstPasses / (firstPasses + options.passes) : 0;
   const learner = createDepthLearner();
-  const result = await learner
-    .predictMc({
+  const { batch, result } = await predictCentred(crops, detected, centring, (images, first) =>
+    learner.predictMc({
       checkpointPath,
-      images: { x: batch.x, count: batch.sampleIds.length, height: model.inputSize, width: model.inputSize },
-      passes: options.passes,
+      images: {
+        x: images.x,
+        count: images.sampleIds.length,
+        height: model.inputSize,
+        width: model.inputSize,
+      },
+      passes: first ? firstPasses : options.passes,
       seed: options.seed,
       signal: ctx.signal,
       onProgress: (p) =>
-        step(p.fraction, {
-          message: `${p.samplePassesDone} sample·passes`,
+        step(first ? p.fraction * firstShare : firstShare + p.fraction * (1 - firstShare), {
+          message: `${first ? 'centring: ' : ''}${p.samplePassesDone} sample·passes`,
           etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
         }),
-    })
-    .finally(() => learner.dispose());
+    }),
+  ).finally(() => learner.dispose());
   if (options.persist)
     project.store.predictions.put(
       options.roundId,

@@ -4,8 +4,10 @@ import { parents } from '@shared/skeletons';
 import {
   createDepthLearner,
   initialCheckpointMismatch,
+  DEFAULT_DEPTH_AUGMENTATION,
   selectBackend,
   validateModelConfig,
+  type CropCentring,
   type DeepPriorConfig,
 } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
@@ -20,10 +22,12 @@ import {
 } from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
 import { shippedDepthStart } from '../pretrained/shipped-depth';
-import { projectCrops, readCrops, type ProjectCrops } from './crops';
+import { meanCentreErrorMm, uvdCentroid } from './centring';
+import { projectCrops, readCrops, readCropsAt, type CropBatch, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
-import { jointsToUvd, normalisedTargets, selectRows } from './geometry';
+import { jointsToUvd, normalisedTargets, selectRows, stackRows } from './geometry';
 import { validateDepth } from './quality';
+import { predictCentred } from './refine';
 
 /** Crops + normalised targets of labelled samples (those with a detected hand and every joint present). */
 async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: readonly number[]) {
@@ -35,7 +39,20 @@ async function labelledBatch(set: TrainingSet, crops: ProjectCrops, sampleIds: r
   }
   const batch = await readCrops(crops, [...uvdById.keys()]);
   const uvds = batch.sampleIds.map((id) => uvdById.get(id)!);
-  return { ...batch, y: normalisedTargets(batch.frames, uvds, crops.cubeMm) };
+  return withTargets(batch, uvds, crops);
+}
+
+type LabelledBatch = CropBatch & { y: Float32Array; uvds: Float64Array[] };
+
+/** The labelled crops cut again around each frame's labelled joints' centroid. */
+async function centredOnLabels(crops: ProjectCrops, labelled: LabelledBatch): Promise<LabelledBatch> {
+  const centres = labelled.uvds.map((uvd) => uvdCentroid(uvd));
+  return withTargets(await readCropsAt(crops, labelled, centres), labelled.uvds, crops);
+}
+
+/** A batch with its labels (image space) normalised around its own crop frames. */
+function withTargets(batch: CropBatch, uvds: Float64Array[], crops: ProjectCrops): LabelledBatch {
+  return { ...batch, uvds, y: normalisedTargets(batch.frames, uvds, crops.cubeMm) };
 }
 
 /**
@@ -90,7 +107,19 @@ async function trainWithCrops(
   const { outputs } = config;
   const pixels = config.inputSize * config.inputSize;
   const split = validationSplit(labelled.sampleIds);
-  const trainRows = selectRows(labelled, split.train, pixels, outputs);
+  // With refinement the model sees two centrings when it predicts: the detector's crop (first stage) and a crop
+  // re-centred on the hand (second stage). It trains on both crops of every training frame, the second centred on the
+  // labelled joints' centroid (the augmentation's jitter stands in for the first stage's error). Validation keeps
+  // the detector's crops.
+  const centring: CropCentring = settings.refine ? 'refined' : 'detector';
+  const detectorRows = selectRows(labelled, split.train, pixels, outputs);
+  const trainRows =
+    centring === 'refined'
+      ? stackRows(
+          detectorRows,
+          selectRows(await centredOnLabels(crops, labelled), split.train, pixels, outputs),
+        )
+      : detectorRows;
   const val = split.val.length > 0 ? selectRows(labelled, split.val, pixels, outputs) : null;
   const dims = { height: config.inputSize, width: config.inputSize };
   // A hand project's first model fine-tunes the shipped pretrained one (when it fits), not random weights.
@@ -114,6 +143,8 @@ async function trainWithCrops(
       aux: { parents: parents(project.skeleton) },
       train: { x: trainRows.x, y: trainRows.y, count: trainRows.count, ...dims },
       ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
+      ...(settings.augment ? { augmentation: DEFAULT_DEPTH_AUGMENTATION } : {}),
+      cropCentring: centring,
       seed: settings.seed,
       checkpointDir: target.checkpointDir ?? project.modelsDir,
       signal: ctx.signal,
@@ -135,17 +166,32 @@ async function trainWithCrops(
     });
     const test = await labelledBatch(target.set, crops, target.set.test);
     let evaluation: DepthEvaluation | null = null;
+    let detectorTestErrorMm: number | null = null;
+    let centreErrorMm: DepthTrainResult['centreErrorMm'] = null;
     if (test.sampleIds.length > 0) {
-      const prediction = await learner.predictMc({
-        checkpointPath: outcome.checkpointPath,
-        images: { x: test.x, count: test.sampleIds.length, ...dims },
-        passes: Math.min(config.mcPasses, 10),
-        seed: settings.seed,
-        signal: ctx.signal,
-        onProgress: (p) => evaluating(p.fraction),
-      });
+      const prediction = await predictCentred(crops, test, centring, (batch, first) =>
+        learner.predictMc({
+          checkpointPath: outcome.checkpointPath,
+          images: { x: batch.x, count: batch.sampleIds.length, ...dims },
+          passes: Math.min(config.mcPasses, 10),
+          seed: settings.seed,
+          signal: ctx.signal,
+          onProgress: (p) =>
+            evaluating(centring === 'detector' ? p.fraction : (p.fraction + (first ? 0 : 1)) / 2),
+        }),
+      );
       const meanPose = meanPoseBaseline(trainRows.y, trainRows.count);
-      evaluation = evaluateDepth(prediction.mean, test.y, test.geometry, test.sampleIds.length, meanPose);
+      const count = test.sampleIds.length;
+      const final = withTargets(prediction.batch, test.uvds, crops);
+      evaluation = evaluateDepth(prediction.result.mean, final.y, final.geometry, count, meanPose);
+      detectorTestErrorMm =
+        centring === 'detector'
+          ? evaluation.testErrorMm
+          : evaluateDepth(prediction.first.result.mean, test.y, test.geometry, count, meanPose).testErrorMm;
+      centreErrorMm = {
+        detector: meanCentreErrorMm(test.y, test.geometry, count),
+        refined: centring === 'detector' ? null : meanCentreErrorMm(final.y, final.geometry, count),
+      };
     }
     const run = runSummary(outcome.metrics, start?.ref ?? null);
     const checkpointId = recordCheckpoint(
@@ -166,13 +212,16 @@ async function trainWithCrops(
       backend: outcome.backend.name,
       checkpoint: outcome.checkpointPath,
       checkpointId,
-      trainSamples: trainRows.count,
+      trainSamples: detectorRows.count,
       testSamples: test.sampleIds.length,
       testErrorMm: evaluation?.testErrorMm ?? null,
       meanPoseErrorMm: evaluation?.meanPoseErrorMm ?? null,
       framesWithin20Mm: evaluation?.framesWithin20Mm ?? null,
       framesWithin40Mm: evaluation?.framesWithin40Mm ?? null,
       perJointErrorMm: evaluation?.perJointErrorMm ?? [],
+      centring,
+      detectorTestErrorMm,
+      centreErrorMm,
       trainSamplesPerSecond: outcome.samplesPerSecond,
       ...run,
       preset: outcome.config.preset,

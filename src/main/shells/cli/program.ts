@@ -44,9 +44,10 @@ function addOperationCommand(
     command.argument(field?.required === false ? `[${key}]` : `<${key}>`, field?.description ?? key);
   }
   for (const field of fields.filter((f) => !positional.includes(f.key))) {
+    // A switch that is on by default is offered as its negation (--no-augment), as commander spells it.
     const label =
       field.kind === 'boolean'
-        ? `--${field.flag}`
+        ? `--${field.defaultValue === true ? 'no-' : ''}${field.flag}`
         : `--${field.flag} <${field.kind === 'number' ? 'n' : 'value'}>`;
     const option = new Option(label, field.description);
     if (field.choices) option.choices(field.choices as string[]);

@@ -1,5 +1,6 @@
 import type { McEngineName } from '../../engines';
 import { AppError } from '@shared/errors';
+import type { CropCentring } from '../../node/checkpoint';
 import type { Learner, LearnerConfig, McRunOptions, TrainedCheckpoint, TrainRunOptions } from '../../learner';
 import { readCheckpointMeta, requireModel } from '../../node/checkpoint';
 import { join32, learnerScope, savedBackend, splitOverWorkers, trainToCheckpoint } from '../../node/run';
@@ -12,6 +13,7 @@ import type {
   ValidationSet,
 } from '../../protocol';
 import type { Vl4PoseAuxConfigInput } from '../vl4pose-aux/types';
+import type { DepthAugmentation } from './augment';
 import type { DeepPriorConfigInput } from './types';
 
 export interface TrainOptions extends TrainRunOptions<TrainProgress> {
@@ -22,6 +24,10 @@ export interface TrainOptions extends TrainRunOptions<TrainProgress> {
   train: LabelledCrops;
   /** Held-out part of the labelled set: model selection by its MSE (spec §3.3, clean variant of G3). */
   val?: ValidationSet;
+  /** Per-sample, per-epoch random rotation, scale and centre jitter of the training crops (run in the worker). */
+  augmentation?: DepthAugmentation;
+  /** How the caller centred the crops; stored in the checkpoint so prediction centres them the same way. */
+  cropCentring?: CropCentring;
 }
 
 export type TrainOutcome = TrainedCheckpoint<TrainResult['metrics'], TrainResult['config']>;
@@ -58,6 +64,7 @@ function train(options: TrainOptions): Promise<TrainOutcome> {
       train: options.train,
       ...(options.val === undefined ? {} : { val: options.val }),
       ...(options.aux === undefined ? {} : { aux: options.aux }),
+      ...(options.augmentation === undefined ? {} : { augmentation: options.augmentation }),
     },
     options,
     (result) => ({
@@ -68,6 +75,8 @@ function train(options: TrainOptions): Promise<TrainOutcome> {
         aux: result.aux,
         backend: savedBackend(result.backend),
         metrics: result.metrics,
+        augmentation: options.augmentation ?? null,
+        cropCentring: options.cropCentring ?? 'detector',
       },
     }),
   );

@@ -10,6 +10,7 @@ import type { TrainJob, TrainProgress, TrainResult, ValidationSet } from '../../
 import { runTrainingLoop, validationSchedule } from '../../training-loop';
 import { Vl4PoseAuxHead } from '../vl4pose-aux/model';
 import { validateAuxConfig } from '../vl4pose-aux/validate';
+import { augmentBatch } from './augment';
 import { poseLoss } from './losses';
 import { DeepPriorModel } from './model';
 import type { DeepPriorConfig } from './types';
@@ -27,7 +28,8 @@ interface DepthCheck {
 }
 
 /**
- * Trains a model (spec §3: Adam, shuffled mini-batches, dropout on) in the shared loop, fresh or from the job's initial
+ * Trains a model (spec §3: Adam, shuffled mini-batches, dropout on; with `job.augmentation`, every sample's crop and
+ * targets freshly rotated, scaled and re-centred each epoch) in the shared loop, fresh or from the job's initial
  * checkpoint, and returns the weights of the best validation check (lowest MSE, one seeded dropout pass, masks fixed
  * per validation sample so checks compare fairly; the starting weights are checked too when fine-tuning), or the
  * last weights without a validation set.
@@ -77,8 +79,10 @@ export async function runTraining(
     const count = job.train.count;
     const batch = Math.min(config.batchSize, count);
     const { validFreq } = validationSchedule(count, batch, config.validationsPerEpoch);
+    const { batchesPerEpoch } = validationSchedule(count, batch, 1);
     const xBatch = new Float32Array(batch * side * side);
     const yBatch = new Float32Array(batch * outputs);
+    const scratch = new Float32Array(side * side);
     const readWeights = (): NamedWeights => mergeWeights(model.readWeights(), aux?.readWeights());
     const outcome = runTrainingLoop<{ pose: number; aux: number | null }, DepthCheck, TrainProgress>(
       {
@@ -94,6 +98,11 @@ export async function runTraining(
         step: (order, start, step) => {
           gatherRows(trainX, side * side, order, start, batch, xBatch);
           gatherRows(job.train.y, outputs, order, start, batch, yBatch);
+          if (job.augmentation !== undefined) {
+            const epoch = Math.ceil(step / batchesPerEpoch);
+            const key = { seed: job.seed, epoch, order, start };
+            augmentBatch({ x: xBatch, y: yBatch, count: batch }, side, job.augmentation, key, scratch);
+          }
           const [pose, auxLoss] = trainStep(
             model,
             aux,
