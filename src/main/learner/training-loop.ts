@@ -165,7 +165,8 @@ export function runTrainingLoop<L extends StepLosses<L>, C extends Check, P>(
       step++;
       losses = spec.step(order, b * batch, step);
       checkFinite(losses as Record<string, number | null>, epoch, b + 1);
-      if (spec.checkAfter(step, b, batchesPerEpoch)) stoppedEarly = validate(epoch, step);
+      // A stop that falls on the cap's last step is no early stop.
+      if (spec.checkAfter(step, b, batchesPerEpoch)) stoppedEarly = validate(epoch, step) && step < maxSteps;
       const position = { phase: 'train' as const, epoch, epochs, batch: b + 1, batchesPerEpoch };
       fraction = stoppedEarly ? 1 : Math.min(1, fractionAt(step));
       spec.onProgress(

@@ -143,6 +143,12 @@ describe('early stopping', () => {
       bestEpoch: 8,
       keptWeightsOfStep: 16,
     });
+    // A stop on the cap's last step is no early stop.
+    expect(runCurve([1, 2], { epochs: 2, patience: 1, minSteps: 0 })).toMatchObject({
+      epochsRun: 2,
+      stoppedEarly: false,
+      bestEpoch: 1,
+    });
     // A curve that keeps falling runs to the cap.
     expect(runCurve([6, 5, 4, 3, 2], { epochs: 5, patience: 1, minSteps: 0 })).toMatchObject({
       epochsRun: 5,
