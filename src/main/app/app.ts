@@ -24,6 +24,7 @@ import { benchHandlers } from './bench';
 import { exportHandlers } from './export-ops';
 import { costHandlers } from './cost-ops';
 import { simulate } from './simulate';
+import { experimentHandlers } from './experiment-report';
 
 export interface Caller {
   annotator: string;
@@ -66,6 +67,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...exportHandlers(deps),
     ...costHandlers(deps),
     'experiment.simulate': (input, ctx) => simulate(deps.projects.get(input.project), input, ctx),
+    ...experimentHandlers(deps),
     'jobs.list': () => deps.jobs.list(),
     'jobs.cancel': (input, ctx) => ({ cancelled: deps.jobs.cancel(input.jobId, ctx) }),
   };

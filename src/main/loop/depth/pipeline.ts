@@ -15,6 +15,8 @@ export interface DepthPredictions {
   sampleIds: number[];
   result: PredictResult;
   batch: CropBatch;
+  /** Row i's MC mean in image space (u px, v px, d mm per joint): what the annotate view would suggest. */
+  meanInImage(row: number): Float32Array;
 }
 
 /** MC-dropout inference on samples with the given checkpoint; stores per-sample predictions in image space. */
@@ -46,13 +48,15 @@ async function predict(
         }),
     })
     .finally(() => learner.dispose());
+  const meanInImage = (row: number) =>
+    toImageSpace(result.mean, row, model.outputs, batch.frames[row]!, crops.cubeMm);
   if (options.persist) {
     const outputs = model.outputs;
     const rows: PredictionRow[] = batch.sampleIds.map((sampleId, i) => {
       const frame = batch.frames[i]!;
       return {
         sampleId,
-        mean: toImageSpace(result.mean, i, outputs, frame, crops.cubeMm),
+        mean: meanInImage(i),
         std: stdToImageSpace(result.std, i, outputs, frame, crops.cubeMm),
         aleatoric:
           result.aleatoric && varianceToImageSpace(result.aleatoric, i, outputs, frame.side, crops.cubeMm),
@@ -66,7 +70,7 @@ async function predict(
       rows,
     );
   }
-  return { kind: 'depth', sampleIds: batch.sampleIds, result, batch };
+  return { kind: 'depth', sampleIds: batch.sampleIds, result, batch, meanInImage };
 }
 
 /** Runs the sampler on MC predictions of the candidates, with the labelled set's predictions as known centres. */

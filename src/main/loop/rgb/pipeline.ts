@@ -21,6 +21,8 @@ export interface HeatmapPredictions {
   sampleIds: number[];
   result: HeatmapPrediction & { backend: { name: string } };
   crops: PersonCrop[];
+  /** Row i's joint locations in image space (u, v px, 0 per joint): what the annotate view would suggest. */
+  meanInImage(row: number): Float32Array;
 }
 
 /** Stored prediction rows in image space, with the refinement details beside them. */
@@ -86,7 +88,20 @@ async function predict(
       predictionRows(project.skeleton, batch.sampleIds, batch.crops, result),
     );
   }
-  return { kind: 'heatmap', sampleIds: batch.sampleIds, result, crops: batch.crops };
+  const meanInImage = (row: number) => {
+    const j2 = result.joints * 2;
+    return predictionInImage(
+      {
+        location: result.location.subarray(row * j2, (row + 1) * j2),
+        locationStd: result.locationStd.subarray(row * j2, (row + 1) * j2),
+        aleatoricLogVar: null,
+      },
+      batch.crops[row]!,
+      result.inputSize,
+      result.gridSize,
+    ).mean;
+  };
+  return { kind: 'heatmap', sampleIds: batch.sampleIds, result, crops: batch.crops, meanInImage };
 }
 
 /** Runs a heatmap sampler on the candidates' prediction summaries; the labelled set's embeddings are CoreSet centres. */
