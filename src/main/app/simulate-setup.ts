@@ -102,7 +102,7 @@ export function planSimulation(project: Project, input: SimulateInput): Simulati
     input.budget ?? (input.recommend ? Math.max(1, Math.floor(universe.length / (2 * rounds))) : 100);
   const seedSize = input.seedSize ?? Math.max(2, budget);
   const needed = seedSize + budget * (rounds - 1);
-  if (universe.length < needed + (rounds > 1 ? 1 : 0))
+  if (universe.length < needed)
     throw new AppError(
       'invalid_input',
       `only ${universe.length} labelled ${input.recommend ? 'train' : 'train/pool'} samples: too few for seed set ${seedSize} + ${rounds - 1} stages × budget ${budget} (${needed}); lower --budget, --seed-size or --rounds`,

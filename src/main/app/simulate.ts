@@ -174,10 +174,13 @@ export async function simulate(
       })
     : null;
   if (settings.recommend) await writeRecommendation(project.dir, out, plan.universe.length, report.summary);
+  // The recommendation first: it is what `simulate --recommend` prints at the top.
+  const { recommendation, ...rest } = report.summary;
   return {
+    recommendation,
     out,
     files: [resultsPath, timingPath, ...report.files, ...(extra?.files ?? [])],
-    ...report.summary,
+    ...rest,
   };
 }
 
