@@ -93,7 +93,7 @@ export function recommend(metric: CurveMetric, gaps: Record<string, GapPoint[]>)
     };
   const closest = favours
     ? `${best.sampler} came closest: ${gapWords(metric, gap.mean)} than random ${at}${confidence === null ? '' : `, confidence ${percent(confidence)}`}`
-    : `every sampler did worse than random on average (best: ${best.sampler}, ${gapWords(metric, gap.mean)} ${at})`;
+    : `every sampler did worse than random on average; the best, ${best.sampler}, had ${gapWords(metric, gap.mean)} ${at}`;
   return {
     sampler: 'random',
     shown: false,

@@ -6,6 +6,10 @@ export function formatMetric(metric: CurveMetric, value: number): string {
   return metric === 'test_error_mm' ? value.toFixed(1) : (100 * value).toFixed(1);
 }
 
+/** A gap to random: mm with two decimals (as its CI), PCKh points with one. */
+const formatGap = (metric: CurveMetric, value: number) =>
+  metric === 'test_error_mm' ? value.toFixed(2) : (100 * value).toFixed(1);
+
 const unit = (metric: CurveMetric) => (metric === 'test_error_mm' ? 'mm' : 'PCKh@0.5 in %');
 
 function table(head: string[], rows: string[][]): string {
@@ -42,7 +46,7 @@ export function reportTables(summary: ExperimentSummary): string {
     sampler,
     ...labelled.map((n) => {
       const g = points.find((x) => x.labelled === n);
-      return g ? `${m(g.mean)} ${ci(g, metric).replace(/ (mm|points)$/, '')}` : '';
+      return g ? `${formatGap(metric, g.mean)} ${ci(g, metric).replace(/ (mm|points)$/, '')}` : '';
     }),
   ]);
   const better = lowerIsBetter(metric)
@@ -55,7 +59,7 @@ export function reportTables(summary: ExperimentSummary): string {
       sampler,
       String(g.labelled),
       String(g.n),
-      m(g.mean),
+      formatGap(metric, g.mean),
       ci(g, metric),
       pValue(g.p),
       v === null ? 'one trial' : v === 'not shown' ? v : `${v}, shown`,

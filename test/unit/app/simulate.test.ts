@@ -129,7 +129,7 @@ describe('simulate', () => {
         project,
         recommend: true,
         samplers: 'coreset',
-        trials: 2,
+        trials: 1,
         rounds: 2,
         epochs: 1,
         mc: 2,

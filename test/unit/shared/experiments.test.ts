@@ -130,8 +130,8 @@ describe('simulated annotation cost', () => {
     );
     expect(md).toContain('**Recommendation.** Use cke:');
     expect(md).toContain('| random | 61.0 ± 2.5 | 52.0 ± 5.0 |');
-    expect(md).toContain('| cke | 0.0 [0.00, 0.00] | -3.0 [-5.48, -0.52] |');
-    expect(md).toContain('| cke | 20 | 3 | -3.0 | [-5.48, -0.52] mm | 0.035 | better, shown |');
+    expect(md).toContain('| cke | 0.00 [0.00, 0.00] | -3.00 [-5.48, -0.52] |');
+    expect(md).toContain('| cke | 20 | 3 | -3.00 | [-5.48, -0.52] mm | 0.035 | better, shown |');
     expect(md).toContain('| cke | 29 % | 150 | 6 min | 20 | 6 min |');
     expect(md).toContain('| random | 14 % | 180 | 8 min | 20 | 8 min |');
   });
