@@ -25,6 +25,7 @@ import { benchHandlers } from './bench';
 import { exportHandlers } from './export-ops';
 import { costHandlers } from './cost-ops';
 import { simulate } from './simulate';
+import { experimentHandlers } from './experiment-report';
 
 export interface Caller {
   annotator: string;
@@ -68,6 +69,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...exportHandlers(deps),
     ...costHandlers(deps),
     'experiment.simulate': (input, ctx) => simulate(deps.projects.get(input.project), input, ctx),
+    ...experimentHandlers(deps),
     'jobs.list': () => deps.jobs.list(),
     'jobs.cancel': (input, ctx) => ({ cancelled: deps.jobs.cancel(input.jobId, ctx) }),
   };

@@ -1,19 +1,20 @@
 import { scaleLinear } from 'd3-scale';
 import { area, line } from 'd3-shape';
 
+/** One line: its mean per x and the band drawn around it (a 95 % CI, or mean ± std). */
 export interface CurveSeries {
   name: string;
-  points: { x: number; mean: number; std: number }[];
+  points: { x: number; mean: number; low: number; high: number }[];
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2'];
 
 const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Learning curves as a standalone SVG: mean line and a ±1 std band per series, axes with ticks, a legend. */
+/** Learning curves as a standalone SVG: mean line and its band per series, axes with ticks, a legend; `zero` draws y = 0. */
 export function learningCurvesSvg(
   series: readonly CurveSeries[],
-  labels: { title: string; x: string; y: string },
+  labels: { title: string; x: string; y: string; zero?: boolean },
 ): string {
   const width = 720;
   const height = 440;
@@ -23,7 +24,10 @@ export function learningCurvesSvg(
     .domain([Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))])
     .range([margin.left, width - margin.right]);
   const y = scaleLinear()
-    .domain([Math.min(...all.map((p) => p.mean - p.std)), Math.max(...all.map((p) => p.mean + p.std))])
+    .domain([
+      Math.min(...all.map((p) => p.low), ...(labels.zero ? [0] : [])),
+      Math.max(...all.map((p) => p.high), ...(labels.zero ? [0] : [])),
+    ])
     .nice()
     .range([height - margin.bottom, margin.top]);
   type P = CurveSeries['points'][number];
@@ -32,8 +36,8 @@ export function learningCurvesSvg(
     .y((p) => y(p.mean));
   const band = area<P>()
     .x((p) => x(p.x))
-    .y0((p) => y(p.mean - p.std))
-    .y1((p) => y(p.mean + p.std));
+    .y0((p) => y(p.low))
+    .y1((p) => y(p.high));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -57,6 +61,10 @@ export function learningCurvesSvg(
     `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 12}" text-anchor="middle">${escape(labels.x)}</text>`,
     `<text transform="translate(18 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)" text-anchor="middle">${escape(labels.y)}</text>`,
   );
+  if (labels.zero)
+    parts.push(
+      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(0)}" y2="${y(0)}" stroke="#333" stroke-dasharray="4 3"/>`,
+    );
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
     parts.push(

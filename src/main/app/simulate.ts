@@ -1,61 +1,20 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import type { OpParsedInput } from '@shared/contract';
+import { join } from 'node:path';
+import type { ExperimentCell, ExperimentFile, OpOutput } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import type { Joint } from '@shared/domain';
+import { addCosts, NO_COST, suggestionCost } from '@shared/experiments';
 import { createRng, permutation } from '@shared/random';
 import { writeFileAtomic } from '../fs/atomic';
-import {
-  acquire,
-  checkSampler,
-  pipelineFor,
-  subProgress,
-  type LearningPipeline,
-  type TrainingSet,
-} from '../loop';
+import { acquire, overallEta, subProgress, type LoopContext, type SamplePredictions } from '../loop';
 import type { OpContext } from './context';
+import { writeRecommendation, writeReport } from './experiment-report';
 import type { Project } from './project';
-import { learningCurvesSvg } from './curves-svg';
+import { planSimulation, resumeFrom, type SimulateInput, type SimulationPlan } from './simulate-setup';
 
-export type SimulateSettings = OpParsedInput<'experiment.simulate'>;
+const cellKey = (c: Pick<ExperimentCell, 'trial' | 'sampler' | 'round'>) =>
+  `${c.trial}/${c.sampler}/${c.round}`;
 
-const RoundResult = z.object({
-  sampler: z.string(),
-  trial: z.number().int(),
-  round: z.number().int(),
-  labelled: z.number().int(),
-  /** The test metric after this round's training (mm for depth, PCKh for RGB; NaN without a test split). */
-  value: z.number(),
-  /** Sample ids added after this round (empty after the last round). */
-  picks: z.array(z.number().int()),
-});
-type RoundResult = z.infer<typeof RoundResult>;
-
-const State = z.object({ settings: z.record(z.string(), z.unknown()), results: z.array(RoundResult) });
-
-/** Oracle labels: what an annotator would have given (the visible annotation or the hidden ground truth). */
-function oracle(project: Project): (id: number) => Joint[] | null {
-  return (id) => project.store.annotations.get(id)?.joints ?? project.store.groundTruth(id);
-}
-
-function samplerList(pipeline: LearningPipeline, list: string | undefined): string[] {
-  const names = list
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean) ?? [...pipeline.simulateSamplers];
-  const unique = [...new Set(['random', ...names])];
-  for (const name of unique) {
-    try {
-      checkSampler(pipeline, name);
-    } catch (error) {
-      throw new AppError('invalid_input', (error as Error).message, 'samplers');
-    }
-  }
-  return unique;
-}
-
-/** The checkpoint folder a finished simulation round left in `dir`, or null (none, or already removed). */
+/** The checkpoint folder a finished simulation stage left in `dir`, or null (none, or already removed). */
 function checkpointIn(dir: string): string | null {
   try {
     const name = readdirSync(dir).find((entry) => !entry.startsWith('.'));
@@ -65,122 +24,142 @@ function checkpointIn(dir: string): string | null {
   }
 }
 
-/** Per-labelled-count mean and population std of the test metric over trials, per sampler. */
-export function learningCurves(results: readonly RoundResult[]) {
-  const curves: Record<string, { labelled: number; mean: number; std: number; trials: number }[]> = {};
-  for (const sampler of [...new Set(results.map((r) => r.sampler))]) {
-    const rounds = [...new Set(results.filter((r) => r.sampler === sampler).map((r) => r.round))].sort(
-      (a, b) => a - b,
-    );
-    curves[sampler] = rounds.map((round) => {
-      const rows = results.filter((r) => r.sampler === sampler && r.round === round);
-      const mean = rows.reduce((sum, r) => sum + r.value, 0) / rows.length;
-      const variance = rows.reduce((sum, r) => sum + (r.value - mean) ** 2, 0) / rows.length;
-      return { labelled: rows[0]!.labelled, mean, std: Math.sqrt(variance), trials: rows.length };
-    });
-  }
-  return curves;
+/** Results in a fixed order (trial, sampler as listed, stage), so a resumed file equals an uninterrupted one. */
+function ordered(results: ExperimentCell[], samplers: readonly string[]): ExperimentCell[] {
+  const rank = (c: ExperimentCell) => [c.trial, samplers.indexOf(c.sampler), c.round];
+  return [...results].sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
 }
 
 /**
- * A headless active-learning experiment (the papers' protocol): per trial a random seed set shared by every sampler
- * (paired pools), then rounds of train → evaluate on the test split → MC inference on the pool → pick `budget`
- * samples whose labels the oracle reveals. Each round fine-tunes the previous round's model of the same sampler and
- * trial (`fromScratch`: a fresh model every round, the papers' protocol), which is kept until the next round is done.
- * Results are saved after every round; a rerun with the same settings resumes where it stopped.
+ * Trial t's fixed draws, shared by every sampler: the seed set, and per stage one random order of the rest of the
+ * universe from which each sampler's candidates are the first `take` it has not labelled yet (the papers' 10 %
+ * subset, paired across samplers).
+ */
+function trialDraws(plan: SimulationPlan, trial: number) {
+  const { universe, settings } = plan;
+  const trialSeed = settings.seed * 1000 + trial;
+  const order = permutation(universe.length, createRng(trialSeed));
+  const seedSet = Array.from(order.subarray(0, settings.seedSize), (i) => universe[i]!);
+  const rest = Array.from(order.subarray(settings.seedSize), (i) => universe[i]!);
+  const take =
+    settings.subset >= 1 ? rest.length : Math.max(settings.budget, Math.round(rest.length * settings.subset));
+  const candidates = (round: number, labelled: ReadonlySet<number>) => {
+    const stageOrder = permutation(rest.length, createRng(trialSeed * 7919 + round + 1));
+    const picked: number[] = [];
+    for (const i of stageOrder) {
+      const id = rest[i]!;
+      if (!labelled.has(id)) picked.push(id);
+      if (picked.length === take) break;
+    }
+    return picked.sort((a, b) => a - b);
+  };
+  return { trialSeed, seedSet, candidates };
+}
+
+/** What labelling the picks would cost with the model's suggestions, judged against the oracle's labels. */
+function picksCost(plan: SimulationPlan, picks: readonly number[], scored: SamplePredictions | null) {
+  return picks.reduce((sum, id) => {
+    const row = scored?.sampleIds.indexOf(id) ?? -1;
+    return addCosts(sum, suggestionCost(plan.labelOf(id) ?? [], row >= 0 ? scored!.meanInImage(row) : null));
+  }, NO_COST);
+}
+
+/**
+ * A headless active-learning experiment: per trial one seed set and one candidate draw per stage shared by every
+ * sampler (paired), then stages of train → evaluate on the test split → MC inference on the candidates → pick
+ * `budget` samples whose labels the oracle reveals, noting what the model's suggestions for them would have saved.
+ * Every finished (trial, sampler, stage) is saved at once; rerunning the same command continues where it stopped.
  */
 export async function simulate(
   project: Project,
-  settings: SimulateSettings,
+  input: SimulateInput,
   ctx: Pick<OpContext, 'signal' | 'progress'>,
-) {
-  const out = resolve(settings.out);
-  const pipeline = pipelineFor(project);
-  const samplers = samplerList(pipeline, settings.samplers);
-  const { out: _out, ...recorded } = settings;
-  const statePath = join(out, 'results.json');
-  let results: RoundResult[] = [];
-  try {
-    const previous = State.parse(JSON.parse(readFileSync(statePath, 'utf8')));
-    if (JSON.stringify(previous.settings) !== JSON.stringify(recorded)) {
-      throw new AppError(
-        'conflict',
-        `${statePath} holds a run with other settings; choose another --out`,
-        'out',
-      );
-    }
-    results = previous.results;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-  }
-  const label = oracle(project);
-  const universe = [...project.store.sampleIds('train'), ...project.store.sampleIds('pool')].filter(
-    (id) => label(id) !== null,
-  );
-  const test = project.store.sampleIds('test');
-  if (universe.length < settings.seedSize + settings.budget) {
-    throw new AppError(
-      'invalid_input',
-      `only ${universe.length} labelled train/pool samples: too few for seed ${settings.seedSize} + budget ${settings.budget}`,
-      'seedSize',
-    );
-  }
-  if (test.length === 0)
-    throw new AppError(
-      'invalid_input',
-      'the project has no test split to measure learning curves on',
-      'project',
-    );
+): Promise<OpOutput<'experiment.simulate'>> {
+  const plan = planSimulation(project, input);
+  const { out, pipeline, settings } = plan;
+  const resultsPath = join(out, 'results.json');
+  const results = resumeFrom(resultsPath, plan);
+  const done = new Set(results.map(cellKey));
+  const timingPath = join(out, 'run-time.json');
+  const timing = readTiming(timingPath);
+  const file = (): ExperimentFile => ({
+    version: 2,
+    project: project.name,
+    metric: pipeline.metric,
+    settings: { ...settings, trials: Math.max(plan.trials, ...results.map((r) => r.trial + 1)) },
+    data: plan.data,
+    jointTime: plan.jointTime,
+    results: ordered(results, settings.samplers),
+  });
 
-  const total = settings.trials * samplers.length * settings.rounds;
-  const save = () => writeFileAtomic(statePath, JSON.stringify({ settings: recorded, results }, null, 1));
-  for (let trial = 0; trial < settings.trials; trial++) {
-    const trialSeed = settings.seed * 1000 + trial;
-    const order = permutation(universe.length, createRng(trialSeed));
-    const seedSet = Array.from(order.subarray(0, settings.seedSize), (i) => universe[i]!);
-    for (const sampler of samplers) {
-      let labelled = [...seedSet];
-      const scratchOf = (round: number) => join(out, 'models', `${sampler}-${trial}-${round}`);
+  const total = plan.trials * settings.samplers.length * settings.rounds;
+  const startedWith = done.size;
+  const started = Date.now();
+  // One ETA for the cells still to run in this call (earlier calls' cells are not timed again).
+  const withEta: LoopContext = {
+    signal: ctx.signal,
+    progress: (p) => {
+      const eta = overallEta(
+        (p.fraction * total - startedWith) / (total - startedWith),
+        (Date.now() - started) / 1000,
+      );
+      ctx.progress(eta === undefined ? p : { ...p, etaSeconds: eta });
+    },
+  };
+  for (let trial = 0; trial < plan.trials; trial++) {
+    const draws = trialDraws(plan, trial);
+    for (const sampler of settings.samplers) {
+      let labelled = [...draws.seedSet];
       for (let round = 0; round < settings.rounds; round++) {
-        const done = results.find((r) => r.sampler === sampler && r.trial === trial && r.round === round);
-        if (done) {
-          labelled = [...labelled, ...done.picks];
+        const key = cellKey({ trial, sampler, round });
+        if (done.has(key)) {
+          labelled = [...labelled, ...results.find((r) => cellKey(r) === key)!.picks];
           continue;
         }
         if (ctx.signal.aborted)
-          throw new AppError('cancelled', `cancelled; rerun with the same --out to resume`);
-        const index = results.length;
-        const span: [number, number] = [index / total, (index + 1) / total];
-        const set: TrainingSet = { labelled, test, labelOf: label };
+          throw new AppError(
+            'cancelled',
+            `cancelled; rerun the same command to continue (results so far: ${resultsPath})`,
+          );
+        const stage = subProgress(
+          withEta,
+          done.size / total,
+          (done.size + 1) / total,
+          `trial ${trial + 1}/${plan.trials} · ${sampler} · stage ${round + 1}/${settings.rounds} (${labelled.length} labels)`,
+        );
+        const scratchOf = (stage: number) => join(out, 'models', `${sampler}-${trial}-${stage}`);
         const scratch = scratchOf(round);
+        // Each stage fine-tunes the same chain's previous model (kept until this stage is saved, so a resumed run
+        // finds it) unless the settings train from scratch (the papers' protocol).
         const previous = round > 0 ? checkpointIn(scratchOf(round - 1)) : null;
         const inLabelled = new Set(labelled);
-        const { trained, picks } = await acquire(
+        const cellStart = Date.now();
+        const { trained, picks, scored } = await acquire(
           project,
           pipeline,
           {
-            settings: { ...settings, sampler, seed: trialSeed + round },
+            settings: {
+              ...settings,
+              ...(settings.epochs === null ? { epochs: undefined } : { epochs: settings.epochs }),
+              sampler,
+              seed: draws.trialSeed + round,
+              subset: 1,
+            },
             target: {
               roundId: null,
-              set,
+              set: { labelled, test: plan.test, labelOf: plan.labelOf },
               checkpointDir: scratch,
               record: false,
               initialCheckpoint: previous === null ? null : { id: 0, path: previous },
             },
-            // The last round only measures: nothing is picked after it.
-            pool: round < settings.rounds - 1 ? () => universe.filter((id) => !inLabelled.has(id)) : null,
+            // The last stage only measures: nothing is picked after it.
+            pool: round < settings.rounds - 1 ? () => draws.candidates(round, inLabelled) : null,
             persist: false,
           },
-          {
-            signal: ctx.signal,
-            progress: (p) =>
-              subProgress(
-                ctx,
-                span[0],
-                span[1],
-                `${sampler} trial ${trial + 1} round ${round + 1}`,
-              )(p.fraction, { message: p.message }),
-          },
+          { signal: ctx.signal, progress: (p) => stage(p.fraction, { message: p.message }) },
         );
         const picked = picks?.map((pick) => pick.sampleId) ?? [];
         results.push({
@@ -190,37 +169,42 @@ export async function simulate(
           labelled: labelled.length,
           value: pipeline.headline(trained),
           picks: picked,
+          cost: picksCost(plan, picked, scored),
         });
-        await save();
+        done.add(key);
+        timing[key] = (Date.now() - cellStart) / 1000;
+        await writeFileAtomic(resultsPath, `${JSON.stringify(file(), null, 1)}\n`);
+        await writeFileAtomic(timingPath, `${JSON.stringify(timing, null, 1)}\n`);
         if (round > 0) rmSync(scratchOf(round - 1), { recursive: true, force: true });
         labelled = [...labelled, ...picked];
       }
     }
   }
   rmSync(join(out, 'models'), { recursive: true, force: true });
-  const curves = learningCurves(results);
-  const csv = [
-    `sampler,trial,round,labelled,${pipeline.metric}`,
-    ...results.map((r) => `${r.sampler},${r.trial},${r.round},${r.labelled},${r.value}`),
-  ].join('\n');
-  await writeFileAtomic(join(out, 'results.csv'), `${csv}\n`);
-  const svg = learningCurvesSvg(
-    Object.entries(curves).map(([name, points]) => ({
-      name,
-      points: points.map((p) => ({ x: p.labelled, mean: p.mean, std: p.std })),
-    })),
-    {
-      title: `${project.name}: ${pipeline.metric === 'test_pckh' ? 'PCKh@0.5' : 'test error'} vs labels (${settings.trials} trials, mean ± std)`,
-      x: 'labelled samples',
-      y: pipeline.metric === 'test_pckh' ? 'PCKh@0.5 on the test split' : 'mean 3-D joint error (mm)',
-    },
-  );
-  await writeFileAtomic(join(out, 'curves.svg'), svg);
-  await writeFileAtomic(join(out, 'curves.json'), JSON.stringify(curves, null, 2));
+  const report = await writeReport(out, file(), { target: input.target, timing });
+  const extra = input.report
+    ? await writeReport(input.report, file(), {
+        target: input.target,
+        timing,
+        copyResults: true,
+      })
+    : null;
+  if (settings.recommend) await writeRecommendation(project.dir, out, plan.universe.length, report.summary);
+  // The recommendation first: it is what `simulate --recommend` prints at the top.
+  const { recommendation, ...rest } = report.summary;
   return {
+    recommendation,
     out,
-    files: ['results.json', 'results.csv', 'curves.json', 'curves.svg'].map((f) => join(out, f)),
-    metric: pipeline.metric,
-    curves,
+    files: [resultsPath, timingPath, ...report.files, ...(extra?.files ?? [])],
+    ...rest,
   };
+}
+
+/** Seconds each finished cell took (kept beside the results so they stay deterministic). */
+function readTiming(path: string): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, number>;
+  } catch {
+    return {};
+  }
 }

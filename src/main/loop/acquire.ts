@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import { createRng, permutation } from '@shared/random';
 import type { Reason } from '../samplers';
 import type { LoopContext, LoopProject } from './context';
-import type { LearningPipeline, TrainTarget } from './pipeline';
+import type { LearningPipeline, SamplePredictions, TrainTarget } from './pipeline';
 
 /** A seeded random fraction of the pool (never fewer than the budget), in id order: the candidates a round scores. */
 export function candidateSubset(
@@ -84,7 +84,7 @@ export async function acquire(
   step: AcquireStep,
   ctx: LoopContext,
   hooks: AcquireHooks = {},
-): Promise<{ trained: TrainResult; picks: Pick[] | null }> {
+): Promise<{ trained: TrainResult; picks: Pick[] | null; scored: SamplePredictions | null }> {
   const { settings, target } = step;
   const trained = await pipeline.train(
     project,
@@ -106,7 +106,7 @@ export async function acquire(
     SPANS.train,
   );
   hooks.trained?.(trained);
-  if (step.pool === null) return { trained, picks: null };
+  if (step.pool === null) return { trained, picks: null, scored: null };
 
   const candidates = candidateSubset(step.pool(), settings.subset, settings.budget, settings.seed);
   const checkpoint = { id: trained.checkpointId, path: trained.checkpoint };
@@ -139,5 +139,5 @@ export async function acquire(
     score: reasonScore(selection.reasons[i]!),
     reason: selection.reasons[i]!,
   }));
-  return { trained, picks };
+  return { trained, picks, scored };
 }

@@ -53,6 +53,10 @@ export const OPERATION_ACCESS: { readonly [K in OpName]: Access } = {
   'synth.generate': 'lead',
   'model.pretrain': 'lead',
   'experiment.simulate': 'lead',
+  // Reads a results file anywhere on the server and writes a report folder.
+  'experiment.report': 'lead',
+  // The lead's sampler recommendation (names a server folder).
+  'experiment.recommendation': 'lead',
 };
 
 export type Role = AnnotatorRole;

@@ -17,6 +17,8 @@ export interface DepthPredictions {
   sampleIds: number[];
   result: PredictResult;
   batch: CropBatch;
+  /** Row i's MC mean in image space (u px, v px, d mm per joint): what the annotate view would suggest. */
+  meanInImage(row: number): Float32Array;
 }
 
 /** Stored prediction rows of MC predictions: image space (u, v px, d mm), std and aleatoric variance alike. */
@@ -83,6 +85,8 @@ async function predict(
         }),
     }),
   ).finally(() => learner.dispose());
+  const meanInImage = (row: number) =>
+    toImageSpace(result.mean, row, model.outputs, batch.frames[row]!, crops.cubeMm);
   if (options.persist)
     project.store.predictions.put(
       options.roundId,
@@ -97,7 +101,7 @@ async function predict(
         storedScales(project.store.checkpoints.get(checkpoint.id)?.metrics),
       ),
     );
-  return { kind: 'depth', sampleIds: batch.sampleIds, result, batch };
+  return { kind: 'depth', sampleIds: batch.sampleIds, result, batch, meanInImage };
 }
 
 /** Runs the sampler on MC predictions of the candidates, with the labelled set's predictions as known centres. */

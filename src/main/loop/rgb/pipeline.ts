@@ -22,6 +22,8 @@ export interface HeatmapPredictions {
   sampleIds: number[];
   result: HeatmapPrediction & { backend: { name: string } };
   crops: PersonCrop[];
+  /** Row i's joint locations in image space (u, v px, 0 per joint): what the annotate view would suggest. */
+  meanInImage(row: number): Float32Array;
 }
 
 /** Stored prediction rows in image space, calibrated σ, with the refinement details beside them. */
@@ -83,7 +85,8 @@ async function predict(
       ),
     );
   }
-  return { kind: 'heatmap', sampleIds: batch.sampleIds, result, crops: batch.crops };
+  const meanInImage = (row: number) => sampleInImage(result, row, batch.crops[row]!).mean;
+  return { kind: 'heatmap', sampleIds: batch.sampleIds, result, crops: batch.crops, meanInImage };
 }
 
 /** Runs a heatmap sampler on the candidates' prediction summaries; the labelled set's embeddings are CoreSet centres. */

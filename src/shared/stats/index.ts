@@ -1,0 +1,2 @@
+export * from './student-t';
+export * from './paired';
