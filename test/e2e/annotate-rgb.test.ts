@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../src/main/shells/http/server';
 import type { App } from '../../src/main/app';
+import { MPII16 } from '@shared/skeletons';
 import { tempDir } from '../helpers/tmp';
 import { testApp } from '../helpers/app';
 import { launchChromium, serveForBrowser } from '../helpers/browser';
@@ -191,6 +192,26 @@ describe('RGB annotation', () => {
     expect(await page.getByTestId('box-missing').count()).toBe(0);
     await screenshot(page, 'annotate-rgb-box.png');
 
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opened from the label QC list, highlights the flagged link and measures it in image px', async () => {
+    const [elbow, wrist, rightWrist] = ['l_elbow', 'l_wrist', 'r_wrist'].map((n) =>
+      MPII16.joints.indexOf(n),
+    ) as [number, number, number];
+    const qc = `${elbow}-${wrist}:5.0,${wrist}~${rightWrist}`;
+    const { page, errors } = await open('annotate', `&sample=${built.queued[0]!.sampleId}&qc=${qc}`);
+    const canvas = page.locator('[data-testid=annotate-canvas][data-fitted=true]');
+    await canvas.waitFor();
+    expect(await canvas.getAttribute('data-qc-marks')).toBe(`${elbow}-${wrist},${wrist}~${rightWrist}`);
+    const joints = await jointRows(page);
+    const forearm = Math.hypot(joints[elbow]!.u! - joints[wrist]!.u!, joints[elbow]!.v! - joints[wrist]!.v!);
+    const rows = page.getByTestId('qc-marks').locator('tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().getByTestId('qc-length').textContent()).toBe(`${forearm.toFixed(1)} px`);
+    expect(await rows.first().getAttribute('data-open')).toBe(String(forearm > 5));
+    expect(await rows.nth(1).textContent()).toContain('l_wrist ↔ r_wrist');
     expect(errors).toEqual([]);
     await page.context().close();
   });

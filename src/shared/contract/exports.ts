@@ -41,20 +41,54 @@ export const RGB_EXPORT_FORMATS: readonly ExportFormat[] = [
 
 export const LabelQcFlag = z.object({
   kind: z.enum(['unlikely-link', 'lr-swap']),
-  /** The joints involved (the link's two ends, or the swapped pair). */
+  /** The joints involved (the link's two ends, or the swapped pairs). */
   joints: z.array(z.number().int()),
-  /** The link's log-likelihood (unlikely-link) or the log-likelihood gain of swapping (lr-swap). */
+  /**
+   * unlikely-link: the link's robust z-score; lr-swap: how much the swap lowers the largest robust z of the links it
+   * touches (0 when the prediction alone found it).
+   */
   value: z.number(),
+  /** unlikely-link only: the labelled length, the one the label's proportions suggest and the longest not flagged, image px. */
+  lengthPx: z.number().optional(),
+  expectedPx: z.number().optional(),
+  limitPx: z.number().optional(),
   sentence: z.string(),
 });
+export type LabelQcFlag = z.infer<typeof LabelQcFlag>;
 
 export const LabelQcReport = z.object({
-  checkpointId: z.number().int(),
+  /** The heatmap model whose prediction the swap test used; null without one (lengths are checked all the same). */
+  checkpointId: z.number().int().nullable(),
   checked: z.number().int(),
-  /** Labelled samples the model could not crop (no person box), not checked. */
-  skipped: z.number().int(),
-  /** Flagged samples, least likely first. */
-  flagged: z.array(z.object({ sampleId: z.number().int(), loglik: z.number(), flags: z.array(LabelQcFlag) })),
+  /** Checked labels the model could not predict (no person box, unreadable image): no prediction swap test. */
+  withoutPrediction: z.number().int(),
+  /** The per-label false-alarm level of both tests together (α/2 each). */
+  falseAlarm: z.number(),
+  /**
+   * Per link, how its log-proportions were calibrated on the checked labels (robust z = (x − median) / scale): from
+   * that link's own values ('link'), from all links pooled ('labels'), or not at all ('none': too few labels).
+   */
+  calibration: z.array(
+    z.object({
+      link: z.string(),
+      median: z.number(),
+      scale: z.number(),
+      links: z.number().int(),
+      source: z.enum(['link', 'labels', 'none']),
+    }),
+  ),
+  /** A link whose robust z exceeds this is flagged: Φ⁻¹(1 − falseAlarm / (2 · links per label)). */
+  limitZ: z.number(),
+  /** A swap must bring the links it touches down to this robust z: Φ⁻¹(1 − falseAlarm / 2). */
+  swapZ: z.number(),
+  /** The prediction swap test runs only when the prediction disagrees with at most `allowed` checked labels. */
+  predictionSwaps: z.object({
+    trusted: z.boolean(),
+    disagreeing: z.number().int(),
+    allowed: z.number().int(),
+  }),
+  /** Flagged samples, the largest robust z (the least plausible label) first. */
+  flagged: z.array(z.object({ sampleId: z.number().int(), worstZ: z.number(), flags: z.array(LabelQcFlag) })),
 });
 export type LabelQcReport = z.infer<typeof LabelQcReport>;
 
@@ -165,14 +199,15 @@ export const exportOperations = defineOperations({
   },
   'labels.qc': {
     summary:
-      'Label QC before export (RGB): score human labels with the latest model’s VL4Pose skeleton likelihood and flag unlikely ones (impossible limbs, left/right swaps).',
+      'Label QC before export (RGB): flag human labels with a limb too long for the person’s own proportions, or left and right swapped (lengths in image px; the latest heatmap model’s prediction helps with swaps).',
     input: projectInput({
       split: z.enum(['train', 'test', 'all']).default('all').describe('which labelled samples to check'),
-      threshold: z
+      falseAlarm: z
         .number()
-        .max(0)
-        .default(-6)
-        .describe('flag a link whose log-likelihood is below this (−6 ≈ 3σ from the learnt length)'),
+        .gt(0)
+        .max(0.2)
+        .default(0.01)
+        .describe('per-label false-alarm level (0.01: a correct label is flagged with probability ≈ 1 %)'),
     }),
     output: LabelQcReport,
     mutates: false,

@@ -2,6 +2,7 @@
 export * from './peaks';
 export * from './targets';
 export * from './likelihood';
+export * from './label-qc';
 export * from './metrics';
 export * from './losses';
 export * from './keypoint-map';

@@ -75,14 +75,35 @@ describe('the RGB active-learning loop', () => {
     expect(prediction!.loglik).toBeCloseTo(item.score, 6);
   }, 120_000);
 
-  it('checks human labels against the model (label QC)', async () => {
+  it('checks human labels (label QC), measuring lengths in image px', async () => {
+    // One label goes wrong: its left wrist dragged to the image corner farthest from the elbow.
+    const { items } = await app.call('samples.list', { project, split: 'train', limit: 1 }, lead);
+    const sampleId = items[0]!.id;
+    const { annotation } = await app.call('sample.get', { project, sampleId }, lead);
+    const [elbow, wrist] = [5, 6]; // MPII16: l_elbow, l_wrist
+    const joints = annotation!.joints.map((j) => ({ ...j }));
+    const e = joints[elbow]!;
+    joints[wrist] = { ...joints[wrist]!, u: e.u! < 64 ? 127 : 0, v: e.v! < 64 ? 127 : 0, state: 'moved' };
+    await app.call(
+      'annotation.save',
+      { project, sampleId, joints, baseRevision: annotation!.revision, status: 'done' },
+      lead,
+    );
     const report = await app.call('labels.qc', { project, split: 'train' }, lead);
     expect(report.checked).toBe(24);
-    expect(report.skipped).toBe(0);
-    for (const flagged of report.flagged) {
-      expect(flagged.flags.length).toBeGreaterThan(0);
-      expect(flagged.flags[0]!.sentence.length).toBeGreaterThan(10);
-    }
+    expect(report.withoutPrediction).toBe(0);
+    // 24 labels per link are too few for a link's own spread: every link uses all 360 pooled.
+    expect(report.calibration.map((c) => [c.source, c.links])).toEqual(new Array(15).fill(['labels', 360]));
+    expect(report.limitZ).toBeCloseTo(3.4029328, 6); // Φ⁻¹(1 − 0.005 / 15)
+    const wrong = report.flagged.find((f) => f.sampleId === sampleId)!;
+    const link = wrong.flags.find(
+      (f) => f.kind === 'unlikely-link' && f.joints.join() === `${elbow},${wrist}`,
+    )!;
+    const w = joints[wrist]!;
+    // The length the annotate view shows, in image px.
+    expect(link.lengthPx).toBeCloseTo(Math.hypot(w.u! - e.u!, w.v! - e.v!), 9);
+    expect(link.lengthPx!).toBeGreaterThan(link.limitPx!);
+    expect(link.sentence).toContain(`is ${link.lengthPx!.toFixed(1)} px long`);
   });
 
   it('exports the labelled people as COCO keypoints', async () => {

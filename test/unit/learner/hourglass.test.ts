@@ -330,6 +330,32 @@ describe('hourglass building blocks', () => {
     disposeHeatmapNetworks(learner);
   });
 
+  it('MC dropout acts after the hourglass stage: passes differ in the features before the last layer', () => {
+    // One stack, so the only way the features block can vary is dropout on the hourglass output.
+    const config = validateHourglassConfig({ ...TINY, stacks: 1 });
+    expect(config.dropoutPlacement).toBe('stages');
+    const { dropoutPlacement: _, ...legacyConfig } = config; // a checkpoint written before the field existed
+    const x = tf.tensor4d(train.x.subarray(0, 2 * SIZE * SIZE * 3), [2, SIZE, SIZE, 3]);
+    const featurePasses = (model: HourglassModel): number[][] =>
+      [1, 2].map((pass) =>
+        tf.tidy(() => [...model.apply(x, INFERENCE, (row) => 100 * pass + row).penultimate.dataSync()]),
+      );
+    const spread = (passes: number[][]): number =>
+      Math.max(...passes[0]!.map((v, i) => Math.abs(v - passes[1]![i]!)));
+    const stages = new HourglassModel(config, 5);
+    const legacy = new HourglassModel(legacyConfig, 5);
+    expect(spread(featurePasses(stages))).toBeGreaterThan(1e-3);
+    expect(spread(featurePasses(legacy))).toBe(0);
+    // Same weights, no masks: the placement changes nothing in a deterministic pass.
+    const plain = (model: HourglassModel): number[] =>
+      tf.tidy(() => [...model.apply(x, INFERENCE).heatmaps[0]!.dataSync()]);
+    expect(plain(stages)).toEqual(plain(legacy));
+    expect(() => validateHourglassConfig({ ...TINY, dropoutPlacement: 'everywhere' as 'stages' })).toThrow(
+      /dropoutPlacement must be one of stages, heatmap-conv/,
+    );
+    [stages, legacy, x].forEach((t) => t.dispose());
+  });
+
   it('training steps and MC inference leak no tensors, and the BN running statistics move', () => {
     const config = validateHourglassConfig(TINY);
     const learner = createHeatmapNetworks(config, 2);

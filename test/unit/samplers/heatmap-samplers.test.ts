@@ -4,7 +4,6 @@ import { AppError } from '@shared/errors';
 import {
   headSegmentSizes,
   humanTree,
-  labelQc,
   learningLossKl,
   linkLogDensity,
   peakEntropy,
@@ -16,7 +15,6 @@ import {
   subpixelLocation,
   torsoSizes,
   type GridPoint,
-  type LabelQcInput,
   type Peak,
 } from '@shared/pose2d';
 import { LSP14, MPII16, jointIndex } from '@shared/skeletons';
@@ -469,94 +467,6 @@ describe('peaksWithFallback', () => {
     expect(peaksWithFallback(map, 5, 5, options)).toEqual([{ row: 0, col: 4, value: 3 }]);
     map[12] = 5;
     expect(peaksWithFallback(map, 5, 5, options)).toEqual([{ row: 2, col: 2, value: 5 }]);
-  });
-});
-
-describe('labelQc on a synthetic MPII pose', () => {
-  const qc = (positions: GridPoint[], extra: Partial<LabelQcInput> = {}, unlikelyBelow?: number) =>
-    labelQc(
-      {
-        layout: MPII16,
-        positions,
-        visibility: new Array(16).fill(1),
-        linkParams: IDEAL_PARAMS,
-        prediction: CLEAN,
-        ...extra,
-      },
-      unlikelyBelow === undefined ? {} : { unlikelyBelow },
-    );
-
-  it('does not flag the clean pose', () => {
-    const report = qc(CLEAN);
-    expect(report.flags).toEqual([]);
-    expect(report.total).toBeCloseTo(-15 * HALF_LN_2PI, 12);
-  });
-
-  it('flags a left/right wrist swap, with the links it breaks', () => {
-    const swapped = moved(CLEAN, { l_wrist: CLEAN[joint('r_wrist')]!, r_wrist: CLEAN[joint('l_wrist')]! });
-    const report = qc(swapped);
-    const swaps = report.flags.filter((f) => f.kind === 'lr-swap');
-    expect(swaps).toEqual([
-      expect.objectContaining({
-        pairs: [[joint('l_wrist'), joint('r_wrist')]],
-        distanceGain: expect.closeTo(2 * Math.hypot(0, 18), 9),
-        loglikGain: expect.closeTo(-report.total - 15 * HALF_LN_2PI, 9),
-      }),
-    ]);
-    expect(swaps[0]!.sentence).toMatch(/l_wrist, r_wrist.*log-likelihood.*closer to the prediction/);
-    const links = report.flags.flatMap((f) => (f.kind === 'unlikely-link' ? [f.name] : []));
-    expect(links).toEqual(['l_elbow→l_wrist', 'r_elbow→r_wrist']);
-    // The distance model alone still sees it.
-    expect(qc(swapped, { prediction: undefined }).flags.some((f) => f.kind === 'lr-swap')).toBe(true);
-  });
-
-  it('flags an impossible limb length without calling it a swap', () => {
-    const report = qc(moved(CLEAN, { l_wrist: { row: 45, col: 45 } }));
-    expect(report.flags).toEqual([
-      expect.objectContaining({
-        kind: 'unlikely-link',
-        name: 'l_elbow→l_wrist',
-        length: expect.closeTo(Math.hypot(21, 5), 9),
-        expectedLength: expect.closeTo(Math.sqrt(50), 9),
-        sigma: 1,
-      }),
-    ]);
-    expect(report.flags[0]!.sentence).toContain('21.6 px long where the model expects 7.1 ± 1.0 px');
-  });
-
-  it('catches a whole-arm swap only through the prediction, reported once for the whole arm', () => {
-    const armSwap = moved(
-      CLEAN,
-      Object.fromEntries(
-        ['shoulder', 'elbow', 'wrist'].flatMap((part) => [
-          [`l_${part}`, CLEAN[joint(`r_${part}`)]!],
-          [`r_${part}`, CLEAN[joint(`l_${part}`)]!],
-        ]),
-      ),
-    );
-    const report = qc(armSwap);
-    expect(report.flags).toEqual([
-      expect.objectContaining({
-        kind: 'lr-swap',
-        pairs: [
-          [joint('l_shoulder'), joint('r_shoulder')],
-          [joint('l_elbow'), joint('r_elbow')],
-          [joint('l_wrist'), joint('r_wrist')],
-        ],
-        loglikGain: expect.closeTo(0, 9),
-      }),
-    ]);
-    expect(qc(armSwap, { prediction: undefined }).flags).toEqual([]);
-  });
-
-  it('skips links of absent joints and honours the threshold option', () => {
-    const visibility = new Array(16).fill(1);
-    visibility[joint('l_wrist')] = -1;
-    const report = qc(moved(CLEAN, { l_wrist: { row: 0, col: 0 } }), { visibility });
-    expect(report.flags).toEqual([]);
-    expect(Number.isNaN(report.perLink[5]!)).toBe(true);
-    expect(report.total).toBeCloseTo(-14 * HALF_LN_2PI, 12);
-    expect(qc(CLEAN, {}, -0.5).flags).toHaveLength(15);
   });
 });
 

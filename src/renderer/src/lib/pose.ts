@@ -227,6 +227,8 @@ export const STATE_COLOURS: Readonly<Record<Joint['state'], string>> = {
 /** Refinement suggestions (hollow markers) and links the skeleton model finds unlikely. */
 export const SUGGESTION_COLOUR = '#3ff0ff';
 export const WARNING_COLOUR = '#ff5a36';
+/** Links and left/right pairs that label QC flagged on the opened label. */
+export const QC_COLOUR = '#ff3fd2';
 
 /** Certain (green) → uncertain (red) for t in [0, 1]. */
 export function uncertaintyColour(t: number, alpha = 1): string {

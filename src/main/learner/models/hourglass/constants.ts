@@ -1,5 +1,5 @@
 import { MPII16, mirrorPairs } from '@shared/skeletons';
-import type { HourglassConfig, HourglassPreset } from './types';
+import type { DropoutPlacement, HourglassConfig, HourglassPreset } from './types';
 
 const MPII_LINKS = MPII16.edges.map(([parent, child]) => [parent, child] as const);
 const MPII_MIRROR_PAIRS = mirrorPairs(MPII16).map(([left, right]) => [left, right] as const);
@@ -7,7 +7,8 @@ const MPII_MIRROR_PAIRS = mirrorPairs(MPII16).map(([left, right]) => [left, righ
 /**
  * The reference network (spec §2.1, §6.1): 256² RGB in, 64² heatmaps, 2 stacks of depth-4 hourglasses with 256
  * channels, MPII's 16 joints and 15 links; Adam 3e-4, batch 16. Training epochs follow an active-learning cycle
- * (100). Dropout is our MC-dropout addition (the reference has none; it has no parameters).
+ * (100). Dropout is our MC-dropout addition (the reference has none; it has no parameters), placed after every
+ * hourglass stage and before every heatmap conv (see HourglassModel).
  */
 export const HOURGLASS_PAPER_CONFIG: HourglassConfig = {
   preset: 'paper',
@@ -21,6 +22,7 @@ export const HOURGLASS_PAPER_CONFIG: HourglassConfig = {
   stacks: 2,
   depth: 4,
   dropoutRate: 0.2,
+  dropoutPlacement: 'stages',
   mcPasses: 20,
   batchSize: 16,
   epochs: 100,
@@ -48,6 +50,9 @@ export const HOURGLASS_FAST_CONFIG: HourglassConfig = {
   mcPasses: 10,
   epochs: 20,
 };
+
+/** The placement of checkpoints whose config has no `dropoutPlacement` (written before issue 14). */
+export const LEGACY_DROPOUT_PLACEMENT: DropoutPlacement = 'heatmap-conv';
 
 export const HOURGLASS_PRESETS: Readonly<Record<HourglassPreset, HourglassConfig>> = {
   paper: HOURGLASS_PAPER_CONFIG,

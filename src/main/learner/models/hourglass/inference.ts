@@ -29,8 +29,8 @@ export function defaultPeakMinDistance(gridSize: number): number {
 
 /**
  * MC-dropout inference of the heatmap model on x (N×S×S×3). Per batch, everything before the first dropout is
- * computed once and the M passes run from there; with one stack only the heatmap conv differs between passes, so the
- * auxiliary heads and the embedding (which read the last stack's taps and features) run once. Per sample it keeps
+ * computed once and the M passes run from there; with one stack the auxiliary heads (which read the undropped taps)
+ * run once, while the embedding (the last features block, after a dropout site) is averaged over every pass. Per sample it keeps
  * summaries only: the mean last-stack heatmap's sub-pixel location, peak value and local maxima, the spread of the
  * per-pass locations, and the pass means of the auxiliary outputs and the embedding.
  */
@@ -64,15 +64,17 @@ export function runHeatmapInference(
     embedding: new Float32Array(count * channels),
     embeddingSize: channels,
   };
-  // Outputs averaged over passes, in the order the pass returns them (disabled heads left out).
+  // Outputs averaged over passes, in the order the pass returns them: the embedding (every pass: the features vary
+  // with dropout), then the enabled heads (only the passes where their taps vary, i.e. every pass with 2+ stacks).
   const passMeans = [
+    prediction.embedding,
     prediction.linkParams,
     prediction.aleatoricLogVar,
     prediction.predictedLoss,
-    prediction.embedding,
   ].filter((target): target is Float32Array => target !== null);
   const headsVaryByPass = model.config.stacks > 1;
   const headPasses = headsVaryByPass ? passes : 1;
+  const passesOf = (k: number): number => (k === 0 ? passes : headPasses);
   for (let start = 0; start < count; start += options.batchSize) {
     const n = Math.min(options.batchSize, count - start);
     const prefix = tf.tidy(() =>
@@ -87,17 +89,17 @@ export function runHeatmapInference(
           ? (row: number) => mixSeed(options.seed, options.firstIndex + start + row, pass)
           : undefined;
       const withHeads = pass < headPasses;
-      // [last-stack maps as n×J×G×G, then (withHeads) the `passMeans` outputs].
+      // [last-stack maps as n×J×G×G, the embedding, then (withHeads) the heads' `passMeans` outputs].
       const tensors = tf.tidy((): tf.Tensor[] => {
         const output = model.suffix(prefix, undefined, rowSeeds);
         const maps = tf.transpose(output.heatmaps.at(-1)!, [0, 3, 1, 2]);
-        if (!withHeads) return [maps];
+        if (!withHeads) return [maps, output.penultimate];
         const head = aux?.apply(output.taps);
         const optional = [head?.linkParams, head?.aleatoricLogVar, head?.predictedLoss];
         return [
           maps,
-          ...optional.filter((t): t is tf.Tensor2D | tf.Tensor1D => t != null),
           output.penultimate,
+          ...optional.filter((t): t is tf.Tensor2D | tf.Tensor1D => t != null),
         ];
       });
       const values = tensors.map((t) => t.dataSync() as Float32Array);
@@ -112,12 +114,10 @@ export function runHeatmapInference(
         for (let c = 0; c < cells; c++) heatmapSum[m * cells + c] = heatmapSum[m * cells + c]! + map[c]!;
       }
       passLocations.push(locations);
-      if (withHeads) {
-        sums.forEach((sum, k) => {
-          const passValues = values[k + 1]!;
-          for (let i = 0; i < passValues.length; i++) sum[i] = sum[i]! + passValues[i]!;
-        });
-      }
+      values.slice(1).forEach((passValues, k) => {
+        const sum = sums[k]!;
+        for (let i = 0; i < passValues.length; i++) sum[i] = sum[i]! + passValues[i]!;
+      });
       onBatch(n);
     }
     tf.dispose(prefix);
@@ -139,7 +139,7 @@ export function runHeatmapInference(
     passMeans.forEach((target, k) => {
       const sum = sums[k]!;
       const width = sum.length / n;
-      for (let v = 0; v < sum.length; v++) target[start * width + v] = sum[v]! / headPasses;
+      for (let v = 0; v < sum.length; v++) target[start * width + v] = sum[v]! / passesOf(k);
     });
   }
   return prediction;

@@ -3,6 +3,7 @@ import { createRng } from '@shared/random';
 import { fillDropoutMask, mixSeed } from '../../ops/seeds';
 import type { RowSeeds } from '../deepprior/model';
 import { BatchNorm, Conv2d, INFERENCE, ParamStore, StoredNetwork, type ForwardMode } from './layers';
+import { LEGACY_DROPOUT_PLACEMENT } from './constants';
 import type { HourglassConfig } from './types';
 
 /** Weight names of the pose network carry this prefix inside a checkpoint. */
@@ -20,7 +21,7 @@ export interface HourglassOutput {
   /** Heatmaps of every stack, each [n, G, G, J]; the last one is the prediction. */
   heatmaps: tf.Tensor4D[];
   taps: HourglassTaps;
-  /** Global average of the last stack's features block output (before dropout), [n, C]: the embedding. */
+  /** Global average of the last stack's features block output (before its last dropout), [n, C]: the embedding. */
   penultimate: tf.Tensor2D;
 }
 
@@ -136,16 +137,27 @@ class Merge {
 export type HourglassPrefix = {
   /** Input of stack 0 (the stem output). */
   stemOut: tf.Tensor4D;
+  /** Stack 0's hourglass output (feature_5 when it is the last stack) and its low3 taps. */
   hourglassOut: tf.Tensor4D;
-  features: tf.Tensor4D;
   levels: tf.Tensor4D[];
 };
 
+/** Dropout sites of one stack, keyed into the mask seeds (site 0 keeps the key masks had before sites existed). */
+const DROPOUT_SITE = { heatmapConv: 0, hourglassOut: 1 } as const;
+
 /**
  * Stacked hourglass (spec §2.1), NHWC: stem conv7×7/2 + BN + ReLU → Residual(w0→w1) → maxpool → Residual(w1→w1) →
- * Residual(w1→C), then `stacks` × (hourglass → features → dropout → 1×1 heatmaps) with merges between stacks.
- * Dropout drops whole feature channels, per sample, before each stack's heatmap conv; masks come from seeds (training:
- * (seed, step, row); MC inference: (seed, sample, pass)), so a pass without seeds is deterministic.
+ * Residual(w1→C), then `stacks` × (hourglass → dropout → features → dropout → 1×1 heatmaps) with merges between
+ * stacks. Dropout drops whole feature channels, per sample; masks come from seeds (training: (seed, step, row); MC
+ * inference: (seed, sample, pass)), so a pass without seeds is deterministic.
+ *
+ * Where dropout sits (`config.dropoutPlacement`, issue 14): 'stages' (the default) drops channels after every
+ * hourglass stage *and* before every heatmap conv, so an MC pass perturbs the features block (a residual, a 1×1 conv
+ * and BN: four convs) as well as the last layer, and with 2+ stacks every later stack too; the spirit of the
+ * DeepPrior spec's variant A (dropout after the conv stages, not on the output layer alone). The stem and the first
+ * hourglass stay deterministic: they are the costly part of the net, run once per image while the M passes run the
+ * rest, which keeps scoring a pool affordable on a CPU. 'heatmap-conv' (before the heatmap conv only) is what
+ * checkpoints written before the field existed were trained with; they keep it, so they load and score as before.
  */
 export class HourglassModel extends StoredNetwork {
   readonly config: HourglassConfig;
@@ -154,10 +166,12 @@ export class HourglassModel extends StoredNetwork {
   private readonly stem: [Residual, Residual, Residual];
   private readonly stacks: Stack[] = [];
   private readonly merges: Merge[] = [];
+  private readonly dropsStages: boolean;
 
   constructor(config: HourglassConfig, initSeed: number) {
     super(new ParamStore(createRng(mixSeed(initSeed, 0x4c55))));
     this.config = config;
+    this.dropsStages = (config.dropoutPlacement ?? LEGACY_DROPOUT_PLACEMENT) === 'stages';
     const store = this.store;
     const [w0, w1] = config.stemChannels;
     const name = (part: string): string => `${POSE_WEIGHT_PREFIX}${part}`;
@@ -190,26 +204,32 @@ export class HourglassModel extends StoredNetwork {
     const stemOut = this.stem[2].apply(h, mode);
     const levels: tf.Tensor4D[] = [];
     const hourglassOut = this.stacks[0]!.hourglass.apply(stemOut, mode, levels);
-    return { stemOut, hourglassOut, features: this.stacks[0]!.features(hourglassOut, mode), levels };
+    return { stemOut, hourglassOut, levels };
   }
 
-  /** The rest of a pass from the shared prefix: one set of dropout masks (or none) for every stack. */
+  /**
+   * The rest of a pass from the shared prefix: one set of dropout masks (or none) for every site. The taps stay
+   * undropped (the auxiliary net reads the hourglass's own output, spec §2.1), so with one stack its heads do not
+   * vary between passes; the features, the embedding and the heatmaps do.
+   */
   suffix(prefix: HourglassPrefix, mode: ForwardMode = INFERENCE, rowSeeds?: RowSeeds): HourglassOutput {
     const n = prefix.stemOut.shape[0];
     const heatmaps: tf.Tensor4D[] = [];
-    let { stemOut: x, hourglassOut, features, levels } = prefix;
+    const drop = (features: tf.Tensor4D, stack: number, site: number): tf.Tensor4D =>
+      rowSeeds === undefined
+        ? features
+        : (tf.mul(features, this.dropoutMask(n, stack, site, rowSeeds)) as tf.Tensor4D);
+    let { stemOut: x, hourglassOut, levels } = prefix;
+    let features = hourglassOut;
     for (let i = 0; i < this.stacks.length; i++) {
       const stack = this.stacks[i]!;
       if (i > 0) {
         levels = [];
         hourglassOut = stack.hourglass.apply(x, mode, levels);
-        features = stack.features(hourglassOut, mode);
       }
-      const dropped =
-        rowSeeds === undefined
-          ? features
-          : (tf.mul(features, this.dropoutMask(n, i, rowSeeds)) as tf.Tensor4D);
-      heatmaps.push(stack.heatmapConv.apply(dropped));
+      const stageOut = this.dropsStages ? drop(hourglassOut, i, DROPOUT_SITE.hourglassOut) : hourglassOut;
+      features = stack.features(stageOut, mode);
+      heatmaps.push(stack.heatmapConv.apply(drop(features, i, DROPOUT_SITE.heatmapConv)));
       if (i + 1 < this.stacks.length) x = this.merges[i]!.apply(x, heatmaps[i]!, features);
     }
     return {
@@ -219,16 +239,17 @@ export class HourglassModel extends StoredNetwork {
     };
   }
 
-  /** [n, 1, 1, C] channel mask of stack `stack`: row r keyed by (rowSeeds(r), stack). */
-  private dropoutMask(n: number, stack: number, rowSeeds: RowSeeds): tf.Tensor4D {
+  /** [n, 1, 1, C] channel mask of one site of stack `stack`: row r keyed by (rowSeeds(r), stack[, site]). */
+  private dropoutMask(n: number, stack: number, site: number, rowSeeds: RowSeeds): tf.Tensor4D {
     const channels = this.config.channels;
     const values = new Float32Array(n * channels);
     for (let row = 0; row < n; row++) {
+      const key = site === DROPOUT_SITE.heatmapConv ? [stack] : [stack, site];
       fillDropoutMask(
         values,
         row * channels,
         channels,
-        mixSeed(rowSeeds(row), stack),
+        mixSeed(rowSeeds(row), ...key),
         this.config.dropoutRate,
       );
     }

@@ -7,6 +7,9 @@
 /** `paper`: the reference sizes (spec §2.1, §6.1). `fast`: a small net that trains in minutes on a 2-core CPU. */
 export type HourglassPreset = 'paper' | 'fast';
 
+/** Dropout sites: after every hourglass stage and before every heatmap conv, or (old checkpoints) the latter only. */
+export type DropoutPlacement = 'stages' | 'heatmap-conv';
+
 /** A skeleton link [parent, child] (joint indices); the link order is the VL4Pose output order. */
 export type JointLink = readonly [number, number];
 
@@ -53,8 +56,13 @@ export interface HourglassConfig {
   stacks: number;
   /** Hourglass recursion depth d: taps feature_d … feature_1 at G/2 … G/2^d, plus feature_5 at G. */
   depth: number;
-  /** MC-dropout rate: whole channels of each stack's features are dropped before its 1×1 heatmap conv. */
+  /** MC-dropout rate: the probability that a whole feature channel is dropped at each dropout site. */
   dropoutRate: number;
+  /**
+   * Where dropout acts (see HourglassModel): 'stages' after each hourglass and before each heatmap conv. Absent in
+   * checkpoints written before the field existed: those were trained with 'heatmap-conv' and keep it.
+   */
+  dropoutPlacement?: DropoutPlacement;
   /** Default MC-dropout passes at inference. */
   mcPasses: number;
   batchSize: number;

@@ -2,9 +2,16 @@ import type { BackendName } from '../../backend';
 import { resolvePreset } from '../deepprior/validate';
 import { linksOf } from '../vl4pose-aux/validate';
 import { HOURGLASS_PRESETS, STEM_STRIDE } from './constants';
-import type { HourglassConfig, HourglassConfigInput, HourglassPresetChoice, JointLink } from './types';
+import type {
+  DropoutPlacement,
+  HourglassConfig,
+  HourglassConfigInput,
+  HourglassPresetChoice,
+  JointLink,
+} from './types';
 
 const PRESET_CHOICES: readonly HourglassPresetChoice[] = ['paper', 'fast', 'auto'];
+const DROPOUT_PLACEMENTS: readonly DropoutPlacement[] = ['stages', 'heatmap-conv'];
 
 /**
  * Copies the input over the preset's defaults and checks every field; throws naming the problem. The preset `auto`
@@ -62,6 +69,11 @@ export function validateHourglassConfig(
   requireInteger('batchSize', config.batchSize, 1);
   requireInteger('epochs', config.epochs, 1);
   requireRange('dropoutRate', config.dropoutRate, 0, 0.95);
+  if (!DROPOUT_PLACEMENTS.includes(config.dropoutPlacement!)) {
+    throw new Error(
+      `dropoutPlacement must be one of ${DROPOUT_PLACEMENTS.join(', ')}, got ${String(config.dropoutPlacement)}`,
+    );
+  }
   requireRange('learningRate', config.learningRate, 1e-8, 1);
   config.auxHiddenUnits.forEach((units, i) => requireInteger(`auxHiddenUnits[${i}]`, units, 1));
   if (config.auxHeads.vl4pose && config.links.length === 0) {
