@@ -4,6 +4,7 @@ import { parents } from '@shared/skeletons';
 import {
   createDepthLearner,
   initialCheckpointMismatch,
+  loadCheckpointMeta,
   DEFAULT_DEPTH_AUGMENTATION,
   selectBackend,
   validateModelConfig,
@@ -111,10 +112,10 @@ async function trainWithCrops(
   // re-centred on the hand (second stage). It trains on both crops of every training frame, the second centred on the
   // labelled joints' centroid (the augmentation's jitter stands in for the first stage's error). Validation keeps
   // the detector's crops.
-  const centring: CropCentring = settings.refine ? 'refined' : 'detector';
+  const trainedCentring: CropCentring = settings.refine ? 'refined' : 'detector';
   const detectorRows = selectRows(labelled, split.train, pixels, outputs);
   const trainRows =
-    centring === 'refined'
+    trainedCentring === 'refined'
       ? stackRows(
           detectorRows,
           selectRows(await centredOnLabels(crops, labelled), split.train, pixels, outputs),
@@ -144,7 +145,7 @@ async function trainWithCrops(
       train: { x: trainRows.x, y: trainRows.y, count: trainRows.count, ...dims },
       ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
       ...(settings.augment ? { augmentation: DEFAULT_DEPTH_AUGMENTATION } : {}),
-      cropCentring: centring,
+      cropCentring: trainedCentring,
       seed: settings.seed,
       checkpointDir: target.checkpointDir ?? project.modelsDir,
       signal: ctx.signal,
@@ -158,6 +159,9 @@ async function trainWithCrops(
         }),
     });
 
+    // The kept weights' centring: the starting checkpoint's when fine-tuning never beat it.
+    const meta = await loadCheckpointMeta(outcome.checkpointPath);
+    const centring = (meta.model === 'deepprior' ? meta.cropCentring : undefined) ?? 'detector';
     const evaluating = subProgress(ctx, ...within(span, 0.85, 1), 'evaluate');
     const validation = await validateDepth(learner, outcome.checkpointPath, val, dims, {
       passes: config.mcPasses,

@@ -56,7 +56,9 @@ export function createLearner(config: LearnerConfig = {}): DepthLearner {
  * Trains a fresh model in a worker thread and writes the best checkpoint atomically. Cancelling (signal) terminates
  * the worker and writes nothing; a diverging run (NaN/Inf loss) rejects and writes nothing.
  */
-function train(options: TrainOptions): Promise<TrainOutcome> {
+async function train(options: TrainOptions): Promise<TrainOutcome> {
+  const start = options.initialCheckpoint ? await readCheckpointMeta(options.initialCheckpoint) : null;
+  const startCentring = (start?.model === 'deepprior' ? start.cropCentring : undefined) ?? 'detector';
   return trainToCheckpoint<TrainResult, TrainProgress>(
     {
       kind: 'train',
@@ -76,7 +78,10 @@ function train(options: TrainOptions): Promise<TrainOutcome> {
         backend: savedBackend(result.backend),
         metrics: result.metrics,
         augmentation: options.augmentation ?? null,
-        cropCentring: options.cropCentring ?? 'detector',
+        // Fine-tuning that never beat the starting weights (best epoch 0) keeps them, and with them the centring
+        // they were trained for: re-centring crops for a model that never learnt joint-centred crops makes it worse.
+        cropCentring:
+          start && result.metrics.bestEpoch === 0 ? startCentring : (options.cropCentring ?? 'detector'),
       },
     }),
   );
