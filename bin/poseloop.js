@@ -10,4 +10,6 @@ if (!existsSync(bundle)) {
   process.exit(1);
 }
 const { runCli } = await import(bundle);
-process.exit(await runCli(process.argv.slice(2)));
+const code = await runCli(process.argv.slice(2));
+// Exit once stdout has drained: a large --json answer into a pipe would otherwise be cut short.
+process.stdout.write('', () => process.exit(code));
