@@ -92,6 +92,29 @@ describe('wasm kernel patches', () => {
       expect(maxRelativeError(grad, reference.grads.get(name)!), name).toBeLessThan(1e-4);
   });
 
+  it('MaxPoolGrad matches cpu for other windows too (3×3 stride 1 same, 3×3 stride 2 valid)', async () => {
+    const rng = createRng(11);
+    const x = Float32Array.from({ length: 2 * 7 * 9 * 3 }, () => rng.uniform(-1, 0.2));
+    const poolGradient = (filter: number, stride: number, pad: 'same' | 'valid'): Float32Array =>
+      tf.tidy(() => {
+        const input = tf.tensor4d(x, [2, 7, 9, 3]);
+        const pooled = (t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, filter, stride, pad);
+        const weights = tf.range(1, pooled(input).size + 1).reshape(pooled(input).shape);
+        return tf
+          .grad((t) => tf.sum(tf.mul(pooled(t), weights)))(input)
+          .dataSync() as Float32Array;
+      });
+    const settings: [number, number, 'same' | 'valid'][] = [
+      [3, 1, 'same'],
+      [3, 2, 'valid'],
+    ];
+    const onWasm = settings.map(([f, s, pad]) => poolGradient(f, s, pad));
+    await tf.setBackend('cpu');
+    const onCpu = settings.map(([f, s, pad]) => poolGradient(f, s, pad));
+    await tf.setBackend('wasm');
+    onWasm.forEach((grad, i) => expect(Array.from(grad)).toEqual(Array.from(onCpu[i]!)));
+  });
+
   it('without the MaxPoolGrad fix the conv gradients are wrong', () => {
     registerWasmPatches({ ...ALL_WASM_PATCHES, maxPoolGrad: false });
     const { grads } = gradients();

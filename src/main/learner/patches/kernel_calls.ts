@@ -50,3 +50,15 @@ export class KernelCalls {
 export function isStrideOne(strides: [number, number] | number): boolean {
   return Array.isArray(strides) ? strides[0] === 1 && strides[1] === 1 : strides === 1;
 }
+
+/** The parts of the wasm backend a kernel needs to work on the heap in place (public methods of BackendWasm). */
+export interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
+/** A float32 tensor's values as a view of the wasm heap (no copy); invalid once the heap grows. */
+export function heapView(backend: WasmHeapBackend, info: TensorInfo): Float32Array {
+  if (info.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${info.dtype}`);
+  return backend.typedArrayFromHeap(info);
+}
