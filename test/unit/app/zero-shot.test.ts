@@ -86,5 +86,4 @@ describe('pretrained (zero-shot) suggestions for RGB projects', () => {
     expect(result.predicted).toBe(4);
     expect(result.skipped).toBe(1);
   }, 180_000);
-
 });
