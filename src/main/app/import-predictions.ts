@@ -1,6 +1,7 @@
 import type { Joint } from '@shared/domain';
 import { type DatasetFormat, type ImportedPrediction, TOOL_NAMES } from '../datasets';
 import type { PredictionRow } from '../store';
+import { pointPredictionRow } from '../loop';
 import type { Project } from './project';
 
 /**
@@ -40,30 +41,13 @@ function predictionRow(
   // Scores travel as the joints' `d` through the same mapping as the joints themselves.
   const scored = prediction.joints.map((joint, j) => ({ ...joint, d: prediction.scores[j] ?? null }));
   const joints = toProject(scored);
-  const mean = new Float32Array(joints.length * 3);
-  const unpredicted: number[] = [];
-  joints.forEach((joint, j) => {
-    const placed = joint.visibility !== 'absent' && joint.u !== null && joint.v !== null;
-    if (!placed) unpredicted.push(j);
-    mean.set(placed ? [joint.u!, joint.v!, 0] : [Number.NaN, Number.NaN, 0], j * 3);
-  });
-  const hasScores = joints.some((joint) => joint.d !== null);
-  return {
+  return pointPredictionRow(
     sampleId,
-    mean,
-    std: new Float32Array(joints.length * 3),
-    aleatoric: null,
-    loglik: null,
-    details: {
-      refined: joints.map(() => null),
-      links: [],
-      ambiguous: [],
-      source: {
-        derived: [],
-        unpredicted,
-        ...(hasScores ? { scores: joints.map((joint) => joint.d ?? 0) } : {}),
-        ...(prediction.score === null ? {} : { score: prediction.score }),
-      },
-    },
-  };
+    joints.map((joint) =>
+      joint.visibility !== 'absent' && joint.u !== null && joint.v !== null
+        ? { u: joint.u, v: joint.v, score: joint.d }
+        : null,
+    ),
+    prediction.score,
+  );
 }

@@ -1,11 +1,11 @@
 import type { ZeroShotResult } from '@shared/contract';
 import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
-import { mapCocoKeypoints, type MappedJoint } from '@shared/pose2d';
+import { mapCocoKeypoints } from '@shared/pose2d';
 import { cropToImage } from '../../datasets';
 import { MOVENET_MODELS, MOVENET_PACKAGE, predictPretrainedPose, type MovenetName } from '../../learner';
-import type { PredictionRow } from '../../store';
 import { subProgress, type LoopContext, type LoopProject } from '../context';
+import { pointPredictionRow } from '../common/point-rows';
 import { readPersonCrops } from '../rgb/crops';
 import { pckhInImage } from './pckh';
 
@@ -18,29 +18,6 @@ export const DERIVE_MIN_SCORE = 0.2;
 export interface ZeroShotRequest {
   sampleIds: readonly number[];
   model: MovenetName;
-}
-
-/** One stored prediction row from mapped joints in image pixels (missing joints: NaN mean, no std). */
-function predictionRow(sampleId: number, joints: readonly (MappedJoint | null)[]): PredictionRow {
-  const mean = new Float32Array(joints.length * 3);
-  joints.forEach((joint, j) => mean.set(joint ? [joint.u, joint.v, 0] : [Number.NaN, Number.NaN, 0], j * 3));
-  return {
-    sampleId,
-    mean,
-    std: new Float32Array(joints.length * 3),
-    aleatoric: null,
-    loglik: null,
-    details: {
-      refined: joints.map(() => null),
-      links: [],
-      ambiguous: [],
-      source: {
-        derived: joints.flatMap((joint, j) => (joint?.derived ? [j] : [])),
-        unpredicted: joints.flatMap((joint, j) => (joint === null ? [j] : [])),
-        scores: joints.map((joint) => joint?.score ?? 0),
-      },
-    },
-  };
 }
 
 /**
@@ -108,7 +85,7 @@ export async function zeroShotRgb(
     null,
     checkpoint.id,
     1,
-    batch.sampleIds.map((sampleId, i) => predictionRow(sampleId, mapped[i]!)),
+    batch.sampleIds.map((sampleId, i) => pointPredictionRow(sampleId, mapped[i]!)),
   );
 
   const labelled = batch.sampleIds.flatMap((id, i) => {
