@@ -76,8 +76,8 @@ export const LearningSettings = z.object({
 });
 export type LearningSettings = z.infer<typeof LearningSettings>;
 
-/** What training takes: the model settings. */
-export const TrainSettings = LearningSettings.pick({
+/** The fields every training takes, in `train` and in acquisition steps alike (rounds, simulate). */
+const TRAINING_FIELDS = {
   variant: true,
   preset: true,
   epochs: true,
@@ -85,25 +85,18 @@ export const TrainSettings = LearningSettings.pick({
   maxEpochs: true,
   fromScratch: true,
   seed: true,
-  loss: true,
   unreviewed: true,
   augment: true,
   refine: true,
-});
+} as const;
+
+/** What training takes: the model settings. */
+export const TrainSettings = LearningSettings.pick({ ...TRAINING_FIELDS, loss: true });
 export type TrainSettings = z.infer<typeof TrainSettings>;
 
 /** What an acquisition step takes beyond training: MC passes, the scored fraction of the pool, η. */
 export const AcquireSettings = LearningSettings.pick({
-  variant: true,
-  preset: true,
-  epochs: true,
-  patience: true,
-  maxEpochs: true,
-  fromScratch: true,
-  seed: true,
-  unreviewed: true,
-  augment: true,
-  refine: true,
+  ...TRAINING_FIELDS,
   mc: true,
   subset: true,
   eta: true,
