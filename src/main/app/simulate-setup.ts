@@ -18,7 +18,7 @@ const PAPER = { epochs: { depth: 60, rgb: 100 }, rounds: 10, subset: 0.1 } as co
 export interface SimulationPlan {
   out: string;
   pipeline: LearningPipeline;
-  /** Resolved settings (not `out`, `report`, `target`, `trials`): a rerun must match them to continue. */
+  /** Resolved settings (not `out`, `report`, `target`, `trials`, `jobs`): a rerun must match them to continue. */
   settings: {
     recommend: boolean;
     protocol: 'default' | 'paper';
@@ -44,6 +44,8 @@ export interface SimulationPlan {
     | 'refine'
   >;
   trials: number;
+  /** Trials run at once (not a setting: results do not depend on it). */
+  jobs: number;
   universe: number[];
   test: number[];
   labelOf(id: number): Joint[] | null;
@@ -163,6 +165,7 @@ export function planSimulation(project: Project, input: SimulateInput): Simulati
     pipeline,
     settings,
     trials: input.trials,
+    jobs: input.jobs,
     universe,
     test,
     labelOf,

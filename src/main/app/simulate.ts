@@ -109,7 +109,25 @@ export async function simulate(
       ctx.progress(eta === undefined ? p : { ...p, etaSeconds: eta });
     },
   };
-  for (let trial = 0; trial < plan.trials; trial++) {
+  // Saves are chained so that two trials finishing at once cannot write an older file over a newer one.
+  let saving = Promise.resolve();
+  const save = () => {
+    const json = `${JSON.stringify(file(), null, 1)}\n`;
+    const times = `${JSON.stringify(timing, null, 1)}\n`;
+    saving = saving.then(async () => {
+      await writeFileAtomic(resultsPath, json);
+      await writeFileAtomic(timingPath, times);
+    });
+    return saving;
+  };
+  const failed = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, failed.signal]);
+  let firstError: unknown = null;
+  const stopAll = (error: unknown) => {
+    if (!failed.signal.aborted) firstError = error;
+    failed.abort();
+  };
+  const runTrial = async (trial: number) => {
     const draws = trialDraws(plan, trial);
     for (const sampler of settings.samplers) {
       let labelled = [...draws.seedSet];
@@ -119,7 +137,7 @@ export async function simulate(
           labelled = [...labelled, ...results.find((r) => cellKey(r) === key)!.picks];
           continue;
         }
-        if (ctx.signal.aborted)
+        if (signal.aborted)
           throw new AppError(
             'cancelled',
             `cancelled; rerun the same command to continue (results so far: ${resultsPath})`,
@@ -159,7 +177,7 @@ export async function simulate(
             pool: round < settings.rounds - 1 ? () => draws.candidates(round, inLabelled) : null,
             persist: false,
           },
-          { signal: ctx.signal, progress: (p) => stage(p.fraction, { message: p.message }) },
+          { signal, progress: (p) => stage(p.fraction, { message: p.message }) },
         );
         const picked = picks?.map((pick) => pick.sampleId) ?? [];
         results.push({
@@ -173,13 +191,21 @@ export async function simulate(
         });
         done.add(key);
         timing[key] = (Date.now() - cellStart) / 1000;
-        await writeFileAtomic(resultsPath, `${JSON.stringify(file(), null, 1)}\n`);
-        await writeFileAtomic(timingPath, `${JSON.stringify(timing, null, 1)}\n`);
+        await save();
         if (round > 0) rmSync(scratchOf(round - 1), { recursive: true, force: true });
         labelled = [...labelled, ...picked];
       }
     }
-  }
+  };
+  // Trials are independent (own draws, own seeds): `jobs` of them run at once, each learner job in its own worker.
+  // A failing trial cancels the others (their finished cells stay saved) and its error is the one thrown.
+  let nextTrial = 0;
+  const lane = async () => {
+    while (nextTrial < plan.trials) await runTrial(nextTrial++);
+  };
+  await Promise.all(Array.from({ length: Math.min(plan.jobs, plan.trials) }, () => lane().catch(stopAll)));
+  await saving;
+  if (failed.signal.aborted) throw firstError;
   rmSync(join(out, 'models'), { recursive: true, force: true });
   const report = await writeReport(out, file(), { target: input.target, timing });
   const extra = input.report

@@ -166,6 +166,15 @@ export const experimentOperations = defineOperations({
         .max(50)
         .default(5)
         .describe('paired trials (trial t: one seed set and pool for every sampler)'),
+      jobs: z
+        .number()
+        .int()
+        .min(1)
+        .max(16)
+        .default(1)
+        .describe(
+          'trials run at once, each training in its own worker thread (one per core; results do not depend on it)',
+        ),
       rounds: z
         .number()
         .int()

@@ -93,6 +93,12 @@ describe('simulate', () => {
     expect(read(join(resumed, 'results.json'))).toBe(read(join(out, 'results.json')));
   }, 300_000);
 
+  it('runs trials at once with jobs, to the very same results file', async () => {
+    const parallel = join(tmp.dir, 'parallel');
+    await app.call('experiment.simulate', { ...settings, out: parallel, jobs: 2 }, lead);
+    expect(read(join(parallel, 'results.json'))).toBe(read(join(out, 'results.json')));
+  }, 300_000);
+
   it('refuses other settings in the same folder, naming them', async () => {
     await expect(app.call('experiment.simulate', { ...settings, budget: 5 }, lead)).rejects.toThrow(
       /other settings \(budget 4 there, 5 here\)/,
