@@ -6,3 +6,4 @@ export * from './label-qc';
 export * from './metrics';
 export * from './losses';
 export * from './keypoint-map';
+export * from './pck-sizes';

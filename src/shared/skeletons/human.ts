@@ -123,12 +123,36 @@ export const COCO17: SkeletonLayout = {
   toCanonical: [null, null, 5, 7, 9, 6, 8, 10, 11, 13, 15, 12, 14, 16, null, null],
 };
 
-/** Left/right joint pairs of a human layout (for flip augmentation and the L/R-swap label check). */
+/**
+ * The side a joint name spells and what is left without it: l_x / left_x / leftX / left-x / x_l / x_right … (any
+ * case; a one-letter side needs a separator, so "lip" is no side). Null for names without a side.
+ */
+function sideOf(name: string): { side: 'l' | 'r'; key: string } | null {
+  const prefix = /^(?:(left|right)[_\-.\s]*|(l|r)[_\-.\s]+)(.+)$/i.exec(name);
+  if (prefix)
+    return {
+      side: (prefix[1] ?? prefix[2])![0]!.toLowerCase() as 'l' | 'r',
+      key: `${prefix[3]!.toLowerCase()}<`,
+    };
+  const suffix = /^(.+?)(?:[_\-.\s]*(left|right)|[_\-.\s]+(l|r))$/i.exec(name);
+  if (suffix)
+    return {
+      side: (suffix[2] ?? suffix[3])![0]!.toLowerCase() as 'l' | 'r',
+      key: `>${suffix[1]!.toLowerCase()}`,
+    };
+  return null;
+}
+
+/**
+ * Left/right joint pairs of a layout, by name (for flip augmentation and the L/R-swap label check): ours l_x/r_x and
+ * the spellings of other tools' skeletons (left_ear/right_ear, leftEar/rightEar, ear_L/ear_R …).
+ */
 export function mirrorPairs(layout: SkeletonLayout): [number, number][] {
+  const sides = layout.joints.map(sideOf);
   const pairs: [number, number][] = [];
-  layout.joints.forEach((name, j) => {
-    if (!name.startsWith('l_')) return;
-    const twin = layout.joints.indexOf(`r_${name.slice(2)}`);
+  sides.forEach((left, j) => {
+    if (left?.side !== 'l') return;
+    const twin = sides.findIndex((right) => right?.side === 'r' && right.key === left.key);
     if (twin >= 0) pairs.push([j, twin]);
   });
   return pairs;

@@ -1,11 +1,11 @@
 import type { Joint } from '@shared/domain';
-import { headSegmentSizes, pck, torsoSizes } from '@shared/pose2d';
+import { pck, pckSizes } from '@shared/pose2d';
 import type { SkeletonLayout } from '@shared/skeletons';
 import { visibilityCode } from '../rgb/geometry';
 
 /**
- * PCKh@0.5 of image-space predictions against labels: the head size is ‖head_top − neck‖ (layouts without those
- * joints use the LSP torso), absent labelled joints are skipped, and a joint the model left out (null) counts as a
+ * PCKh@0.5 of image-space predictions against labels: the head size is ‖head_top − neck‖ (other layouts: see
+ * pckSizes), absent labelled joints are skipped, and a joint the model left out (null) counts as a
  * miss — never as absent. Null PCKh without any labelled joint.
  */
 export function pckhInImage(
@@ -26,10 +26,7 @@ export function pckhInImage(
       predicted.set(point ? [point.v, point.u] : [Infinity, Infinity], at);
     });
   });
-  const hasHead = layout.joints.includes('head_top') && layout.joints.includes('neck');
-  const sizes = (hasHead ? headSegmentSizes(truth, layout) : torsoSizes(truth, layout)).map((s) =>
-    Math.max(s, 1),
-  );
+  const sizes = pckSizes(truth, visibility, layout);
   const result = pck({ jointCount, groundTruth: truth, predicted, visibility, normaliser: sizes }, 0.5);
   return {
     pckh: Number.isNaN(result.mean) ? null : result.mean,

@@ -1,5 +1,5 @@
 import type { Joint } from '@shared/domain';
-import { headSegmentSizes, MPII_HEAD_SIZE_FACTOR, pck, referencePckhCurve, torsoSizes } from '@shared/pose2d';
+import { MPII_HEAD_SIZE_FACTOR, pck, pckSizes, referencePckhCurve } from '@shared/pose2d';
 import type { SkeletonLayout } from '@shared/skeletons';
 import { cropToImage, type PersonCrop } from '../../datasets';
 import { visibilityCode } from './geometry';
@@ -15,9 +15,9 @@ export interface HeatmapEvaluation {
 
 /**
  * PCKh@0.5 in original-image pixels. The head size is the head segment ‖head_top − neck‖ (MPII's 0.6·head-box
- * diagonal stands for exactly that; our imports keep no head boxes); layouts without those joints (COCO) use the
- * LSP torso size. The reference variant (full diagonal = size / 0.6, threshold index 6 = 0.316 ≈ official 0.5) is
- * reported beside it. `locationInCrop` is N×J×2 (row, col) in crop pixels; `meanPose` J×2 in crop pixels.
+ * diagonal stands for exactly that; our imports keep no head boxes); layouts without those joints use the LSP
+ * torso (COCO) or the pose box (custom skeletons; see pckSizes). The reference variant (full diagonal = size / 0.6,
+ * threshold index 6 = 0.316 ≈ official 0.5) is reported beside it. `locationInCrop` is N×J×2 (row, col) in crop pixels; `meanPose` J×2 in crop pixels.
  */
 export function evaluateHeatmaps(
   layout: SkeletonLayout,
@@ -45,10 +45,7 @@ export function evaluateHeatmaps(
       baseline.set([m.v, m.u], at);
     });
   });
-  const hasHead = layout.joints.includes('head_top') && layout.joints.includes('neck');
-  const sizes = (hasHead ? headSegmentSizes(truth, layout) : torsoSizes(truth, layout)).map((s) =>
-    Math.max(s, 1),
-  );
+  const sizes = pckSizes(truth, visibility, layout);
   const input = { jointCount, groundTruth: truth, visibility, normaliser: sizes };
   const result = pck({ ...input, predicted }, 0.5);
   const reference = referencePckhCurve({

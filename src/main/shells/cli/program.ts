@@ -49,7 +49,11 @@ function addOperationCommand(
       field.kind === 'boolean'
         ? `--${field.defaultValue === true ? 'no-' : ''}${field.flag}`
         : `--${field.flag} <${field.kind === 'number' ? 'n' : 'value'}>`;
-    const option = new Option(label, field.description);
+    const negated = field.kind === 'boolean' && field.defaultValue === true;
+    const option = new Option(
+      label,
+      negated ? `turn off the default: ${field.description}` : field.description,
+    );
     if (field.choices) option.choices(field.choices as string[]);
     if (field.required && field.kind !== 'boolean') option.makeOptionMandatory();
     if (field.defaultValue !== undefined && field.kind !== 'boolean') option.default(field.defaultValue);

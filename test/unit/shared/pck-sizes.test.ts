@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { pckSizeRule, pckSizes } from '@shared/pose2d';
+import { COCO17, LSP14, jointIndex, type SkeletonLayout } from '@shared/skeletons';
+
+const mouse: SkeletonLayout = {
+  ...LSP14,
+  id: 'mouse',
+  joints: ['snout', 'left_ear', 'right_ear', 'tailbase'],
+};
+
+/** One pose of `layout` with the given (row, col) per named joint, all others at the origin and absent. */
+function pose(layout: SkeletonLayout, points: Record<string, [number, number]>) {
+  const truth = new Array<number>(layout.joints.length * 2).fill(0);
+  const visibility = new Array<number>(layout.joints.length).fill(0);
+  for (const [name, [row, col]] of Object.entries(points)) {
+    const j = jointIndex(layout, name);
+    truth.splice(2 * j, 2, row, col);
+    visibility[j] = 2;
+  }
+  return { truth, visibility };
+}
+
+describe('pckSizes', () => {
+  it('picks the head segment, else the LSP torso, else the pose box', () => {
+    expect([LSP14, COCO17, mouse].map(pckSizeRule)).toEqual(['head', 'torso', 'box']);
+    const lsp = pose(LSP14, { head_top: [0, 5], neck: [8, 5] });
+    expect(Array.from(pckSizes(lsp.truth, lsp.visibility, LSP14))).toEqual([8]);
+    const coco = pose(COCO17, { l_shoulder: [0, 10], r_shoulder: [0, 0], l_hip: [30, 10], r_hip: [40, 0] });
+    expect(Array.from(pckSizes(coco.truth, coco.visibility, COCO17))).toEqual([Math.hypot(40, 10)]);
+  });
+
+  it('boxes only the visible joints of each sample: 0.2 × the diagonal, at least 1 px', () => {
+    // Sample 1: snout (10, 20), tailbase (40, 60), the ears absent at the origin → box 30 × 40, diagonal 50.
+    const a = pose(mouse, { snout: [10, 20], tailbase: [40, 60] });
+    // Sample 2: a single visible joint has no box → 1 px.
+    const b = pose(mouse, { snout: [5, 5] });
+    const sizes = pckSizes([...a.truth, ...b.truth], [...a.visibility, ...b.visibility], mouse);
+    expect(Array.from(sizes)).toEqual([10, 1]);
+  });
+});
