@@ -5,7 +5,15 @@ import { AppError } from '@shared/errors';
 import { addCosts, NO_COST, suggestionCost } from '@shared/experiments';
 import { createRng, permutation } from '@shared/random';
 import { writeFileAtomic } from '../fs/atomic';
-import { acquire, overallEta, subProgress, type LoopContext, type SamplePredictions } from '../loop';
+import {
+  overallEta,
+  pickFrom,
+  subProgress,
+  trainAndScore,
+  type LoopContext,
+  type SamplePredictions,
+  type Scored,
+} from '../loop';
 import type { OpContext } from './context';
 import { writeRecommendation, writeReport } from './experiment-report';
 import type { Project } from './project';
@@ -129,6 +137,13 @@ export async function simulate(
   };
   const runTrial = async (trial: number) => {
     const draws = trialDraws(plan, trial);
+    const models = join(out, 'models');
+    // Stage 0 trains on the trial's seed set with the trial's seed whatever the sampler: it is trained and scored
+    // once (when some sampler still needs it) and ranked by each; its model stays until the trial is done.
+    const startDir = join(models, `start-${trial}`);
+    let start: Promise<Scored> | null = null;
+    const scratchOf = (sampler: string, stage: number) =>
+      stage === 0 ? startDir : join(models, `${sampler}-${trial}-${stage}`);
     for (const sampler of settings.samplers) {
       let labelled = [...draws.seedSet];
       for (let round = 0; round < settings.rounds; round++) {
@@ -148,54 +163,61 @@ export async function simulate(
           (done.size + 1) / total,
           `trial ${trial + 1}/${plan.trials} · ${sampler} · stage ${round + 1}/${settings.rounds} (${labelled.length} labels)`,
         );
-        const scratchOf = (stage: number) => join(out, 'models', `${sampler}-${trial}-${stage}`);
-        const scratch = scratchOf(round);
+        const stageCtx: LoopContext = { signal, progress: (p) => stage(p.fraction, { message: p.message }) };
         // Each stage fine-tunes the same chain's previous model (kept until this stage is saved, so a resumed run
         // finds it) unless the settings train from scratch (the papers' protocol).
-        const previous = round > 0 ? checkpointIn(scratchOf(round - 1)) : null;
+        const previous = round > 0 ? checkpointIn(scratchOf(sampler, round - 1)) : null;
         const inLabelled = new Set(labelled);
         const cellStart = Date.now();
-        const { trained, picks, scored } = await acquire(
-          project,
-          pipeline,
-          {
-            settings: {
-              ...settings,
-              ...(settings.epochs === null ? { epochs: undefined } : { epochs: settings.epochs }),
-              sampler,
-              seed: draws.trialSeed + round,
-              subset: 1,
+        const stepSettings = {
+          ...settings,
+          ...(settings.epochs === null ? { epochs: undefined } : { epochs: settings.epochs }),
+          sampler,
+          seed: draws.trialSeed + round,
+          subset: 1,
+        };
+        const scoreStage = () => {
+          rmSync(scratchOf(sampler, round), { recursive: true, force: true });
+          return trainAndScore(
+            project,
+            pipeline,
+            {
+              settings: stepSettings,
+              target: {
+                roundId: null,
+                set: { labelled, test: plan.test, labelOf: plan.labelOf },
+                checkpointDir: scratchOf(sampler, round),
+                record: false,
+                initialCheckpoint: previous === null ? null : { id: 0, path: previous },
+              },
+              // The last stage only measures: nothing is picked after it.
+              pool: round < settings.rounds - 1 ? () => draws.candidates(round, inLabelled) : null,
+              persist: false,
             },
-            target: {
-              roundId: null,
-              set: { labelled, test: plan.test, labelOf: plan.labelOf },
-              checkpointDir: scratch,
-              record: false,
-              initialCheckpoint: previous === null ? null : { id: 0, path: previous },
-            },
-            // The last stage only measures: nothing is picked after it.
-            pool: round < settings.rounds - 1 ? () => draws.candidates(round, inLabelled) : null,
-            persist: false,
-          },
-          { signal, progress: (p) => stage(p.fraction, { message: p.message }) },
-        );
-        const picked = picks?.map((pick) => pick.sampleId) ?? [];
+            stageCtx,
+          );
+        };
+        const scored = await (round === 0 ? (start ??= scoreStage()) : scoreStage());
+        const picked =
+          pickFrom(project, pipeline, scored, stepSettings, stageCtx)?.map((p) => p.sampleId) ?? [];
         results.push({
           sampler,
           trial,
           round,
           labelled: labelled.length,
-          value: pipeline.headline(trained),
+          value: pipeline.headline(scored.trained),
           picks: picked,
-          cost: picksCost(plan, picked, scored),
+          cost: picksCost(plan, picked, scored.scored),
         });
         done.add(key);
         timing[key] = (Date.now() - cellStart) / 1000;
         await save();
-        if (round > 0) rmSync(scratchOf(round - 1), { recursive: true, force: true });
+        if (round > 1) rmSync(scratchOf(sampler, round - 1), { recursive: true, force: true });
         labelled = [...labelled, ...picked];
       }
+      rmSync(scratchOf(sampler, settings.rounds - 1), { recursive: true, force: true });
     }
+    rmSync(startDir, { recursive: true, force: true });
   };
   // Trials are independent (own draws, own seeds): `jobs` of them run at once, each learner job in its own worker.
   // A failing trial cancels the others (their finished cells stay saved) and its error is the one thrown.

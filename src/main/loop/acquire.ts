@@ -72,11 +72,18 @@ export interface AcquireHooks {
 /** Where each stage sits in the job's progress. */
 const SPANS = { train: [0, 0.55], candidates: [0.55, 0.85], labelled: [0.85, 0.95], rank: 0.96 } as const;
 
+/** What an acquisition step knows before its sampler runs: the model, and its MC predictions (null: train only). */
+export interface Scored {
+  trained: TrainResult;
+  scored: SamplePredictions | null;
+  known: SamplePredictions | null;
+}
+
 /**
  * The loop's one acquisition step, shared by rounds and simulations: train on the labelled set (fresh, or
- * fine-tuning the target's starting checkpoint) →
- * MC inference on a seeded subset of the pool (the candidates) → MC inference on the labelled set → rank the
- * candidates with the sampler. One seed drives training, inference, the subset and the sampler.
+ * fine-tuning the target's starting checkpoint) → MC inference on a seeded subset of the pool (the candidates) → MC
+ * inference on the labelled set → rank the candidates with the sampler. One seed drives training, inference, the
+ * subset and the sampler.
  */
 export async function acquire(
   project: LoopProject,
@@ -85,6 +92,25 @@ export async function acquire(
   ctx: LoopContext,
   hooks: AcquireHooks = {},
 ): Promise<{ trained: TrainResult; picks: Pick[] | null; scored: SamplePredictions | null }> {
+  const prepared = await trainAndScore(project, pipeline, step, ctx, hooks);
+  return {
+    trained: prepared.trained,
+    picks: pickFrom(project, pipeline, prepared, step.settings, ctx),
+    scored: prepared.scored,
+  };
+}
+
+/**
+ * Everything of a step before its sampler: nothing in it depends on which sampler will rank (a simulation's first
+ * stage, the same for every sampler of a trial, is run once and ranked by each).
+ */
+export async function trainAndScore(
+  project: LoopProject,
+  pipeline: LearningPipeline,
+  step: AcquireStep,
+  ctx: LoopContext,
+  hooks: AcquireHooks = {},
+): Promise<Scored> {
   const { settings, target } = step;
   const trained = await pipeline.train(
     project,
@@ -106,7 +132,7 @@ export async function acquire(
     SPANS.train,
   );
   hooks.trained?.(trained);
-  if (step.pool === null) return { trained, picks: null, scored: null };
+  if (step.pool === null) return { trained, scored: null, known: null };
 
   const candidates = candidateSubset(step.pool(), settings.subset, settings.budget, settings.seed);
   const checkpoint = { id: trained.checkpointId, path: trained.checkpoint };
@@ -126,7 +152,18 @@ export async function acquire(
     SPANS.labelled,
   );
   hooks.predicted?.();
+  return { trained, scored, known };
+}
 
+/** The sampler's picks among the scored candidates, best first (null when the step only trained). */
+export function pickFrom(
+  project: LoopProject,
+  pipeline: LearningPipeline,
+  { scored, known }: Scored,
+  settings: AcquireStep['settings'],
+  ctx: LoopContext,
+): Pick[] | null {
+  if (scored === null || known === null) return null;
   ctx.progress({
     fraction: SPANS.rank,
     stage: 'rank',
@@ -134,10 +171,9 @@ export async function acquire(
   });
   const selection = pipeline.rank(project, scored, known, settings);
   if (ctx.signal.aborted) throw new AppError('cancelled', 'cancelled');
-  const picks = Array.from(selection.picks, (pick, i) => ({
+  return Array.from(selection.picks, (pick, i) => ({
     sampleId: scored.sampleIds[pick]!,
     score: reasonScore(selection.reasons[i]!),
     reason: selection.reasons[i]!,
   }));
-  return { trained, picks, scored };
 }

@@ -3,8 +3,8 @@
  * acquire() step rounds and simulations share, and what the app needs around them (training sets, stored
  * prediction views, seed-selection features, label QC). The app layer composes these into operations.
  */
-export { acquire, candidateSubset, reasonScore } from './acquire';
-export type { AcquireHooks, AcquireStep, Pick } from './acquire';
+export { acquire, candidateSubset, pickFrom, reasonScore, trainAndScore } from './acquire';
+export type { AcquireHooks, AcquireStep, Pick, Scored } from './acquire';
 export { overallEta, subProgress } from './context';
 export type { LoopContext, LoopProject, Span } from './context';
 export type {
