@@ -12,6 +12,7 @@ import {
   trainAndScore,
   type LoopContext,
   type SamplePredictions,
+  type AcquireStep,
   type Scored,
 } from '../loop';
 import type { OpContext } from './context';
@@ -65,6 +66,40 @@ function trialDraws(plan: SimulationPlan, trial: number) {
     return picked.sort((a, b) => a - b);
   };
   return { trialSeed, seedSet, candidates };
+}
+
+type TrialDraws = ReturnType<typeof trialDraws>;
+
+/** Stage `round` of one sampler's chain: train on `labelled` (fine-tuning `previous`), then score the candidates. */
+function stageStep(
+  plan: SimulationPlan,
+  draws: TrialDraws,
+  sampler: string,
+  round: number,
+  labelled: number[],
+  models: { previous: string | null; dir: string },
+): AcquireStep {
+  const { settings } = plan;
+  const inLabelled = new Set(labelled);
+  return {
+    settings: {
+      ...settings,
+      ...(settings.epochs === null ? { epochs: undefined } : { epochs: settings.epochs }),
+      sampler,
+      seed: draws.trialSeed + round,
+      subset: 1,
+    },
+    target: {
+      roundId: null,
+      set: { labelled, test: plan.test, labelOf: plan.labelOf },
+      checkpointDir: models.dir,
+      record: false,
+      initialCheckpoint: models.previous === null ? null : { id: 0, path: models.previous },
+    },
+    // The last stage only measures: nothing is picked after it.
+    pool: round < settings.rounds - 1 ? () => draws.candidates(round, inLabelled) : null,
+    persist: false,
+  };
 }
 
 /** What labelling the picks would cost with the model's suggestions, judged against the oracle's labels. */
@@ -144,6 +179,32 @@ export async function simulate(
     let start: Promise<Scored> | null = null;
     const scratchOf = (sampler: string, stage: number) =>
       stage === 0 ? startDir : join(models, `${sampler}-${trial}-${stage}`);
+    const firstStage = (stageCtx: LoopContext) =>
+      (start ??= (() => {
+        rmSync(startDir, { recursive: true, force: true });
+        const step = stageStep(plan, draws, settings.samplers[0]!, 0, draws.seedSet, {
+          previous: null,
+          dir: startDir,
+        });
+        return trainAndScore(project, pipeline, step, stageCtx);
+      })());
+    // Each stage fine-tunes the same chain's previous model (kept until the next stage is saved, so a resumed run
+    // finds it) unless the settings train from scratch (the papers' protocol). A first-stage model missing on resume
+    // is trained again (deterministic); a later one cannot be, and continuing without it would change the protocol.
+    const previousModel = async (sampler: string, round: number, stageCtx: LoopContext) => {
+      const dir = scratchOf(sampler, round - 1);
+      if (settings.fromScratch || checkpointIn(dir) !== null) return checkpointIn(dir);
+      if (round === 1) {
+        start = null;
+        await firstStage(stageCtx);
+        return checkpointIn(dir);
+      }
+      throw new AppError(
+        'conflict',
+        `${dir}: the model that stage ${round + 1} of ${sampler} (trial ${trial + 1}) fine-tunes is gone; continue in a fresh --out`,
+        'out',
+      );
+    };
     for (const sampler of settings.samplers) {
       let labelled = [...draws.seedSet];
       for (let round = 0; round < settings.rounds; round++) {
@@ -164,42 +225,16 @@ export async function simulate(
           `trial ${trial + 1}/${plan.trials} · ${sampler} · stage ${round + 1}/${settings.rounds} (${labelled.length} labels)`,
         );
         const stageCtx: LoopContext = { signal, progress: (p) => stage(p.fraction, { message: p.message }) };
-        // Each stage fine-tunes the same chain's previous model (kept until this stage is saved, so a resumed run
-        // finds it) unless the settings train from scratch (the papers' protocol).
-        const previous = round > 0 ? checkpointIn(scratchOf(sampler, round - 1)) : null;
-        const inLabelled = new Set(labelled);
         const cellStart = Date.now();
-        const stepSettings = {
-          ...settings,
-          ...(settings.epochs === null ? { epochs: undefined } : { epochs: settings.epochs }),
-          sampler,
-          seed: draws.trialSeed + round,
-          subset: 1,
-        };
-        const scoreStage = () => {
-          rmSync(scratchOf(sampler, round), { recursive: true, force: true });
-          return trainAndScore(
-            project,
-            pipeline,
-            {
-              settings: stepSettings,
-              target: {
-                roundId: null,
-                set: { labelled, test: plan.test, labelOf: plan.labelOf },
-                checkpointDir: scratchOf(sampler, round),
-                record: false,
-                initialCheckpoint: previous === null ? null : { id: 0, path: previous },
-              },
-              // The last stage only measures: nothing is picked after it.
-              pool: round < settings.rounds - 1 ? () => draws.candidates(round, inLabelled) : null,
-              persist: false,
-            },
-            stageCtx,
-          );
-        };
-        const scored = await (round === 0 ? (start ??= scoreStage()) : scoreStage());
+        const step = stageStep(plan, draws, sampler, round, labelled, {
+          previous: round > 0 ? await previousModel(sampler, round, stageCtx) : null,
+          dir: scratchOf(sampler, round),
+        });
+        const scored = await (round === 0
+          ? firstStage(stageCtx)
+          : trainAndScore(project, pipeline, step, stageCtx));
         const picked =
-          pickFrom(project, pipeline, scored, stepSettings, stageCtx)?.map((p) => p.sampleId) ?? [];
+          pickFrom(project, pipeline, scored, step.settings, stageCtx)?.map((p) => p.sampleId) ?? [];
         results.push({
           sampler,
           trial,
