@@ -159,7 +159,13 @@ async function imageBytes(context: ExportContext, image: PlannedImage): Promise<
 
 export async function runExport(
   project: Project,
-  input: ExportFilterInput & { format: ExportFormatId; out: string; force: boolean; scorer?: string },
+  input: ExportFilterInput & {
+    format: ExportFormatId;
+    out: string;
+    force: boolean;
+    scorer?: string;
+    images?: boolean;
+  },
   appVersion: string,
   createdAt: string,
   ctx: Pick<OpContext, 'signal' | 'progress'>,
@@ -174,7 +180,10 @@ export async function runExport(
     throw new AppError('invalid_input', 'no samples match the filters; nothing was written', 'filters');
   }
   const context = usedDatasets(
-    exportContext(project, input.format, input, appVersion, createdAt, input.scorer),
+    {
+      ...exportContext(project, input.format, input, appVersion, createdAt, input.scorer),
+      images: input.images ?? true,
+    },
     samples,
   );
   const plan = planExport(samples, context);
