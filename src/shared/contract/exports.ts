@@ -189,7 +189,7 @@ export const exportOperations = defineOperations({
         .boolean()
         .default(true)
         .describe(
-          'labelstudio, cvat: copy the images into the export folder (images/), where the label file names them; false (--no-images) writes the label file alone, naming images by their path in the dataset',
+          'labelstudio, cvat: the export folder holds the images (images/) where the label file names them; --no-images writes the label file alone, naming images by their path in the dataset',
         ),
       scorer: z
         .string()

@@ -82,6 +82,14 @@ describe('Label Studio and CVAT exports bring their images', () => {
     expect(await readFile(out, 'utf8')).toContain('name="images/a.jpg"');
   });
 
+  it('an output named like the label file is refused: the export is a folder unless --no-images', async () => {
+    const out = join(tmp.dir, 'tasks.json');
+    await expect(
+      app.call('export.run', { project, format: 'labelstudio', out }, as('lead')),
+    ).rejects.toMatchObject({ code: 'invalid_input', field: 'out' });
+    await expect(readdir(tmp.dir)).resolves.not.toContain('tasks.json');
+  });
+
   it('an export whose image cannot be read fails naming it and leaves no folder', async () => {
     const missing = join(source, 'images/b.jpg');
     await rename(missing, `${missing}.away`);
