@@ -1,3 +1,4 @@
+import { IMPORT_LABEL_FILE_FORMATS } from '@shared/contract';
 import { COCO17 } from '@shared/skeletons';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,6 +53,15 @@ describe('a label file as the import root', () => {
     await expect(openDatasetImport('mpii', join(dir, 'mpii_human_pose_v1_u12_1.mat'))).rejects.toMatchObject({
       code: 'unsupported',
     });
+  });
+
+  it('every format the Import view offers a label file for reads its root through the same check', async () => {
+    await writeFile(join(dir, 'notes.txt'), 'not labels');
+    for (const format of IMPORT_LABEL_FILE_FORMATS)
+      await expect(openDatasetImport(format, join(dir, 'notes.txt')), format).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringContaining(`${join(dir, 'notes.txt')} is neither a folder nor`) as string,
+      });
   });
 
   it('a file of another kind or a missing path is an error naming it', async () => {

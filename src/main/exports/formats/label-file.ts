@@ -2,14 +2,15 @@ import type { ExportContext, ExportPlan, ExportSample, PlannedImage } from '../t
 import { ImagePaths } from './common';
 
 /** Where a label-file export puts the images: CVAT's export layout (`images/` beside `annotations.xml`). */
-export const IMAGE_FOLDER = 'images';
+const IMAGE_FOLDER = 'images';
 
 /**
  * The export of one label file that names each source image once (Label Studio, CVAT). By default a folder: the
- * label file plus every named image copied, as it is, to `images/<dataset folder>/<path in the dataset>` (the
- * layout CVAT's and Label Studio's own exports with images use), so the folder re-imports anywhere with nothing
- * placed by hand and a failed export leaves no folder (exports/node/write.ts). With `context.images` false: the
- * label file alone, naming images by their path in the dataset (for a tool that already holds them).
+ * label file plus every named image copied, as it is, to `images/<dataset folder>/<path in the dataset>` (CVAT's
+ * own export with images; Label Studio serves the folder as its local-files root), so the folder re-imports
+ * anywhere with nothing placed by hand, and a failed export leaves no folder (exports/node/write.ts). With
+ * `context.images` false: the label file alone, naming images by their path in the dataset (for a tool that
+ * already holds them).
  */
 export class LabelFileExport {
   readonly copiesImages: boolean;

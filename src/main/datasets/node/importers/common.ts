@@ -68,8 +68,6 @@ export function nothingToImport(format: DatasetFormat, root: string, looked: str
 export interface LabelSource {
   root: string;
   files: string[];
-  /** The path as given: the folder, or the label file (what error messages name). */
-  given: string;
 }
 
 /**
@@ -90,7 +88,7 @@ export async function labelSource(
   });
   const expected = `the ${format} folder or its *${extension} label file`;
   if (info === null) throw new AppError('not_found', `${given} does not exist; give ${expected}`, 'root');
-  if (info.isDirectory()) return { root: given, files: await filesIn(given, folders, extension), given };
+  if (info.isDirectory()) return { root: given, files: await filesIn(given, folders, extension) };
   if (!info.isFile() || !given.toLowerCase().endsWith(extension))
     throw new AppError(
       'invalid_input',
@@ -98,10 +96,9 @@ export async function labelSource(
       'root',
     );
   const folder = dirname(given);
-  const inLabelFolder = folders.includes(basename(folder)) && basename(folder) !== '.';
-  return inLabelFolder
-    ? { root: dirname(folder), files: [posix.join(basename(folder), basename(given))], given }
-    : { root: folder, files: [basename(given)], given };
+  return folders.includes(basename(folder))
+    ? { root: dirname(folder), files: [posix.join(basename(folder), basename(given))] }
+    : { root: folder, files: [basename(given)] };
 }
 
 /** Files directly in each of `folders` (relative to `root`; absent ones skipped) whose name ends in `extension`. */
