@@ -9,9 +9,9 @@ const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '
  * CVAT for images 1.1 XML with a skeleton, as CVAT exports a task with images: `annotations.xml` beside `images/`
  * (label-file.ts). `<meta><task><labels>` declares the skeleton label "person" and its points (labels with
  * `<parent>person</parent>`, in joint order); one `<image id name width height>` per source image (name = its path
- * under `images/`, or without images its path in the dataset) with a `<skeleton label="person">` per person holding every point:
- * absent joints `outside="1"` at 0,0, occluded ones `occluded="1"`. The person box is not written (CVAT skeletons
- * have none; it is recomputed from the joints on import).
+ * under `images/`, or without images its path in the dataset) with a `<skeleton label="person">` per person holding
+ * every point: absent joints `outside="1"` at 0,0, occluded ones `occluded="1"`. The person box is not written (CVAT
+ * skeletons have none; it is recomputed from the joints on import).
  */
 export function planCvat(samples: readonly ExportSample[], context: ExportContext): ExportPlan {
   const { skeleton } = context;

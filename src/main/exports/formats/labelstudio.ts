@@ -16,12 +16,12 @@ const OCCLUDED_KEY = 'poseloop_visibility';
 
 /**
  * Label Studio JSON (formats.md §4.4): `tasks.json` with one task per image beside `images/` (label-file.ts),
- * `data.image` = `/data/local-files/?d=images/<…>`, relative to the export folder (Label Studio's local-files
- * document root); without images the JSON alone, `d=<path in the dataset>` (serve the dataset folder). Each person is a `rectanglelabels` region "person"
- * (its box) with its keypoints as `keypointlabels` children (`parentID`), x / y in percent. Label Studio keeps no
- * visibility: absent joints are left out, occluded ones carry `value.poseloop_visibility: "occluded"` (read back by
- * PoseLoop, ignored by Label Studio). A sample's prediction goes under `predictions` with the model version and the
- * mean joint confidence as `score`.
+ * `data.image` = `/data/local-files/?d=images/<…>`, relative to the export folder (Label Studio's local-files document
+ * root); without images the JSON alone, `d=<path in the dataset>` (serve the dataset folder). Each person is a
+ * `rectanglelabels` region "person" (its box) with its keypoints as `keypointlabels` children (`parentID`), x / y in
+ * percent. Label Studio keeps no visibility: absent joints are left out, occluded ones carry
+ * `value.poseloop_visibility: "occluded"` (read back by PoseLoop, ignored by Label Studio). A sample's prediction goes
+ * under `predictions` with the model version and the mean joint confidence as `score`.
  */
 export function planLabelStudio(samples: readonly ExportSample[], context: ExportContext): ExportPlan {
   const output = new LabelFileExport(context, 'tasks.json');

@@ -45,12 +45,12 @@ interface CocoSource {
 
 /**
  * COCO keypoints (formats.md §4.1): every COCO file with a keypoint category in the root or `annotations/`
- * (`person_keypoints_val2017.json`, PoseLoop's own exports), or the one file given as the root. The skeleton follows the category's keypoint names
- * (formats/coco.ts cocoLayoutFor); all files must agree. One sample per person annotation, keyed
- * `<image path>#<annotation id>` (the path, not just `file_name`: per-split files restart both file names and ids),
- * with its bbox as the person box (else the box of its keypoints). Crowd regions and annotations of other
- * categories are skipped and counted; a person without labelled keypoints is an unlabelled sample; images without
- * a person are not imported. Files under `annotations/` take their split from their name (train → train, val /
+ * (`person_keypoints_val2017.json`, PoseLoop's own exports), or the one file given as the root. The skeleton follows
+ * the category's keypoint names (formats/coco.ts cocoLayoutFor); all files must agree. One sample per person
+ * annotation, keyed `<image path>#<annotation id>` (the path, not just `file_name`: per-split files restart both file
+ * names and ids), with its bbox as the person box (else the box of its keypoints). Crowd regions and annotations of
+ * other categories are skipped and counted; a person without labelled keypoints is an unlabelled sample; images
+ * without a person are not imported. Files under `annotations/` take their split from their name (train → train, val /
  * test → test). Keypoint names that are no built-in human layout's define a custom skeleton (with the category's
  * `skeleton` links). A COCO results file beside them (a bare array of `{image_id, keypoints: [x, y, s…], score}`)
  * brings predictions: each the imported suggestion of the person it lies on (node/importers/coco-results.ts).

@@ -15,12 +15,12 @@ export interface SleapImportOptions extends ImportOptions {
 }
 
 /**
- * SLEAP `.slp` files in the root, or the one `.slp` given as the root (formats/sleap.ts), read with h5wasm. User instances become labels; predicted
- * instances become imported predictions (node/importers/instances.ts). The skeleton's nodes pick a built-in human
- * layout or define a custom skeleton with the file's edges. Frames of image-sequence videos are their image files
- * (paths relative to the .slp's folder, or absolute); frames of media videos (mp4, avi, …) are decoded by ffmpeg,
- * and frames embedded in a `.pkg.slp` are written out, both into `<name>.slp-frames/video<i>/`. Samples keep the
- * video frame index.
+ * SLEAP `.slp` files in the root, or the one `.slp` given as the root (formats/sleap.ts), read with h5wasm. User
+ * instances become labels; predicted instances become imported predictions (node/importers/instances.ts). The
+ * skeleton's nodes pick a built-in human layout or define a custom skeleton with the file's edges. Frames of
+ * image-sequence videos are their image files (paths relative to the .slp's folder, or absolute); frames of media
+ * videos (mp4, avi, …) are decoded by ffmpeg, and frames embedded in a `.pkg.slp` are written out, both into
+ * `<name>.slp-frames/video<i>/`. Samples keep the video frame index.
  */
 export async function openSleapImport(
   given: string,

@@ -11,8 +11,8 @@ const IMAGE = /\.(jpe?g|png)$/i;
 
 /**
  * An Ultralytics YOLO-pose dataset (formats/yolo.ts): the root's `data.yaml` (or the one `*.yaml` with `kpt_shape`),
- * or the yaml given as the root, names the image folders; each image's label file gives its persons. Train folders → train, val / test → test.
- * An image without a label file has no person: it is imported unlabelled (into the pool).
+ * or the yaml given as the root, names the image folders; each image's label file gives its persons. Train folders →
+ * train, val / test → test. An image without a label file has no person: it is imported unlabelled (into the pool).
  */
 export async function openYoloImport(
   given: string,
