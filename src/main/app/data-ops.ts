@@ -63,8 +63,8 @@ export async function importDataset(
     // Decode every image (issue 15: a truncated PNG passed the header check and then broke every round).
     checkImages: 'decode',
   });
-  // A video's extracted frames folder is the dataset root.
-  const root = run.root ?? resolve(input.root);
+  // The folder the images are relative to: a label file's folder, a video's extracted frames.
+  const { root } = run;
   const native = run.dataset.layout ?? getSkeleton(run.dataset.skeleton);
   const skeletonBefore = project.store.getSetting('skeleton');
   const { target, toProject } = importSkeleton(project, native, input.format, run.dataset.skeletonFile);

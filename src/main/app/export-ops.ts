@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import {
+  EXPORT_LABEL_FILE_FORMATS,
   RGB_EXPORT_FORMATS,
   type ExportFilterInput,
   type ExportPreview,
@@ -112,6 +113,19 @@ function checkFormat(project: Project, format: ExportFormatId): void {
     );
 }
 
+/**
+ * Label Studio and CVAT write a folder unless `images` is false: an `out` named like a label file (a habit from when
+ * they wrote the file alone) would become a folder called `tasks.json`, so it is refused with the two ways out.
+ */
+function checkLabelFileOut(format: ExportFormatId, images: boolean, out: string): void {
+  if (images && EXPORT_LABEL_FILE_FORMATS.includes(format) && /\.(json|xml)$/i.test(out))
+    throw new AppError(
+      'invalid_input',
+      `${out} names a file, but ${format} exports a folder (the label file and images/): give a folder, or --no-images for the label file alone`,
+      'out',
+    );
+}
+
 /** Only the datasets the samples come from go into the manifest and the format's dataset lists. */
 function usedDatasets(context: ExportContext, samples: readonly ExportSample[]): ExportContext {
   const used = new Set(samples.map((sample) => sample.datasetId));
@@ -159,13 +173,21 @@ async function imageBytes(context: ExportContext, image: PlannedImage): Promise<
 
 export async function runExport(
   project: Project,
-  input: ExportFilterInput & { format: ExportFormatId; out: string; force: boolean; scorer?: string },
+  input: ExportFilterInput & {
+    format: ExportFormatId;
+    out: string;
+    force: boolean;
+    scorer?: string;
+    images?: boolean;
+  },
   appVersion: string,
   createdAt: string,
   ctx: Pick<OpContext, 'signal' | 'progress'>,
 ): Promise<ExportResult> {
   checkFormat(project, input.format);
   const out = resolve(input.out);
+  const images = input.images ?? true;
+  checkLabelFileOut(input.format, images, out);
   guardOut(project, out);
   const query = exportQuery(project, input);
   ctx.progress({ fraction: 0, stage: 'select', message: 'reading the selected samples' });
@@ -174,7 +196,7 @@ export async function runExport(
     throw new AppError('invalid_input', 'no samples match the filters; nothing was written', 'filters');
   }
   const context = usedDatasets(
-    exportContext(project, input.format, input, appVersion, createdAt, input.scorer),
+    { ...exportContext(project, input.format, input, appVersion, createdAt, input.scorer), images },
     samples,
   );
   const plan = planExport(samples, context);

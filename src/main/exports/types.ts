@@ -43,6 +43,11 @@ export interface ExportContext {
   filters: Record<string, unknown>;
   /** DeepLabCut: the scorer (experimenter) named in config.yaml and the CollectedData file names. */
   scorer?: string;
+  /**
+   * Label Studio, CVAT: copy the images into the export folder where the label file names them (default); false
+   * writes the label file alone, naming images by their path in the dataset.
+   */
+  images?: boolean;
 }
 
 /**
@@ -51,7 +56,7 @@ export interface ExportContext {
  */
 export type PlannedFile = { path: string; text: string } | { path: string; hdf5: Hdf5Content };
 
-/** An image to copy into a folder export (depth: as a 16-bit PNG; RGB: the source file as it is). */
+/** An image to copy into a folder export (RGB and depth PNGs: the source file as it is; other depth: a 16-bit PNG). */
 export interface PlannedImage {
   sample: ExportSample;
   /** Relative to the export folder. */

@@ -21,6 +21,16 @@ export const ImportFormat = z.enum([
   'video',
 ]);
 
+/** Formats whose root may also be the label file itself (read alone; images resolve from its folder). */
+export const IMPORT_LABEL_FILE_FORMATS: readonly z.infer<typeof ImportFormat>[] = [
+  'mpii',
+  'coco',
+  'sleap',
+  'labelstudio',
+  'cvat',
+  'yolo',
+];
+
 export const ImportSummary = z.object({
   datasetId: z.number().int(),
   imported: z.number().int(),
@@ -53,7 +63,12 @@ export const dataOperations = defineOperations({
       format: ImportFormat.describe(
         'depth: icvl, nyu, bighand, msra, generic or unlabelled; RGB: lsp, mpii (HRNet/mmpose JSON), coco, rgb-folder, dlc (DeepLabCut project), sleap (.slp), labelstudio (JSON export), cvat (CVAT for images 1.1 XML), yolo (YOLO-pose data.yaml) or video (a video file)',
       ),
-      root: z.string().min(1).describe('dataset folder (video: the video file)'),
+      root: z
+        .string()
+        .min(1)
+        .describe(
+          'dataset folder, or its label file (mpii, coco: .json; sleap: .slp; labelstudio: .json; cvat: .xml; yolo: data.yaml); video: the video file',
+        ),
       split: z
         .enum(['auto', 'train', 'pool', 'test'])
         .default('auto')

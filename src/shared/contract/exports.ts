@@ -5,9 +5,10 @@ import { SamplerId } from './rounds';
 
 /**
  * Export formats. File formats (`out` is a file, a `<out>.manifest.json` sidecar is written beside it): coco, json3d,
- * csv, sleap (.slp), labelstudio (JSON), cvat (XML), coco-results (predictions). Folder formats (`out` is a folder
- * holding labels, copied images and manifest.json): icvl, bighand, generic, dlc (a DeepLabCut project), yolo
- * (YOLO-pose). Every format but json3d, csv and coco-results is re-importable with `poseloop import --format <same>`.
+ * csv, sleap (.slp), coco-results (predictions). Folder formats (`out` is a folder holding labels, copied images and
+ * manifest.json): icvl, bighand, generic, dlc (a DeepLabCut project), yolo (YOLO-pose), and labelstudio (JSON) and
+ * cvat (XML) unless `images` is false, which makes them a file format (the label file alone). Every format but
+ * json3d, csv and coco-results is re-importable with `poseloop import --format <same>`.
  */
 export const ExportFormat = z.enum([
   'coco',
@@ -26,6 +27,14 @@ export const ExportFormat = z.enum([
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
 export const EXPORT_FOLDER_FORMATS: readonly ExportFormat[] = ['icvl', 'bighand', 'generic', 'dlc', 'yolo'];
+
+/** One label file naming the images: a folder with the images copied beside it, or (`images` false) the file alone. */
+export const EXPORT_LABEL_FILE_FORMATS: readonly ExportFormat[] = ['labelstudio', 'cvat'];
+
+/** Whether an export in `format` writes a folder (else one file and its sidecar manifest). */
+export function exportWritesFolder(format: ExportFormat, images = true): boolean {
+  return EXPORT_FOLDER_FORMATS.includes(format) || (images && EXPORT_LABEL_FILE_FORMATS.includes(format));
+}
 
 /** What an RGB (people) project can export: the depth formats need a depth image, a camera and millimetres. */
 export const RGB_EXPORT_FORMATS: readonly ExportFormat[] = [
@@ -173,9 +182,15 @@ export const exportOperations = defineOperations({
         .string()
         .min(1)
         .describe(
-          'output file (coco, json3d, csv, sleap, labelstudio, cvat, coco-results) or folder (icvl, bighand, generic, dlc, yolo)',
+          'output folder (icvl, bighand, generic, dlc, yolo, labelstudio, cvat) or file (coco, json3d, csv, sleap, coco-results; labelstudio and cvat with --no-images)',
         ),
       force: z.boolean().default(false).describe('replace an existing output'),
+      images: z
+        .boolean()
+        .default(true)
+        .describe(
+          'labelstudio, cvat: the export folder holds the images (images/) where the label file names them; --no-images writes the label file alone, naming images by their path in the dataset',
+        ),
       scorer: z
         .string()
         .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ or - (it becomes part of a file name)')

@@ -131,7 +131,8 @@ describe('predictions in the peer formats', () => {
 
   it('Label Studio: predictions with model version and score, imported back as the sample’s prediction', async () => {
     const { sample: s, context } = sample(dir);
-    const plan = planLabelStudio([s], { ...context, format: 'labelstudio' });
+    // The label file alone (images: false): it names a.jpg by its path in the dataset, written beside it here.
+    const plan = planLabelStudio([s], { ...context, format: 'labelstudio', images: false });
     const [task] = JSON.parse(textOf(plan)) as {
       predictions: { model_version: string; score: number; result: { type: string }[] }[];
     }[];

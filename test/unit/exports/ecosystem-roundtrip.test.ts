@@ -1,5 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { App } from '../../../src/main/app';
@@ -7,65 +7,15 @@ import type { Joint } from '../../../src/shared/domain';
 import { COCO17 } from '../../../src/shared/skeletons';
 import { testApp } from '../../helpers/app';
 import { tempDir } from '../../helpers/tmp';
-import { writeJpeg } from '../datasets/rgb-fixtures';
+import { expectSame, labelledJoints, writeCocoSource } from './ecosystem-source';
 import { as } from './setup';
 
 /**
  * Ours → peer tool's file → ours, through the app (export.run, then dataset.import into a fresh project): the same
  * people with the same joints and visibility. DeepLabCut alone has no occlusion flag (occluded reads back visible).
+ * Label Studio and CVAT are written here as the label file alone (`images: false`) into the source folder; their
+ * self-contained folders (the default) are tested in label-file-export.test.ts.
  */
-const W = 64;
-const H = 48;
-
-/** Person p on an image: joint k at (4 + 3k + p/4, 2 + 2.5k·0.9 + p), joint 3 occluded, joint 7 absent. */
-function person(p: number): number[] {
-  return COCO17.joints.flatMap((_, k) => {
-    if (k === 7) return [0, 0, 0];
-    return [4 + 3 * k + p / 4, 2 + 2.25 * k + p, k === 3 ? 1 : 2];
-  });
-}
-
-async function writeCocoSource(root: string): Promise<void> {
-  const names = ['a.jpg', 'b.jpg'];
-  for (const name of names) await writeJpeg(join(root, 'images', name), W, H);
-  const coco = {
-    images: names.map((file_name, id) => ({ id, file_name, width: W, height: H })),
-    // Two people on a.jpg, one on b.jpg.
-    annotations: [0, 1, 2].map((p) => ({
-      id: 10 + p,
-      image_id: p < 2 ? 0 : 1,
-      category_id: 1,
-      keypoints: person(p),
-      bbox: [1, 1, 60, 45],
-    })),
-    categories: [{ id: 1, name: 'person', keypoints: [...COCO17.joints] }],
-  };
-  await writeFile(join(root, 'coco.json'), JSON.stringify(coco));
-}
-
-/** Every labelled sample's joints, ordered by where their first joint sits (image paths differ per format). */
-function labelledJoints(app: App, project: string): Joint[][] {
-  const { store } = app.deps.projects.get(project);
-  return store.exports
-    .collect({ split: 'all', status: 'labelled', unreviewed: 'include' })
-    .map((sample) => sample.joints!)
-    .sort((a, b) => a[0]!.u! - b[0]!.u!);
-}
-
-function expectSame(actual: Joint[][], expected: Joint[][], keepsOcclusion: boolean, digits: number) {
-  expect(actual).toHaveLength(expected.length);
-  expected.forEach((joints, s) =>
-    joints.forEach((joint, j) => {
-      const got = actual[s]![j]!;
-      const visibility = joint.visibility === 'occluded' && !keepsOcclusion ? 'visible' : joint.visibility;
-      expect(got.visibility, `sample ${s} joint ${j}`).toBe(visibility);
-      if (joint.visibility === 'absent') return expect(got.u).toBeNull();
-      expect(got.u).toBeCloseTo(joint.u!, digits);
-      expect(got.v).toBeCloseTo(joint.v!, digits);
-    }),
-  );
-}
-
 describe('ecosystem formats round trip (ours → file → ours)', () => {
   const tmp = tempDir('poseloop-eco-');
   const source = join(tmp.dir, 'source');
@@ -91,17 +41,28 @@ describe('ecosystem formats round trip (ours → file → ours)', () => {
     expect(original[0]![7]!.visibility).toBe('absent');
   });
 
+  // A root naming the label file itself (data.yaml, .slp, .json) reads that file, its folder being the dataset's.
   const cases = [
     { format: 'dlc', out: 'dlc-out', root: 'dlc-out', keepsOcclusion: false, digits: 9 },
-    { format: 'yolo', out: 'yolo-out', root: 'yolo-out', keepsOcclusion: true, digits: 3 },
-    { format: 'sleap', out: 'source/labels.slp', root: 'source', keepsOcclusion: true, digits: 9 },
-    { format: 'labelstudio', out: 'source/tasks.json', root: 'source', keepsOcclusion: true, digits: 9 },
+    { format: 'yolo', out: 'yolo-out', root: 'yolo-out/data.yaml', keepsOcclusion: true, digits: 3 },
+    { format: 'sleap', out: 'source/labels.slp', root: 'source/labels.slp', keepsOcclusion: true, digits: 9 },
+    {
+      format: 'labelstudio',
+      out: 'source/tasks.json',
+      root: 'source/tasks.json',
+      keepsOcclusion: true,
+      digits: 9,
+    },
     { format: 'cvat', out: 'source/annotations.xml', root: 'source', keepsOcclusion: true, digits: 4 },
   ] as const;
 
   for (const { format, out, root, keepsOcclusion, digits } of cases) {
     it(`${format}: same joints and visibility${keepsOcclusion ? '' : ' (occluded → visible)'}`, async () => {
-      const exported = await app.call('export.run', { project, format, out: join(tmp.dir, out) }, as('lead'));
+      const exported = await app.call(
+        'export.run',
+        { project, format, out: join(tmp.dir, out), images: false },
+        as('lead'),
+      );
       expect(exported.samples).toBe(3);
       const again = join(tmp.dir, `again-${format}`);
       await app.call('project.init', { dir: again, skeleton: 'coco17' }, as('lead'));
@@ -113,6 +74,8 @@ describe('ecosystem formats round trip (ours → file → ours)', () => {
       expect(summary.errors).toEqual([]);
       expect(summary.imported).toBe(3);
       expectSame(labelledJoints(app, again), original, keepsOcclusion, digits);
+      const [dataset] = app.deps.projects.get(again).store.listDatasets();
+      expect(dataset!.root).toBe(join(tmp.dir, /\.\w+$/.test(root) ? dirname(root) : root));
     });
   }
 

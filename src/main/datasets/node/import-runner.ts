@@ -99,8 +99,11 @@ export class ImportTally {
 
 export interface DatasetImport {
   dataset: DatasetInfo;
-  /** Where the image paths are relative to, when not the folder given (a video's extracted frames). */
-  root?: string;
+  /**
+   * The folder the image paths are relative to, the dataset's root: the folder given, a label file's folder, or a
+   * video's extracted frames.
+   */
+  root: string;
   /** Batches of valid records; pulling them does the work (streaming, nothing is read twice). */
   records: AsyncIterable<ImportRecord[]>;
   /** Complete once `records` is exhausted. */
@@ -188,6 +191,7 @@ export function runImport(
 
   return {
     dataset,
+    root,
     records: batches(),
     errors: tally.errors,
     counts: tally.counts,

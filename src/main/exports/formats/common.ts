@@ -30,20 +30,24 @@ export function datasetFolder(dataset: Pick<ExportDataset, 'id' | 'name'>): stri
 export class ImagePaths {
   private readonly used = new Set<string>();
 
-  /** `keepExtension`: RGB folder exports copy the source file as it is (JPEG stays .jpg). */
+  /**
+   * `keepExtension`: folder exports that copy RGB files as they are (JPEG stays .jpg); a depth source that is not a
+   * PNG is still re-encoded, so it is still named .png (export-ops imageBytes).
+   */
   constructor(
     private readonly datasets: ReadonlyMap<number, ExportDataset>,
     private readonly keepExtension = false,
   ) {}
 
-  pathOf(sample: Pick<ExportSample, 'sampleId' | 'datasetId' | 'imagePath'>): string {
+  pathOf(sample: Pick<ExportSample, 'sampleId' | 'datasetId' | 'imagePath' | 'modality'>): string {
     const dataset = this.datasets.get(sample.datasetId) ?? { id: sample.datasetId, name: 'data' };
     const segments = sample.imagePath
       .split(/[\\/]+/)
       .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
       .map((segment) => segment.replace(/[^A-Za-z0-9._-]/g, '_'));
     let path = [datasetFolder(dataset), ...segments].join('/');
-    if (!this.keepExtension && !/\.png$/i.test(path)) path = `${path.replace(/\.[A-Za-z0-9]+$/, '')}.png`;
+    const copiedAsIs = this.keepExtension && sample.modality === 'rgb';
+    if (!copiedAsIs && !/\.png$/i.test(path)) path = `${path.replace(/\.[A-Za-z0-9]+$/, '')}.png`;
     if (this.used.has(path)) path = path.replace(/(\.[A-Za-z0-9]+)?$/, `-${sample.sampleId}$1`);
     this.used.add(path);
     return path;
@@ -189,13 +193,13 @@ export function predictedPoints(sample: ExportSample): (PredictedPoint | null)[]
   });
 }
 
-/** Samples grouped by source image (dataset and path), in first-seen order: tools that hold one record per image. */
 /** Mean confidence over the points the model placed (0 when none). */
 export function meanConfidence(points: readonly (PredictedPoint | null)[]): number {
   const placed = points.filter((point) => point !== null);
   return placed.length ? placed.reduce((sum, point) => sum + point.confidence, 0) / placed.length : 0;
 }
 
+/** Samples grouped by source image (dataset and path), in first-seen order: tools that hold one record per image. */
 export function byImage(samples: readonly ExportSample[]): ExportSample[][] {
   const groups = new Map<string, ExportSample[]>();
   for (const sample of samples) {

@@ -1,18 +1,21 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
 import { addSkip, byImage, isPlaced } from './common';
+import { LabelFileExport } from './label-file';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true });
 
 /**
- * CVAT for images 1.1 XML with a skeleton: `<meta><task><labels>` declares the skeleton label "person" and its
- * points (labels with `<parent>person</parent>`, in joint order); one `<image id name width height>` per source
- * image (name = its path in the dataset) with a `<skeleton label="person">` per person holding every point:
- * absent joints `outside="1"` at 0,0, occluded ones `occluded="1"`. The person box is not written (CVAT skeletons
- * have none; it is recomputed from the joints on import).
+ * CVAT for images 1.1 XML with a skeleton, as CVAT exports a task with images: `annotations.xml` beside `images/`
+ * (label-file.ts). `<meta><task><labels>` declares the skeleton label "person" and its points (labels with
+ * `<parent>person</parent>`, in joint order); one `<image id name width height>` per source image (name = its path
+ * under `images/`, or without images its path in the dataset) with a `<skeleton label="person">` per person holding
+ * every point: absent joints `outside="1"` at 0,0, occluded ones `occluded="1"`. The person box is not written (CVAT
+ * skeletons have none; it is recomputed from the joints on import).
  */
 export function planCvat(samples: readonly ExportSample[], context: ExportContext): ExportPlan {
   const { skeleton } = context;
+  const output = new LabelFileExport(context, 'annotations.xml');
   const skipped: Record<string, number> = {};
   const images: unknown[] = [];
   let written = 0;
@@ -24,7 +27,7 @@ export function planCvat(samples: readonly ExportSample[], context: ExportContex
     const first = labelled[0]!;
     images.push({
       '@_id': images.length,
-      '@_name': first.imagePath,
+      '@_name': output.imageName(first),
       '@_width': first.width,
       '@_height': first.height,
       skeleton: labelled.map((sample) => ({
@@ -64,14 +67,11 @@ export function planCvat(samples: readonly ExportSample[], context: ExportContex
       image: images,
     },
   }) as string;
-  return {
-    kind: 'file',
-    files: [{ path: '', text: xml }],
-    images: [],
+  return output.plan(xml, {
     samples: written,
     skipped,
     notes: ['CVAT skeletons carry no person box: it is recomputed from the joints on import'],
-  };
+  });
 }
 
 /** CVAT writes two decimals; four keep a round trip within 0.0001 px. */

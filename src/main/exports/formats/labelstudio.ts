@@ -9,19 +9,22 @@ import {
   predictedPoints,
   provenanceOf,
 } from './common';
+import { LabelFileExport } from './label-file';
 
 /** Our extension on a keypoint's value (Label Studio has no visibility), read back by datasets/formats/labelstudio.ts. */
 const OCCLUDED_KEY = 'poseloop_visibility';
 
 /**
- * Label Studio JSON (formats.md §4.4): one task per image, `data.image` = `/data/local-files/?d=<path in the
- * dataset>` (serve the dataset folder as local-files storage). Each person is a `rectanglelabels` region "person"
- * (its box) with its keypoints as `keypointlabels` children (`parentID`), x / y in percent. Label Studio keeps no
- * visibility: absent joints are left out, occluded ones carry `value.poseloop_visibility: "occluded"` (read back by
- * PoseLoop, ignored by Label Studio). A sample's prediction goes under `predictions` with the model version and the
- * mean joint confidence as `score`.
+ * Label Studio JSON (formats.md §4.4): `tasks.json` with one task per image beside `images/` (label-file.ts),
+ * `data.image` = `/data/local-files/?d=images/<…>`, relative to the export folder (Label Studio's local-files document
+ * root); without images the JSON alone, `d=<path in the dataset>` (serve the dataset folder). Each person is a
+ * `rectanglelabels` region "person" (its box) with its keypoints as `keypointlabels` children (`parentID`), x / y in
+ * percent. Label Studio keeps no visibility: absent joints are left out, occluded ones carry
+ * `value.poseloop_visibility: "occluded"` (read back by PoseLoop, ignored by Label Studio). A sample's prediction goes
+ * under `predictions` with the model version and the mean joint confidence as `score`.
  */
 export function planLabelStudio(samples: readonly ExportSample[], context: ExportContext): ExportPlan {
+  const output = new LabelFileExport(context, 'tasks.json');
   const skipped: Record<string, number> = {};
   const tasks: unknown[] = [];
   let written = 0;
@@ -56,7 +59,7 @@ export function planLabelStudio(samples: readonly ExportSample[], context: Expor
     });
     tasks.push({
       data: {
-        image: `/data/local-files/?d=${encodeURIComponent(first.imagePath).replace(/%2F/g, '/')}`,
+        image: `/data/local-files/?d=${encodeURIComponent(output.imagePath(first)).replace(/%2F/g, '/')}`,
         poseloop: { sampleIds: labelled.map((sample) => sample.sampleId), datasetId: first.datasetId },
       },
       annotations: [
@@ -68,17 +71,16 @@ export function planLabelStudio(samples: readonly ExportSample[], context: Expor
       ...(predictions.length > 0 ? { predictions } : {}),
     });
   }
-  return {
-    kind: 'file',
-    files: [{ path: '', text: JSON.stringify(tasks) }],
-    images: [],
+  return output.plan(JSON.stringify(tasks), {
     samples: written,
     skipped,
     notes: [
       'Label Studio has no visibility: occluded keypoints carry value.poseloop_visibility = "occluded" (PoseLoop reads it back)',
-      'data.image is /data/local-files/?d=<path relative to the dataset folder>',
+      output.copiesImages
+        ? 'data.image is /data/local-files/?d=images/<path>, relative to this folder: serve it as Label Studio local-files storage (LOCAL_FILES_DOCUMENT_ROOT = this folder, storage path = its images/)'
+        : 'data.image is /data/local-files/?d=<path relative to the dataset folder>',
     ],
-  };
+  });
 }
 
 function personResults(

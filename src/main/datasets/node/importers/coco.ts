@@ -22,8 +22,8 @@ import {
   runImport,
 } from '../import-runner';
 import {
-  filesIn,
   imageFolderOf,
+  labelSource,
   nothingToImport,
   readJsonFile,
   resolveOptions,
@@ -45,24 +45,25 @@ interface CocoSource {
 
 /**
  * COCO keypoints (formats.md §4.1): every COCO file with a keypoint category in the root or `annotations/`
- * (`person_keypoints_val2017.json`, PoseLoop's own exports). The skeleton follows the category's keypoint names
- * (formats/coco.ts cocoLayoutFor); all files must agree. One sample per person annotation, keyed
- * `<image path>#<annotation id>` (the path, not just `file_name`: per-split files restart both file names and ids),
- * with its bbox as the person box (else the box of its keypoints). Crowd regions and annotations of other
- * categories are skipped and counted; a person without labelled keypoints is an unlabelled sample; images without
- * a person are not imported. Files under `annotations/` take their split from their name (train → train, val /
+ * (`person_keypoints_val2017.json`, PoseLoop's own exports), or the one file given as the root. The skeleton follows
+ * the category's keypoint names (formats/coco.ts cocoLayoutFor); all files must agree. One sample per person
+ * annotation, keyed `<image path>#<annotation id>` (the path, not just `file_name`: per-split files restart both file
+ * names and ids), with its bbox as the person box (else the box of its keypoints). Crowd regions and annotations of
+ * other categories are skipped and counted; a person without labelled keypoints is an unlabelled sample; images
+ * without a person are not imported. Files under `annotations/` take their split from their name (train → train, val /
  * test → test). Keypoint names that are no built-in human layout's define a custom skeleton (with the category's
  * `skeleton` links). A COCO results file beside them (a bare array of `{image_id, keypoints: [x, y, s…], score}`)
  * brings predictions: each the imported suggestion of the person it lies on (node/importers/coco-results.ts).
  */
 export async function openCocoImport(
-  root: string,
+  given: string,
   options: Partial<ImportOptions> = {},
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
+  const { root, files } = await labelSource('coco', given, ['.', ANNOTATION_FOLDER], '.json');
   const sources: CocoSource[] = [];
   const resultFiles: { file: string; results: unknown[] }[] = [];
-  for (const file of await filesIn(root, ['.', ANNOTATION_FOLDER], '.json')) {
+  for (const file of files) {
     const value = await readJsonFile(root, file);
     if (isCocoResultsFile(value)) resultFiles.push({ file, results: value });
     if (!isCocoKeypointsFile(value)) continue;
@@ -71,7 +72,7 @@ export async function openCocoImport(
   }
   const layout = sources[0]?.layout.layout;
   if (layout === undefined)
-    throw nothingToImport('coco', root, `COCO keypoints *.json in ., ${ANNOTATION_FOLDER}/`);
+    throw nothingToImport('coco', given, `COCO keypoints *.json in ., ${ANNOTATION_FOLDER}/`);
   const mixed = sources.find((source) => source.layout.layout.id !== layout.id);
   if (mixed) {
     throw new AppError(

@@ -1,7 +1,7 @@
 import type { Intrinsics } from '@shared/domain';
 import { AppError } from '@shared/errors';
-import { access, readdir, readFile } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
 import type { DatasetFormat, DepthDatasetInfo, RgbDatasetInfo } from '../../types';
 import { isMissingFile } from '../files';
 import { DEFAULT_IMPORT_OPTIONS, type ImportOptions } from '../import-runner';
@@ -61,7 +61,44 @@ export async function existing(root: string, relativePaths: readonly string[]): 
 }
 
 export function nothingToImport(format: DatasetFormat, root: string, looked: string): AppError {
-  return new AppError('not_found', `no ${format} labels under ${root} (looked for ${looked})`, root);
+  return new AppError('not_found', `no ${format} labels in ${root} (looked for ${looked})`, root);
+}
+
+/** A label-file format's dataset root and the label files to read there (relative to it). */
+export interface LabelSource {
+  root: string;
+  files: string[];
+}
+
+/**
+ * `--root` of a format whose labels are files: the dataset folder (its label files are those in `folders` ending in
+ * `extension`), or one label file, the natural thing to pass for a single-file export. A file is read alone; the
+ * root becomes its folder, or that folder's parent when the file lies in one of `folders` (COCO's `annotations/`),
+ * so images resolve as they do when the folder is given. Anything else is an error naming the path.
+ */
+export async function labelSource(
+  format: DatasetFormat,
+  given: string,
+  folders: readonly string[],
+  extension: string,
+): Promise<LabelSource> {
+  const info = await stat(given).catch((error: unknown) => {
+    if (isMissingFile(error)) return null;
+    throw error;
+  });
+  const expected = `the ${format} folder or its *${extension} label file`;
+  if (info === null) throw new AppError('not_found', `${given} does not exist; give ${expected}`, 'root');
+  if (info.isDirectory()) return { root: given, files: await filesIn(given, folders, extension) };
+  if (!info.isFile() || !given.toLowerCase().endsWith(extension))
+    throw new AppError(
+      'invalid_input',
+      `${given} is neither a folder nor a *${extension} file; give ${expected}`,
+      'root',
+    );
+  const folder = dirname(given);
+  return folders.includes(basename(folder))
+    ? { root: dirname(folder), files: [posix.join(basename(folder), basename(given))] }
+    : { root: folder, files: [basename(given)] };
 }
 
 /** Files directly in each of `folders` (relative to `root`; absent ones skipped) whose name ends in `extension`. */

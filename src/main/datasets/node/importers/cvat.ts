@@ -4,21 +4,23 @@ import { join, posix } from 'node:path';
 import { type CvatFile, parseCvatXml } from '../../formats/cvat';
 import type { ForeignInstance } from '../../formats/instances';
 import type { DatasetImport, ImportOptions } from '../import-runner';
-import { filesIn, imageFolderOf, nothingToImport, resolveOptions } from './common';
+import { imageFolderOf, labelSource, nothingToImport, resolveOptions } from './common';
 import { runInstanceImport } from './instances';
 
 /**
  * CVAT for images 1.1 XML with skeletons (formats/cvat.ts): every `*.xml` in the root or `annotations/` holding
- * `<annotations>`; image names are looked up beside the XML, in the root or in `images/`. All files must share
- * one skeleton. One sample per `<skeleton>`; an image without one is imported unlabelled.
+ * `<annotations>`, or the one XML file given as the root; image names are looked up beside the XML, in the root or
+ * in `images/` (CVAT's export layout). All files must share one skeleton. One sample per `<skeleton>`; an image
+ * without one is imported unlabelled.
  */
 export async function openCvatImport(
-  root: string,
+  given: string,
   options: Partial<ImportOptions> = {},
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
+  const { root, files } = await labelSource('cvat', given, ['.', 'annotations'], '.xml');
   const parsed: { file: string; cvat: CvatFile; folder: string }[] = [];
-  for (const file of await filesIn(root, ['.', 'annotations'], '.xml')) {
+  for (const file of files) {
     const text = await readFile(join(root, file), 'utf8');
     if (!text.includes('<annotations')) continue;
     let cvat: CvatFile;
@@ -30,7 +32,7 @@ export async function openCvatImport(
     parsed.push({ file, cvat, folder: await imageFolderOf(root, file, cvat.instances[0]?.image) });
   }
   const first = parsed[0];
-  if (!first) throw nothingToImport('cvat', root, 'CVAT for images 1.1 *.xml in ., annotations/');
+  if (!first) throw nothingToImport('cvat', given, 'CVAT for images 1.1 *.xml in ., annotations/');
   const other = parsed.find(({ cvat }) => cvat.names.join() !== first.cvat.names.join());
   if (other)
     throw new AppError(

@@ -3,20 +3,22 @@ import { posix } from 'node:path';
 import type { ForeignInstance } from '../../formats/instances';
 import { type LabelStudioFile, parseLabelStudio } from '../../formats/labelstudio';
 import type { DatasetImport, ImportOptions } from '../import-runner';
-import { filesIn, imageFolderOf, nothingToImport, readJsonFile, resolveOptions } from './common';
+import { imageFolderOf, labelSource, nothingToImport, readJsonFile, resolveOptions } from './common';
 import { runInstanceImport } from './instances';
 
 /**
  * Label Studio JSON exports (formats/labelstudio.ts): every `*.json` in the root holding an array of tasks with
- * `data`. Images are looked up beside the JSON, in the root or in `images/`. Predictions are counted, not imported.
+ * `data`, or the one JSON file given as the root. Images are looked up beside the JSON, in the root or in
+ * `images/`. Predictions become imported predictions.
  */
 export async function openLabelStudioImport(
-  root: string,
+  given: string,
   options: Partial<ImportOptions> = {},
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
+  const { root, files } = await labelSource('labelstudio', given, ['.'], '.json');
   const parsed: { file: string; tasks: LabelStudioFile; folder: string }[] = [];
-  for (const file of await filesIn(root, ['.'], '.json')) {
+  for (const file of files) {
     const value = await readJsonFile(root, file);
     if (!Array.isArray(value) || typeof (value[0] as { data?: unknown } | undefined)?.data !== 'object')
       continue;
@@ -30,7 +32,7 @@ export async function openLabelStudioImport(
   }
   const first = parsed[0];
   if (!first)
-    throw nothingToImport('labelstudio', root, 'Label Studio JSON export (*.json, an array of tasks)');
+    throw nothingToImport('labelstudio', given, 'Label Studio JSON export (*.json, an array of tasks)');
   const names = parsed.map(({ tasks }) => tasks.names).find((list) => list.length > 0) ?? first.tasks.names;
   return runInstanceImport(
     'labelstudio',

@@ -7,6 +7,7 @@ import { type DatasetImport, type ImportOptions, runImport } from '../import-run
 import {
   exists,
   filesIn,
+  labelSource,
   nothingToImport,
   readJsonFile,
   resolveOptions,
@@ -20,23 +21,25 @@ const LABEL_FOLDERS = ['.', 'annot', 'annotations'];
 /**
  * MPII in the HRNet / mmpose JSON form (formats/mpii.ts): every `*.json` in LABEL_FOLDERS holding a person list
  * (`mpii_train.json`, `mpii_val.json`, HRNet's `train.json` / `valid.json` / `test.json`, …); the split follows the
- * file name. One sample per person, keyed `<image>#<index in its file>`. Images are read from `images/` when the
- * root has one (HRNet and mmpose layouts), else from the root.
+ * file name; a JSON given as the root is read alone. One sample per person, keyed `<image>#<index in its file>`.
+ * Images are read from `images/` when the root has one (HRNet and mmpose layouts), else from the root.
  */
 export async function openMpiiImport(
-  root: string,
+  given: string,
   options: Partial<ImportOptions> = {},
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
+  if (/\.mat$/i.test(given) && (await exists(given))) throw matOnly(given);
+  const { root, files } = await labelSource('mpii', given, LABEL_FOLDERS, '.json');
   const sources: { file: string; people: unknown[] }[] = [];
-  for (const file of await filesIn(root, LABEL_FOLDERS, '.json')) {
+  for (const file of files) {
     const value = await readJsonFile(root, file);
     if (isMpiiPersonList(value)) sources.push({ file, people: value });
   }
   if (sources.length === 0) {
     const [mat] = await filesIn(root, LABEL_FOLDERS, '.mat');
     if (mat !== undefined) throw matOnly(mat);
-    throw nothingToImport('mpii', root, `HRNet / mmpose *.json in ${LABEL_FOLDERS.join(', ')}`);
+    throw nothingToImport('mpii', given, `HRNet / mmpose *.json in ${LABEL_FOLDERS.join(', ')}`);
   }
   const imageFolder = (await exists(join(root, 'images'))) ? 'images' : '.';
   const dataset = rgbDatasetInfo('mpii', root, MPII16.id, settings);

@@ -7,7 +7,7 @@ import { extractFrames } from '../ffmpeg';
 import { extractEmbeddedFrames } from '../slp-embedded';
 import { toPosix } from '../files';
 import type { DatasetImport, ImportOptions } from '../import-runner';
-import { filesIn, nothingToImport, resolveOptions } from './common';
+import { labelSource, nothingToImport, resolveOptions } from './common';
 import { runInstanceImport } from './instances';
 
 export interface SleapImportOptions extends ImportOptions {
@@ -15,20 +15,20 @@ export interface SleapImportOptions extends ImportOptions {
 }
 
 /**
- * SLEAP `.slp` files in the root (formats/sleap.ts), read with h5wasm. User instances become labels; predicted
- * instances become imported predictions (node/importers/instances.ts). The skeleton's nodes pick a built-in human
- * layout or define a custom skeleton with the file's edges. Frames of image-sequence videos are their image files
- * (paths relative to the .slp's folder, or absolute); frames of media videos (mp4, avi, …) are decoded by ffmpeg,
- * and frames embedded in a `.pkg.slp` are written out, both into `<name>.slp-frames/video<i>/`. Samples keep the
- * video frame index.
+ * SLEAP `.slp` files in the root, or the one `.slp` given as the root (formats/sleap.ts), read with h5wasm. User
+ * instances become labels; predicted instances become imported predictions (node/importers/instances.ts). The
+ * skeleton's nodes pick a built-in human layout or define a custom skeleton with the file's edges. Frames of
+ * image-sequence videos are their image files (paths relative to the .slp's folder, or absolute); frames of media
+ * videos (mp4, avi, …) are decoded by ffmpeg, and frames embedded in a `.pkg.slp` are written out, both into
+ * `<name>.slp-frames/video<i>/`. Samples keep the video frame index.
  */
 export async function openSleapImport(
-  root: string,
+  given: string,
   options: Partial<SleapImportOptions> = {},
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
-  const files = await filesIn(root, ['.'], '.slp');
-  if (files.length === 0) throw nothingToImport('sleap', root, '*.slp');
+  const { root, files } = await labelSource('sleap', given, ['.'], '.slp');
+  if (files.length === 0) throw nothingToImport('sleap', given, '*.slp');
   const parsed: { file: string; labels: SlpLabels }[] = [];
   for (const file of files) {
     try {

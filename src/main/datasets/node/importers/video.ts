@@ -55,7 +55,7 @@ export async function openVideoImport(
   const { signal } = settings;
   const probe = await probeVideo(root, signal);
   const dataset = rgbDatasetInfo('video', root, skeleton.id, settings);
-  const run = runImport(framesDir, dataset, settings, async function* () {
+  return runImport(framesDir, dataset, settings, async function* () {
     const indices = await pickFrames(root, probe.frames, settings);
     report(0.5, `extracting ${indices.length} frames`);
     const names = await extractFrames(root, indices, framesDir, {
@@ -84,7 +84,6 @@ export async function openVideoImport(
       };
     }
   });
-  return { ...run, root: framesDir };
 }
 
 async function pickFrames(path: string, total: number, settings: VideoImportOptions): Promise<number[]> {

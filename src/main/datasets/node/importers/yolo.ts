@@ -4,22 +4,23 @@ import { join, posix } from 'node:path';
 import { parseYoloData, parseYoloLabels, yoloLabelPath, type YoloData } from '../../formats/yolo';
 import { isMissingFile, listFiles } from '../files';
 import { type DatasetImport, type ImportOptions, rgbImageSize } from '../import-runner';
-import { exists, filesIn, nothingToImport, resolveOptions } from './common';
+import { exists, labelSource, nothingToImport, resolveOptions } from './common';
 import { runInstanceImport } from './instances';
 
 const IMAGE = /\.(jpe?g|png)$/i;
 
 /**
- * An Ultralytics YOLO-pose dataset (formats/yolo.ts): the root's `data.yaml` (or the one `*.yaml` with `kpt_shape`)
- * names the image folders; each image's label file gives its persons. Train folders → train, val / test → test.
- * An image without a label file has no person: it is imported unlabelled (into the pool).
+ * An Ultralytics YOLO-pose dataset (formats/yolo.ts): the root's `data.yaml` (or the one `*.yaml` with `kpt_shape`),
+ * or the yaml given as the root, names the image folders; each image's label file gives its persons. Train folders →
+ * train, val / test → test. An image without a label file has no person: it is imported unlabelled (into the pool).
  */
 export async function openYoloImport(
-  root: string,
+  given: string,
   options: Partial<ImportOptions> = {},
 ): Promise<DatasetImport> {
   const settings = resolveOptions(options);
-  const { data, file } = await readDataYaml(root);
+  const { root, files } = await labelSource('yolo', given, ['.'], '.yaml');
+  const { data, file } = await readDataYaml(root, files, given);
   const base = posix.join(posix.dirname(file), data.path);
   const images: { image: string; split: 'train' | 'test' }[] = [];
   const seen = new Set<string>();
@@ -61,8 +62,12 @@ export async function openYoloImport(
   });
 }
 
-async function readDataYaml(root: string): Promise<{ data: YoloData; file: string }> {
-  const candidates = (await filesIn(root, ['.'], '.yaml')).sort((a, b) =>
+async function readDataYaml(
+  root: string,
+  files: readonly string[],
+  given: string,
+): Promise<{ data: YoloData; file: string }> {
+  const candidates = [...files].sort((a, b) =>
     a === 'data.yaml' ? -1 : b === 'data.yaml' ? 1 : a.localeCompare(b),
   );
   for (const file of candidates) {
@@ -74,5 +79,5 @@ async function readDataYaml(root: string): Promise<{ data: YoloData; file: strin
       throw new AppError('invalid_input', (error as Error).message, file);
     }
   }
-  throw nothingToImport('yolo', root, 'data.yaml with kpt_shape');
+  throw nothingToImport('yolo', given, 'data.yaml with kpt_shape');
 }
