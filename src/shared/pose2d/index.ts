@@ -4,5 +4,6 @@ export * from './targets';
 export * from './likelihood';
 export * from './label-qc';
 export * from './metrics';
+export * from './collapse';
 export * from './losses';
 export * from './keypoint-map';

@@ -214,6 +214,17 @@ export function headSegmentSizes(
 }
 
 /**
+ * The PCKh size of each n×J×2 ground-truth pose as our evaluations take it: the head segment ‖head_top − neck‖
+ * where the layout has both joints (MPII16, LSP14), else the LSP torso (COCO17), at least 1 px so that a degenerate
+ * label never divides by zero. O(n).
+ */
+export function pckhSizes(groundTruth: ArrayLike<number>, layout: SkeletonLayout): Float64Array {
+  const hasHead = layout.joints.includes('head_top') && layout.joints.includes('neck');
+  const sizes = hasHead ? headSegmentSizes(groundTruth, layout) : torsoSizes(groundTruth, layout);
+  return sizes.map((s) => Math.max(s, 1));
+}
+
+/**
  * The reference's predicted location (§6.1): the integer argmax (first in row-major order on ties), refined to the
  * mean position weighted by clamp(h, 0) over the ±2 px window clipped to the grid; the argmax itself when that
  * window has no positive mass. Grid px (row, col); multiply by (S−1)/(G−1) for crop pixels. O(rows·cols).

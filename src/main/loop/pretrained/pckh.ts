@@ -1,5 +1,5 @@
 import type { Joint } from '@shared/domain';
-import { headSegmentSizes, pck, torsoSizes } from '@shared/pose2d';
+import { pck, pckhSizes } from '@shared/pose2d';
 import type { SkeletonLayout } from '@shared/skeletons';
 import { visibilityCode } from '../rgb/geometry';
 
@@ -26,10 +26,7 @@ export function pckhInImage(
       predicted.set(point ? [point.v, point.u] : [Infinity, Infinity], at);
     });
   });
-  const hasHead = layout.joints.includes('head_top') && layout.joints.includes('neck');
-  const sizes = (hasHead ? headSegmentSizes(truth, layout) : torsoSizes(truth, layout)).map((s) =>
-    Math.max(s, 1),
-  );
+  const sizes = pckhSizes(truth, layout);
   const result = pck({ jointCount, groundTruth: truth, predicted, visibility, normaliser: sizes }, 0.5);
   return {
     pckh: Number.isNaN(result.mean) ? null : result.mean,

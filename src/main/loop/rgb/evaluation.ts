@@ -1,5 +1,5 @@
 import type { Joint } from '@shared/domain';
-import { headSegmentSizes, MPII_HEAD_SIZE_FACTOR, pck, referencePckhCurve, torsoSizes } from '@shared/pose2d';
+import { MPII_HEAD_SIZE_FACTOR, pck, pckhSizes, referencePckhCurve } from '@shared/pose2d';
 import type { SkeletonLayout } from '@shared/skeletons';
 import { cropToImage, type PersonCrop } from '../../datasets';
 import { visibilityCode } from './geometry';
@@ -45,10 +45,7 @@ export function evaluateHeatmaps(
       baseline.set([m.v, m.u], at);
     });
   });
-  const hasHead = layout.joints.includes('head_top') && layout.joints.includes('neck');
-  const sizes = (hasHead ? headSegmentSizes(truth, layout) : torsoSizes(truth, layout)).map((s) =>
-    Math.max(s, 1),
-  );
+  const sizes = pckhSizes(truth, layout);
   const input = { jointCount, groundTruth: truth, visibility, normaliser: sizes };
   const result = pck({ ...input, predicted }, 0.5);
   const reference = referencePckhCurve({
