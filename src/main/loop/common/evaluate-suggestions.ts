@@ -44,8 +44,8 @@ function measureSample(
 
 /**
  * Scores the suggestion each sample of a split shows in the annotate view (`predictionView`: the project's model,
- * a pretrained or an imported one) against the hidden oracle labels where the project keeps them (demo and
- * simulation pools), else the sample's reviewed label. Joints the suggestion leaves out are counted as missing, and
+ * a pretrained or an imported one) against the hidden oracle labels where the project keeps them (the demos'
+ * pools, datasets imported with --hide-labels), else the sample's reviewed label. Joints the suggestion leaves out are counted as missing, and
  * as misses in PCKh.
  */
 export function evaluateSuggestions(project: LoopProject, split: Split): SuggestionEvaluation {
@@ -55,10 +55,7 @@ export function evaluateSuggestions(project: LoopProject, split: Split): Suggest
   const measures = { errorPx: [] as number[], sigmaPx: [] as number[], errorMm: [] as number[], missing: 0 };
   const shown: Suggested[] = [];
   const scored: { joints: readonly Joint[]; predicted: ({ u: number; v: number } | null)[] }[] = [];
-  const sources = new Map<
-    string,
-    { kind: PredictionView['source']['kind']; label: string; samples: number }
-  >();
+  const sources = new Map<string, SuggestionEvaluation['sources'][number]>();
   let withoutLabel = 0;
   for (const id of ids) {
     const view = predictionView(project, id);
