@@ -8,18 +8,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './ensure.mjs';
+import { poseloop } from './eval/poseloop-cli.mjs';
 
-const cli = join(root, 'bin', 'poseloop.js');
 const fixtures = join(root, '..', 'shared', 'fixtures', 'real');
 const python = process.env.POSELOOP_PYTHON ?? 'python3';
 const out = process.argv[2] ?? join(root, 'docs', 'bench', 'pretrained-rgb.json');
-
-function poseloop(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--json'], { encoding: 'utf8' });
-  if (result.status !== 0)
-    throw new Error(`poseloop ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
 
 if (!existsSync(fixtures)) throw new Error(`no fixtures at ${fixtures}: put ../shared beside the repository`);
 const work = mkdtempSync(join(tmpdir(), 'poseloop-eval-pretrained-'));

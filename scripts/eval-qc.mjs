@@ -6,25 +6,14 @@
 // (npm run build) and ../shared beside the repository.
 // POSELOOP_QC_DEMO=<dir>: use that already trained RGB demo project instead of creating and training one (the
 // demo's default training takes 2–25 minutes depending on the machine's load).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './ensure.mjs';
+import { poseloop } from './eval/poseloop-cli.mjs';
 
-const cli = join(root, 'bin', 'poseloop.js');
 const fixtures = join(root, '..', 'shared', 'fixtures', 'real');
 const out = process.argv[2] ?? join(root, 'docs', 'bench', 'label-qc.json');
-
-function poseloop(...args) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--json'], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  if (result.status !== 0)
-    throw new Error(`poseloop ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
 
 /** What the QC report says about a set of correct labels. */
 function summary(report, trained) {

@@ -89,3 +89,9 @@ export function xyzToUvd(
   }
   return out;
 }
+
+/** 3-D distance (mm) between two (u, v, d) points of the same camera: both back-projected, then Euclidean. */
+export function uvdDistanceMm(camera: Pinhole, a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const [p, q] = [uvdToXyz(camera, a), uvdToXyz(camera, b)];
+  return Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!);
+}

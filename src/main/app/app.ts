@@ -24,6 +24,7 @@ import { seedHandlers } from './seed-ops';
 import { benchHandlers } from './bench';
 import { exportHandlers } from './export-ops';
 import { costHandlers } from './cost-ops';
+import { evaluationHandlers } from './evaluation-ops';
 import { simulate } from './simulate';
 import { experimentHandlers } from './experiment-report';
 
@@ -68,6 +69,7 @@ function buildHandlers(deps: AppDeps): Handlers {
     ...benchHandlers(),
     ...exportHandlers(deps),
     ...costHandlers(deps),
+    ...evaluationHandlers(deps),
     'experiment.simulate': (input, ctx) => simulate(deps.projects.get(input.project), input, ctx),
     ...experimentHandlers(deps),
     'jobs.list': () => deps.jobs.list(),

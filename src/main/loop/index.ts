@@ -19,6 +19,7 @@ export type {
 export { checkSampler, pipelineFor, projectTrainingSet } from './pipelines';
 export { epochsForSteps, MIN_TRAIN_STEPS } from './common/training';
 export { predictionView } from './common/prediction-view';
+export { evaluateSuggestions } from './common/evaluate-suggestions';
 export { pointPredictionRow } from './common/point-rows';
 export { qualityMetrics } from './common/suggestion-quality';
 export { imageFeatures } from './features';

@@ -31,6 +31,8 @@ export const OPERATION_ACCESS: { readonly [K in OpName]: Access } = {
   'model.predict': 'lead',
   // What each sampler's picks cost the annotators: a lead's report.
   'round.cost': 'lead',
+  // Scores suggestions against the hidden oracle labels of the pool, which annotators must never see.
+  'suggestions.evaluate': 'lead',
   // Annotators ask for a pretrained suggestion of the image they open (no server paths involved).
   'model.zeroShot': 'edit',
   'prediction.get': 'read',

@@ -9,6 +9,7 @@ import { benchOperations } from './bench';
 import { exportOperations } from './exports';
 import { experimentOperations } from './experiments';
 import { costOperations } from './cost';
+import { evaluationOperations } from './evaluation';
 
 export * from './operation';
 export * from './common';
@@ -23,6 +24,7 @@ export * from './exports';
 export * from './experiments';
 export * from './access';
 export * from './cost';
+export * from './evaluation';
 export type { PoseLoopEvent } from './events';
 
 /** The whole operation table. Add an area's table here; every shell picks it up without new code. */
@@ -36,6 +38,7 @@ export const operations = {
   ...exportOperations,
   ...experimentOperations,
   ...costOperations,
+  ...evaluationOperations,
   ...jobOperations,
 };
 

@@ -4,6 +4,7 @@ export * from './targets';
 export * from './likelihood';
 export * from './label-qc';
 export * from './metrics';
+export * from './collapse';
 export * from './losses';
 export * from './keypoint-map';
 export * from './pck-sizes';

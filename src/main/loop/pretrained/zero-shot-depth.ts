@@ -1,4 +1,4 @@
-import { uvdToXyz } from '@shared/camera';
+import { uvdDistanceMm } from '@shared/camera';
 import type { ZeroShotResult } from '@shared/contract';
 import type { Joint } from '@shared/domain';
 import { AppError } from '@shared/errors';
@@ -51,17 +51,12 @@ function errorMm(
     if (!label) return;
     const at = predictions.batch.geometry.intrinsics.subarray(i * 4, i * 4 + 4);
     const camera = { fx: at[0]!, fy: at[1]!, cx: at[2]!, cy: at[3]! };
-    const predicted = uvdToXyz(camera, row.mean);
     let counted = false;
     label.forEach((joint, j) => {
       if (joint.u === null || joint.v === null || joint.d === null || joint.visibility === 'absent') return;
-      if (!Number.isFinite(predicted[j * 3]!)) return;
-      const truth = uvdToXyz(camera, [joint.u, joint.v, joint.d]);
-      sum += Math.hypot(
-        predicted[j * 3]! - truth[0]!,
-        predicted[j * 3 + 1]! - truth[1]!,
-        predicted[j * 3 + 2]! - truth[2]!,
-      );
+      const error = uvdDistanceMm(camera, row.mean.subarray(j * 3, j * 3 + 3), [joint.u, joint.v, joint.d]);
+      if (!Number.isFinite(error)) return;
+      sum += error;
       joints++;
       counted = true;
     });
