@@ -2,21 +2,20 @@
 // (init --demo → zero-shot → one default round, timed → evaluate: the pool suggestions an annotator sees, against the
 // demo's hidden oracle labels, which only that lead command reads), plus the shipped model's zero-shot error on the
 // real NYU fixture frame. Writes docs/bench/depth-demo.json. Needs a build and ../shared beside the repo.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './ensure.mjs';
-import { poseloop, poseloopTimed, suggestionQuality } from './eval/poseloop-cli.mjs';
+import {
+  demoRound,
+  poseloop,
+  roundCalibration,
+  suggestionQuality,
+  writeReport,
+} from './eval/poseloop-cli.mjs';
 
 const out = process.argv[2] ?? join(root, 'docs', 'bench', 'depth-demo.json');
 
-const work = mkdtempSync(join(tmpdir(), 'poseloop-eval-depth-'));
-try {
-  const demo = join(work, 'demo');
-  poseloop('init', demo, '--demo');
-  const zeroShot = poseloop('zero-shot', demo, '--split', 'all');
-  const { output: round, wallSeconds } = poseloopTimed('round', demo, '--sampler', 'cke');
-  const pool = poseloop('evaluate', demo, '--split', 'pool');
+writeReport('depth', out, (work) => {
+  const { zeroShot, round, wallSeconds, pool } = demoRound(work, [], 'cke');
   const nyu = join(work, 'nyu');
   poseloop('init', nyu, '--skeleton', 'nyu14');
   poseloop(
@@ -30,7 +29,7 @@ try {
     'test',
   );
   const nyuZeroShot = poseloop('zero-shot', nyu, '--split', 'test');
-  const report = {
+  return {
     machine: `${process.platform} ${process.arch}`,
     demo: {
       zeroShotTestErrorMm: zeroShot.testErrorMm,
@@ -38,11 +37,7 @@ try {
         testErrorMm: round.testErrorMm,
         labelled: round.labelled,
         wallSeconds,
-        stageSeconds: round.stageSeconds,
-        validation: round.suggestions,
-        sigmaScale: round.metrics.sigmaScale,
-        sigmaCoverage1: round.metrics.sigmaCoverage1,
-        sigmaCoverage2: round.metrics.sigmaCoverage2,
+        ...roundCalibration(round),
       },
       pool: suggestionQuality(pool),
     },
@@ -52,8 +47,4 @@ try {
       unpredicted: nyuZeroShot.unpredictedJoints,
     },
   };
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(JSON.stringify(report, null, 2));
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
+});

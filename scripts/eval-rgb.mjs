@@ -4,22 +4,15 @@
 // evaluate: the pool suggestions an annotator sees (the better of MoveNet and the project's model on the test split),
 // against the demo's hidden oracle labels: PCKh, share within 10 px, collapsed shoulders, σ-ring coverage.
 // Writes docs/bench/rgb-demo.json. Needs a build (npm run build).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './ensure.mjs';
-import { poseloop, poseloopTimed, suggestionQuality } from './eval/poseloop-cli.mjs';
+import { demoRound, roundCalibration, suggestionQuality, writeReport } from './eval/poseloop-cli.mjs';
 
 const out = process.argv[2] ?? join(root, 'docs', 'bench', 'rgb-demo.json');
 
-const work = mkdtempSync(join(tmpdir(), 'poseloop-eval-rgb-'));
-try {
-  const demo = join(work, 'demo');
-  poseloop('init', demo, '--skeleton', 'mpii16', '--demo');
-  const zeroShot = poseloop('zero-shot', demo, '--split', 'all');
-  const { output: round, wallSeconds } = poseloopTimed('round', demo, '--sampler', 'vl4pose');
-  const pool = poseloop('evaluate', demo, '--split', 'pool');
-  const report = {
+writeReport('rgb', out, (work) => {
+  const { zeroShot, round, wallSeconds, pool } = demoRound(work, ['--skeleton', 'mpii16'], 'vl4pose');
+  return {
     machine: `${process.platform} ${process.arch}`,
     demo: {
       zeroShot: { model: zeroShot.model, testPckh: zeroShot.testPckh, seconds: zeroShot.seconds },
@@ -29,18 +22,10 @@ try {
         testPckh: round.testPckh,
         meanPosePckh: round.metrics.meanPosePckh,
         wallSeconds,
-        stageSeconds: round.stageSeconds,
-        validation: round.suggestions,
-        sigmaScale: round.metrics.sigmaScale,
-        sigmaCoverage1: round.metrics.sigmaCoverage1,
-        sigmaCoverage2: round.metrics.sigmaCoverage2,
+        ...roundCalibration(round),
       },
       pool: suggestionQuality(pool),
     },
     measuredAt: new Date().toISOString(),
   };
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(JSON.stringify(report, null, 2));
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
+});

@@ -1,6 +1,9 @@
-// What the `npm run eval:*` scripts share: running the built `poseloop` command line with --json, and the summary of
-// `poseloop evaluate` (the suggestions an annotator sees, against the labels or the demo's hidden oracle) they record.
+// What the `npm run eval:*` scripts share: running the built `poseloop` command line with --json, a demo project's
+// first round measured the same way, the summary of `poseloop evaluate` (the suggestions an annotator sees, against
+// the labels or the demo's hidden oracle) they record, and writing the report.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { root } from '../ensure.mjs';
@@ -44,4 +47,43 @@ export function suggestionQuality(evaluation) {
   if (evaluation.modality === 'depth')
     return { ...common, medianErrorMm: evaluation.medianErrorMm, meanErrorMm: evaluation.meanErrorMm };
   return { ...common, pckh: evaluation.pckh, collapsedShoulders: evaluation.collapsedShoulders };
+}
+
+/**
+ * A demo project's first round, as every eval measures it: `init <initArgs> --demo`, zero-shot on every split, one
+ * round with `sampler` (timed), then `evaluate` on the pool. The project lives in `work`.
+ */
+export function demoRound(work, initArgs, sampler) {
+  const demo = join(work, 'demo');
+  poseloop('init', demo, ...initArgs, '--demo');
+  const zeroShot = poseloop('zero-shot', demo, '--split', 'all');
+  const { output: round, wallSeconds } = poseloopTimed('round', demo, '--sampler', sampler);
+  const pool = poseloop('evaluate', demo, '--split', 'pool');
+  return { zeroShot, round, wallSeconds, pool };
+}
+
+/** What a round reports of its stages, its suggestions on the validation split and their σ calibration. */
+export function roundCalibration(round) {
+  return {
+    stageSeconds: round.stageSeconds,
+    validation: round.suggestions,
+    sigmaScale: round.metrics.sigmaScale,
+    sigmaCoverage1: round.metrics.sigmaCoverage1,
+    sigmaCoverage2: round.metrics.sigmaCoverage2,
+  };
+}
+
+/**
+ * Runs `measure(work)` in a fresh temporary folder (removed afterwards, whatever happens) and writes the report it
+ * returns to `out` as JSON, printing it too.
+ */
+export function writeReport(name, out, measure) {
+  const work = mkdtempSync(join(tmpdir(), `poseloop-eval-${name}-`));
+  try {
+    const report = measure(work);
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
