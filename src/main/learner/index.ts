@@ -64,7 +64,7 @@ export type {
   HourglassCheckpointMeta,
   LearnerCheckpointMeta,
 } from './node/checkpoint';
-export { initialCheckpointMismatch } from './node/initial';
+export { initialCheckpointMismatch, type CheckpointModelConfig } from './node/initial';
 export type {
   EarlyStopping,
   RunLength,

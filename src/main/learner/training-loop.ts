@@ -94,6 +94,29 @@ export interface TrainingSpec<L extends StepLosses<L>, C extends Check, P> {
   onProgress(progress: P): void;
 }
 
+/**
+ * The part of a TrainingSpec a training job fixes, alike for every model: its rows, the batch (capped at them), the
+ * epochs, early stopping and seed; a fine-tuning run (`fineTuning`) checks its starting weights first.
+ */
+export function jobSchedule(
+  job: { train: { count: number }; seed: number; stopping?: EarlyStopping },
+  config: { batchSize: number; epochs: number },
+  fineTuning: boolean,
+): Pick<
+  TrainingSpec<never, Check, never>,
+  'count' | 'batch' | 'epochs' | 'stopping' | 'checkAtStart' | 'seed'
+> {
+  const count = job.train.count;
+  return {
+    count,
+    batch: Math.min(config.batchSize, count),
+    epochs: config.epochs,
+    stopping: job.stopping ?? null,
+    checkAtStart: fineTuning,
+    seed: job.seed,
+  };
+}
+
 export interface TrainingOutcome<L extends StepLosses<L>, C extends Check> {
   /** The best check with the weights it was made on, or null without validation. */
   best: (C & { epoch: number; step: number }) | null;

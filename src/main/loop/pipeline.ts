@@ -51,6 +51,16 @@ export interface CheckpointRef {
 
 export type SamplePredictions = DepthPredictions | HeatmapPredictions;
 
+/** MC-dropout predictions of `sampleIds` with a checkpoint (stored with `options.persist`), of one modality. */
+export type Predict<P extends SamplePredictions> = (
+  project: LoopProject,
+  checkpoint: CheckpointRef,
+  sampleIds: readonly number[],
+  options: PredictOptions,
+  ctx: LoopContext,
+  span?: Span,
+) => Promise<P>;
+
 /**
  * What a round or a simulation needs from a learner, one implementation per modality: depth projects (hands) use
  * DeepPrior on depth crops and are measured in mm; RGB projects (people) use the heatmap model on person crops and
@@ -69,14 +79,7 @@ export interface LearningPipeline {
     ctx: LoopContext,
     span?: Span,
   ): Promise<TrainResult>;
-  predict(
-    project: LoopProject,
-    checkpoint: CheckpointRef,
-    sampleIds: readonly number[],
-    options: PredictOptions,
-    ctx: LoopContext,
-    span?: Span,
-  ): Promise<SamplePredictions>;
+  predict: Predict<SamplePredictions>;
   rank(
     project: LoopProject,
     scored: SamplePredictions,

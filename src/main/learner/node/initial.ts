@@ -36,7 +36,9 @@ const ARCHITECTURE: { deepprior: (keyof DeepPriorConfig)[]; hourglass: (keyof Ho
   ],
 };
 
-type ConfigOf<K extends CheckpointModel> = K extends 'deepprior' ? DeepPriorConfig : HourglassConfig;
+export type CheckpointModelConfig<K extends CheckpointModel> = K extends 'deepprior'
+  ? DeepPriorConfig
+  : HourglassConfig;
 
 /**
  * Why a checkpoint cannot start a run of `model` with `config` (another model, or an architecture field that
@@ -45,7 +47,7 @@ type ConfigOf<K extends CheckpointModel> = K extends 'deepprior' ? DeepPriorConf
 export function initialCheckpointMismatch<K extends CheckpointModel>(
   meta: LearnerCheckpointMeta,
   model: K,
-  config: ConfigOf<K>,
+  config: CheckpointModelConfig<K>,
 ): string | null {
   if (meta.model !== model) return `it holds a ${meta.model} model, not a ${model} one`;
   const stored = meta.config as unknown as Record<string, unknown>;
@@ -64,7 +66,7 @@ export function initialCheckpointMismatch<K extends CheckpointModel>(
 export async function readInitialWeights<K extends CheckpointModel>(
   path: string,
   model: K,
-  config: ConfigOf<K>,
+  config: CheckpointModelConfig<K>,
   aux: unknown = null,
 ): Promise<{ weights: NamedWeights; hasAux: boolean }> {
   const refuse = (why: string): never => {

@@ -2,10 +2,12 @@ import { relative, resolve } from 'node:path';
 import type { TrainSettings } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { createRng } from '@shared/random';
-import type { LoopProject } from '../context';
+import type { LoopContext, LoopProject } from '../context';
 import {
+  initialCheckpointMismatch,
   loadCheckpointMeta,
   type CheckpointModel,
+  type CheckpointModelConfig,
   type EarlyStopping,
   type LearnerCheckpointMeta,
   type RunLength,
@@ -83,7 +85,7 @@ export function validationSplit(sampleIds: readonly number[]): { train: number[]
  * default, the project's latest, provided it holds the architecture about to be trained (`mismatch` says why not;
  * then training starts fresh and `note` tells why). Returns it with its absolute folder.
  */
-export async function startingCheckpoint(
+async function startingCheckpoint(
   project: LoopProject,
   settings: Pick<TrainSettings, 'fromScratch'>,
   target: TrainTarget,
@@ -105,13 +107,73 @@ export async function startingCheckpoint(
   return { ref: { id: ref.id, path: ref.path }, path };
 }
 
+/** Where a run starts, how long it runs, and the learner.train options both pipelines pass alike. */
+export interface PreparedRun<C> {
+  start: { ref: CheckpointRef; path: string } | null;
+  plan: TrainingPlan;
+  options: {
+    config: C & { epochs: number; learningRate: number };
+    stopping?: EarlyStopping;
+    initialCheckpoint?: string;
+    seed: number;
+    checkpointDir: string;
+    signal: AbortSignal;
+  };
+}
+
+/**
+ * The scaffold of a training run of `model` with `config`: its starting checkpoint (startingCheckpoint, refusing one
+ * of another architecture; `note` tells which), its plan for `trainCount` rows (trainingPlan), and the options that
+ * follow from them: the planned epochs and learning rate, early stopping, starting weights, seed, checkpoint folder
+ * and cancel signal.
+ */
+export async function prepareRun<K extends CheckpointModel, C extends CheckpointModelConfig<K>>(
+  project: LoopProject,
+  settings: TrainSettings,
+  target: TrainTarget,
+  model: K,
+  config: C,
+  data: { trainCount: number; validated: boolean },
+  ctx: LoopContext,
+  note: (message: string) => void,
+): Promise<PreparedRun<C>> {
+  const start = await startingCheckpoint(
+    project,
+    settings,
+    target,
+    (meta) => initialCheckpointMismatch(meta, model, config),
+    note,
+  );
+  const plan = trainingPlan(settings, config, data.trainCount, data.validated, start !== null);
+  return {
+    start,
+    plan,
+    options: {
+      config: { ...config, epochs: plan.epochs, learningRate: plan.learningRate },
+      ...(plan.stopping ? { stopping: plan.stopping } : {}),
+      ...(start ? { initialCheckpoint: start.path } : {}),
+      seed: settings.seed,
+      checkpointDir: target.checkpointDir ?? project.modelsDir,
+      signal: ctx.signal,
+    },
+  };
+}
+
+/** What finishRun reads of a learner's training outcome. */
+interface TrainedOutcome {
+  checkpointPath: string;
+  config: object;
+  backend: { name: string };
+  metrics: RunLength & { bestEpoch: number | null };
+}
+
 /** What a training result says about its run, both pipelines alike (also recorded with the checkpoint). */
 export interface RunSummary extends RunLength {
   bestEpoch: number | null;
   initialCheckpoint: CheckpointRef | null;
 }
 
-export function runSummary(
+function runSummary(
   metrics: RunLength & { bestEpoch: number | null },
   start: CheckpointRef | null,
 ): RunSummary {
@@ -123,10 +185,10 @@ export function runSummary(
  * Records a trained model in the project (rounds and `train`; simulations keep theirs private): its id, or 0. The
  * row's config names the checkpoint it was fine-tuned from (provenance), its metrics how long it trained.
  */
-export function recordCheckpoint(
+function recordCheckpoint(
   project: LoopProject,
   target: TrainTarget,
-  outcome: { checkpointPath: string; config: object; backend: { name: string } },
+  outcome: TrainedOutcome,
   metrics: Record<string, number | null>,
   run: RunSummary,
 ): number {
@@ -143,6 +205,18 @@ export function recordCheckpoint(
       stoppedEarly: run.stoppedEarly ? 1 : 0,
     },
   });
+}
+
+/** A finished run's summary (from its starting checkpoint) and its recorded checkpoint id (0: not recorded). */
+export function finishRun(
+  project: LoopProject,
+  target: TrainTarget,
+  outcome: TrainedOutcome,
+  metrics: Record<string, number | null>,
+  start: PreparedRun<unknown>['start'],
+): { run: RunSummary; checkpointId: number } {
+  const run = runSummary(outcome.metrics, start?.ref ?? null);
+  return { run, checkpointId: recordCheckpoint(project, target, outcome, metrics, run) };
 }
 
 /**
@@ -185,6 +259,17 @@ export function trainingMessage(p: {
 }): { message: string; etaSeconds: number | undefined } {
   return {
     message: `epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}${p.extra ?? ''}`,
+    etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
+  };
+}
+
+/** Progress text of an MC-dropout prediction, as both pipelines report it (`stage` names a first stage). */
+export function inferenceMessage(
+  p: { samplePassesDone: number; etaSeconds: number },
+  stage = '',
+): { message: string; etaSeconds: number | undefined } {
+  return {
+    message: `${stage}${p.samplePassesDone} sample·passes`,
     etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
   };
 }

@@ -3,9 +3,9 @@ import { createDepthLearner, type PredictResult } from '../../learner';
 import { runSampler, SAMPLERS, type SamplerInput } from '../../samplers';
 import type { PredictionRow } from '../../store';
 import { storedScales, withScales, type UncertaintyScales } from '../calibration';
-import { subProgress, type LoopContext, type LoopProject, type Span } from '../context';
-import { checkpointOf, expectKind } from '../common/training';
-import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
+import { subProgress, type LoopProject } from '../context';
+import { checkpointOf, expectKind, inferenceMessage } from '../common/training';
+import type { LearningPipeline, Predict, RankSettings } from '../pipeline';
 import { projectCrops, readCrops, type CropBatch } from './crops';
 import { poseCentred, stdToImageSpace, toImageSpace, varianceToImageSpace } from './geometry';
 import { FIRST_STAGE_PASSES, predictCentred } from './refine';
@@ -48,14 +48,14 @@ export function imageSpaceRows(
  * MC-dropout inference on samples with the given checkpoint, centred as its training crops were (re-centred on a
  * first prediction for a `refined` model); stores per-sample predictions in image space.
  */
-async function predict(
-  project: LoopProject,
-  checkpoint: CheckpointRef,
-  sampleIds: readonly number[],
-  options: PredictOptions,
-  ctx: LoopContext,
-  span: Span = [0, 1],
-): Promise<DepthPredictions> {
+const predict: Predict<DepthPredictions> = async (
+  project,
+  checkpoint,
+  sampleIds,
+  options,
+  ctx,
+  span = [0, 1],
+) => {
   const { path: checkpointPath, meta } = await checkpointOf(project, checkpoint, 'deepprior', 'depth');
   const model = meta.config;
   const crops = await projectCrops(project, model.inputSize);
@@ -79,10 +79,10 @@ async function predict(
       seed: options.seed,
       signal: ctx.signal,
       onProgress: (p) =>
-        step(first ? p.fraction * firstShare : firstShare + p.fraction * (1 - firstShare), {
-          message: `${first ? 'centring: ' : ''}${p.samplePassesDone} sample·passes`,
-          etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
-        }),
+        step(
+          first ? p.fraction * firstShare : firstShare + p.fraction * (1 - firstShare),
+          inferenceMessage(p, first ? 'centring: ' : ''),
+        ),
     }),
   ).finally(() => learner.dispose());
   const meanInImage = (row: number) =>
@@ -102,7 +102,7 @@ async function predict(
       ),
     );
   return { kind: 'depth', sampleIds: batch.sampleIds, result, batch, meanInImage };
-}
+};
 
 /** Runs the sampler on MC predictions of the candidates, with the labelled set's predictions as known centres. */
 function rank(

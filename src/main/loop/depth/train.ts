@@ -3,7 +3,6 @@ import { AppError } from '@shared/errors';
 import { parents } from '@shared/skeletons';
 import {
   createDepthLearner,
-  initialCheckpointMismatch,
   loadCheckpointMeta,
   DEFAULT_DEPTH_AUGMENTATION,
   selectBackend,
@@ -13,14 +12,7 @@ import {
 } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
 import { validationMetrics } from '../common/suggestion-quality';
-import {
-  recordCheckpoint,
-  runSummary,
-  startingCheckpoint,
-  trainingMessage,
-  trainingPlan,
-  validationSplit,
-} from '../common/training';
+import { finishRun, prepareRun, trainingMessage, validationSplit } from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
 import { shippedDepthStart } from '../pretrained/shipped-depth';
 import { meanCentreErrorMm, uvdCentroid } from './centring';
@@ -125,30 +117,27 @@ async function trainWithCrops(
   const dims = { height: config.inputSize, width: config.inputSize };
   // A hand project's first model fine-tunes the shipped pretrained one (when it fits), not random weights.
   const shipped = target.initialCheckpoint === undefined ? await shippedDepthStart(project) : undefined;
-  const start = await startingCheckpoint(
+  const { start, options } = await prepareRun(
     project,
     settings,
     shipped ? { ...target, initialCheckpoint: shipped } : target,
-    (meta) => initialCheckpointMismatch(meta, 'deepprior', config),
+    'deepprior',
+    config,
+    { trainCount: trainRows.count, validated: val !== null },
+    ctx,
     (message) => preparing(1, { message }),
   );
-  const plan = trainingPlan(settings, config, trainRows.count, val !== null, start !== null);
 
   const training = subProgress(ctx, ...within(span, 0.1, 0.85), 'train');
   const learner = createDepthLearner();
   try {
     const outcome = await learner.train({
-      config: { ...config, epochs: plan.epochs, learningRate: plan.learningRate },
-      ...(plan.stopping ? { stopping: plan.stopping } : {}),
-      ...(start ? { initialCheckpoint: start.path } : {}),
+      ...options,
       aux: { parents: parents(project.skeleton) },
       train: { x: trainRows.x, y: trainRows.y, count: trainRows.count, ...dims },
       ...(val ? { val: { x: val.x, y: val.y, count: val.count, ...dims, geometry: val.geometry } } : {}),
       ...(settings.augment ? { augmentation: DEFAULT_DEPTH_AUGMENTATION } : {}),
       cropCentring: trainedCentring,
-      seed: settings.seed,
-      checkpointDir: target.checkpointDir ?? project.modelsDir,
-      signal: ctx.signal,
       onProgress: (p) =>
         training(p.fraction, {
           ...trainingMessage({
@@ -197,8 +186,7 @@ async function trainWithCrops(
         refined: centring === 'detector' ? null : meanCentreErrorMm(final.y, final.geometry, count),
       };
     }
-    const run = runSummary(outcome.metrics, start?.ref ?? null);
-    const checkpointId = recordCheckpoint(
+    const { run, checkpointId } = finishRun(
       project,
       target,
       outcome,
@@ -209,7 +197,7 @@ async function trainWithCrops(
         trainSamplesPerSecond: outcome.samplesPerSecond,
         ...validationMetrics(validation),
       },
-      run,
+      start,
     );
     return {
       model: 'deepprior',

@@ -5,9 +5,9 @@ import { createHeatmapLearner, type HeatmapPrediction } from '../../learner';
 import { HEATMAP_SAMPLERS, runHeatmapSampler, type Selection } from '../../samplers';
 import type { PredictionRow } from '../../store';
 import { storedScales, withScales, type UncertaintyScales } from '../calibration';
-import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
-import { checkpointOf, expectKind } from '../common/training';
-import type { CheckpointRef, LearningPipeline, PredictOptions, RankSettings } from '../pipeline';
+import { subProgress, within, type LoopProject } from '../context';
+import { checkpointOf, expectKind, inferenceMessage } from '../common/training';
+import type { LearningPipeline, Predict, RankSettings } from '../pipeline';
 import { readPersonCrops } from './crops';
 import { predictionDetails } from './details';
 import { sampleInImage } from './geometry';
@@ -43,14 +43,14 @@ function predictionRows(
 }
 
 /** MC-dropout heatmap inference on samples with a person box; persists per-sample predictions and details. */
-async function predict(
-  project: LoopProject,
-  checkpoint: CheckpointRef,
-  sampleIds: readonly number[],
-  options: PredictOptions,
-  ctx: LoopContext,
-  span: Span = [0, 1],
-): Promise<HeatmapPredictions> {
+const predict: Predict<HeatmapPredictions> = async (
+  project,
+  checkpoint,
+  sampleIds,
+  options,
+  ctx,
+  span = [0, 1],
+) => {
   const { path: checkpointPath, meta } = await checkpointOf(project, checkpoint, 'hourglass', 'heatmap');
   subProgress(ctx, ...within(span, 0, 0.2), 'prepare')(0, { message: `cropping ${sampleIds.length} images` });
   const batch = await readPersonCrops(project, sampleIds, meta.config.inputSize, undefined, ctx.signal);
@@ -64,11 +64,7 @@ async function predict(
       seed: options.seed,
       peaks: { maxPeaks: MAX_PEAKS },
       signal: ctx.signal,
-      onProgress: (p) =>
-        step(p.fraction, {
-          message: `${p.samplePassesDone} sample·passes`,
-          etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : undefined,
-        }),
+      onProgress: (p) => step(p.fraction, inferenceMessage(p)),
     })
     .finally(() => learner.dispose());
   if (options.persist) {
@@ -87,7 +83,7 @@ async function predict(
   }
   const meanInImage = (row: number) => sampleInImage(result, row, batch.crops[row]!).mean;
   return { kind: 'heatmap', sampleIds: batch.sampleIds, result, crops: batch.crops, meanInImage };
-}
+};
 
 /** Runs a heatmap sampler on the candidates' prediction summaries; the labelled set's embeddings are CoreSet centres. */
 function rank(

@@ -1,22 +1,10 @@
 import type { HeatmapTrainResult, TrainSettings } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { mirrorPairs } from '@shared/skeletons';
-import {
-  createHeatmapLearner,
-  initialCheckpointMismatch,
-  selectBackend,
-  validateHourglassConfig,
-} from '../../learner';
+import { createHeatmapLearner, selectBackend, validateHourglassConfig } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
 import { validationMetrics } from '../common/suggestion-quality';
-import {
-  recordCheckpoint,
-  runSummary,
-  startingCheckpoint,
-  trainingMessage,
-  trainingPlan,
-  validationSplit,
-} from '../common/training';
+import { finishRun, prepareRun, trainingMessage, validationSplit } from '../common/training';
 import type { TrainTarget } from '../pipeline';
 import { pickBatch, pickRows, readPersonCrops } from './crops';
 import { evaluateHeatmaps, type HeatmapEvaluation } from './evaluation';
@@ -84,27 +72,24 @@ export async function trainHeatmaps(
   const split = validationSplit(labelled.sampleIds);
   const trainSet = part(split.train);
   const val = split.val.length > 0 ? part(split.val) : null;
-  const start = await startingCheckpoint(
+  const { start, options } = await prepareRun(
     project,
     settings,
     target,
-    (meta) => initialCheckpointMismatch(meta, 'hourglass', config),
+    'hourglass',
+    config,
+    { trainCount: trainSet.count, validated: val !== null },
+    ctx,
     (message) => preparing(1, { message }),
   );
-  const plan = trainingPlan(settings, config, trainSet.count, val !== null, start !== null);
 
   const training = subProgress(ctx, ...within(span, 0.1, 0.85), 'train');
   const learner = createHeatmapLearner();
   try {
     const outcome = await learner.train({
-      config: { ...config, epochs: plan.epochs, learningRate: plan.learningRate },
-      ...(plan.stopping ? { stopping: plan.stopping } : {}),
-      ...(start ? { initialCheckpoint: start.path } : {}),
+      ...options,
       train: trainSet,
       ...(val ? { val } : {}),
-      seed: settings.seed,
-      checkpointDir: target.checkpointDir ?? project.modelsDir,
-      signal: ctx.signal,
       onProgress: (p) => training(p.fraction, { ...trainingMessage(p), metrics: { loss: p.loss } }),
     });
 
@@ -143,13 +128,12 @@ export async function trainHeatmaps(
       meanPosePckh: evaluation?.meanPosePckh ?? null,
       trainSamplesPerSecond: outcome.samplesPerSecond,
     };
-    const run = runSummary(outcome.metrics, start?.ref ?? null);
-    const checkpointId = recordCheckpoint(
+    const { run, checkpointId } = finishRun(
       project,
       target,
       outcome,
       { ...metrics, ...validationMetrics(validation) },
-      run,
+      start,
     );
     return {
       model: 'hourglass',

@@ -7,7 +7,7 @@ import type { NamedWeights } from '../named-weights';
 import { loadInitialWeights, readInitialWeights } from '../../node/initial';
 import { mixSeed } from '../../ops/seeds';
 import type { TrainJob, TrainProgress, TrainResult, ValidationSet } from '../../protocol';
-import { runTrainingLoop, validationSchedule } from '../../training-loop';
+import { jobSchedule, runTrainingLoop, validationSchedule } from '../../training-loop';
 import { Vl4PoseAuxHead } from '../vl4pose-aux/model';
 import { validateAuxConfig } from '../vl4pose-aux/validate';
 import { augmentBatch } from './augment';
@@ -76,8 +76,8 @@ export async function runTraining(
   const auxOptimizer =
     aux === null ? null : tf.train.adam(auxConfig!.learningRate, 0.9, 0.999, config.adamEpsilon);
   try {
-    const count = job.train.count;
-    const batch = Math.min(config.batchSize, count);
+    const schedule = jobSchedule(job, config, initial !== null);
+    const { count, batch } = schedule;
     const { validFreq } = validationSchedule(count, batch, config.validationsPerEpoch);
     const { batchesPerEpoch } = validationSchedule(count, batch, 1);
     const xBatch = new Float32Array(batch * side * side);
@@ -86,12 +86,7 @@ export async function runTraining(
     const readWeights = (): NamedWeights => mergeWeights(model.readWeights(), aux?.readWeights());
     const outcome = runTrainingLoop<{ pose: number; aux: number | null }, DepthCheck, TrainProgress>(
       {
-        count,
-        batch,
-        epochs: config.epochs,
-        stopping: job.stopping ?? null,
-        checkAtStart: initial !== null,
-        seed: job.seed,
+        ...schedule,
         shuffleStream: SHUFFLE_STREAM,
         checkAfter: (step) => (step + 1) % validFreq === 0,
         checkAtEnd: true,

@@ -24,7 +24,7 @@ import type {
   HeatmapTrainProgress,
   HeatmapTrainResult,
 } from '../../protocol';
-import { runTrainingLoop } from '../../training-loop';
+import { jobSchedule, runTrainingLoop } from '../../training-loop';
 
 /** Stream keys that keep the random streams of one seed apart. */
 const SHUFFLE_STREAM = 0x5f1f;
@@ -95,8 +95,8 @@ export async function runHeatmapTraining(
       loadInitialWeights(learner.model, initial.weights, job.initialCheckpoint!);
       if (learner.aux !== null) loadInitialWeights(learner.aux, initial.weights, job.initialCheckpoint!);
     }
-    const count = job.train.count;
-    const batch = Math.min(config.batchSize, count);
+    const schedule = jobSchedule(job, config, initial !== null);
+    const { count, batch } = schedule;
     const augment = createRng(mixSeed(job.seed, AUGMENT_STREAM));
     const builder = new HeatmapBatchBuilder(config, batch);
     const outcome = runTrainingLoop<
@@ -105,12 +105,7 @@ export async function runHeatmapTraining(
       HeatmapTrainProgress
     >(
       {
-        count,
-        batch,
-        epochs: config.epochs,
-        stopping: job.stopping ?? null,
-        checkAtStart: initial !== null,
-        seed: job.seed,
+        ...schedule,
         shuffleStream: SHUFFLE_STREAM,
         checkAfter: (_step, batchIndex, batchesPerEpoch) => batchIndex + 1 === batchesPerEpoch,
         checkAtEnd: false,
