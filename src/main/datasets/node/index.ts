@@ -1,29 +1,5 @@
 /** Datasets layer, node part: importers over folders, image loading, the synthetic dataset writer, the crop cache. */
-export {
-  openBigHandImport,
-  openCocoImport,
-  openCvatImport,
-  openDatasetImport,
-  openDlcImport,
-  openLabelStudioImport,
-  openSleapImport,
-  openVideoImport,
-  openYoloImport,
-  openGenericImport,
-  openIcvlImport,
-  openLspImport,
-  openMpiiImport,
-  openMsraImport,
-  openNyuImport,
-  openRgbFolderImport,
-  openUnlabelledImport,
-  type AnyImportOptions,
-  type IcvlImportOptions,
-  type NyuImportOptions,
-  type RgbFolderImportOptions,
-  type UnlabelledImportOptions,
-  type VideoImportOptions,
-} from './importers';
+export * from './importers';
 export { FFMPEG_INSTALL_HINT, extractFrames, probeVideo } from './ffmpeg';
 export {
   DEFAULT_IMPORT_OPTIONS,

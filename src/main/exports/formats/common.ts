@@ -209,6 +209,24 @@ export function byImage(samples: readonly ExportSample[]): ExportSample[][] {
   return [...groups.values()];
 }
 
+/** A sample that carries labels. */
+export type LabelledSample = ExportSample & { joints: Joint[] };
+
+/**
+ * The labelled samples grouped by source image (byImage), images left with none dropped; the unlabelled samples are
+ * counted in `skipped` ('unlabelled'). For tools that hold one record per image with a list of people.
+ */
+export function labelledByImage(
+  samples: readonly ExportSample[],
+  skipped: Record<string, number>,
+): LabelledSample[][] {
+  return byImage(samples).flatMap((group) => {
+    const labelled = group.filter((sample): sample is LabelledSample => sample.joints !== null);
+    for (let i = labelled.length; i < group.length; i++) addSkip(skipped, 'unlabelled');
+    return labelled.length === 0 ? [] : [labelled];
+  });
+}
+
 /** The source file's absolute path ('/'-joined: the dataset root is absolute already). */
 export function sourcePath(sample: ExportSample, context: Pick<ExportContext, 'datasets'>): string {
   const root = context.datasets.get(sample.datasetId)?.root ?? '';

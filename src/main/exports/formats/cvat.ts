@@ -1,6 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
-import { addSkip, byImage, isPlaced } from './common';
+import { isPlaced, labelledByImage } from './common';
 import { LabelFileExport } from './label-file';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true });
@@ -19,10 +19,7 @@ export function planCvat(samples: readonly ExportSample[], context: ExportContex
   const skipped: Record<string, number> = {};
   const images: unknown[] = [];
   let written = 0;
-  for (const group of byImage(samples)) {
-    const labelled = group.filter((sample) => sample.joints);
-    for (const sample of group) if (!sample.joints) addSkip(skipped, 'unlabelled');
-    if (labelled.length === 0) continue;
+  for (const labelled of labelledByImage(samples, skipped)) {
     written += labelled.length;
     const first = labelled[0]!;
     images.push({
@@ -35,7 +32,7 @@ export function planCvat(samples: readonly ExportSample[], context: ExportContex
         '@_source': 'manual',
         '@_occluded': 0,
         '@_z_order': 0,
-        points: sample.joints!.map((joint, j) => ({
+        points: sample.joints.map((joint, j) => ({
           '@_label': skeleton.joints[j],
           '@_source': 'manual',
           '@_outside': isPlaced(joint) ? 0 : 1,

@@ -1,10 +1,9 @@
 import type { Joint } from '@shared/domain';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
 import {
-  addSkip,
-  byImage,
   isPlaced,
   keypointBox,
+  labelledByImage,
   meanConfidence,
   predictedPoints,
   provenanceOf,
@@ -28,10 +27,7 @@ export function planLabelStudio(samples: readonly ExportSample[], context: Expor
   const skipped: Record<string, number> = {};
   const tasks: unknown[] = [];
   let written = 0;
-  for (const group of byImage(samples)) {
-    const labelled = group.filter((sample) => sample.joints);
-    for (const sample of group) if (!sample.joints) addSkip(skipped, 'unlabelled');
-    if (labelled.length === 0) continue;
+  for (const labelled of labelledByImage(samples, skipped)) {
     written += labelled.length;
     const first = labelled[0]!;
     const predictions = labelled.flatMap((sample, p) => {
@@ -64,7 +60,7 @@ export function planLabelStudio(samples: readonly ExportSample[], context: Expor
       },
       annotations: [
         {
-          result: labelled.flatMap((sample, p) => personResults(sample, sample.joints!, `a${p}`, context)),
+          result: labelled.flatMap((sample, p) => personResults(sample, sample.joints, `a${p}`, context)),
           provenance: labelled.map((sample) => provenanceOf(sample, context)),
         },
       ],

@@ -1,7 +1,7 @@
 import { skeletonLinks } from '@shared/skeletons';
 import type { Hdf5Column, Hdf5Dtype } from '@shared/hdf5';
 import type { ExportContext, ExportPlan, ExportSample } from '../types';
-import { addSkip, byImage, isPlaced, meanConfidence, predictedPoints, sourcePath } from './common';
+import { isPlaced, labelledByImage, meanConfidence, predictedPoints, sourcePath } from './common';
 
 /** The .slp format version written: pixel centres at integer coordinates (formats.md §4.3). */
 const FORMAT_ID = 1.2;
@@ -39,16 +39,13 @@ export function planSleap(samples: readonly ExportSample[], context: ExportConte
   const points = rows(['x', '<d'], ['y', '<d'], ['visible', '<b'], ['complete', '<b']);
   const predPoints = rows(['x', '<d'], ['y', '<d'], ['visible', '<b'], ['complete', '<b'], ['score', '<d']);
   let written = 0;
-  for (const group of byImage(samples)) {
-    const labelled = group.filter((sample) => sample.joints);
-    for (const sample of group) if (!sample.joints) addSkip(skipped, 'unlabelled');
-    if (labelled.length === 0) continue;
+  for (const labelled of labelledByImage(samples, skipped)) {
     const frameId = frames.length();
     const start = instances.length();
     filenames.push(sourcePath(labelled[0]!, context));
     for (const sample of labelled) {
       const first = points.length();
-      for (const joint of sample.joints!) {
+      for (const joint of sample.joints) {
         const placed = isPlaced(joint);
         points.add(placed ? joint.u : NaN, placed ? joint.v : NaN, joint.visibility === 'visible' ? 1 : 0, 1);
       }
