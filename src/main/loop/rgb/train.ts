@@ -44,15 +44,12 @@ export async function trainHeatmaps(
     );
   const labelOf = (id: number) => target.set.labelOf(id) ?? [];
   const hasLabel = (id: number) => presentJoints(labelOf(id)).length >= 2;
+  /** The person crops of the samples among `ids` with 2+ labelled joints. */
+  const labelledCrops = (ids: readonly number[]) =>
+    readPersonCrops(project, ids.filter(hasLabel), config.inputSize, labelOf, ctx.signal);
   const preparing = subProgress(ctx, ...within(span, 0, 0.1), 'prepare');
   preparing(0, { message: 'cropping people' });
-  const labelled = await readPersonCrops(
-    project,
-    target.set.labelled.filter(hasLabel),
-    config.inputSize,
-    labelOf,
-    ctx.signal,
-  );
+  const labelled = await labelledCrops(target.set.labelled);
   if (labelled.sampleIds.length < 2)
     throw new AppError(
       'invalid_input',
@@ -102,13 +99,7 @@ export async function trainHeatmaps(
       (valCrops?.sampleIds ?? []).map(labelOf),
       { passes: config.mcPasses, seed: settings.seed, signal: ctx.signal },
     );
-    const test = await readPersonCrops(
-      project,
-      target.set.test.filter(hasLabel),
-      config.inputSize,
-      labelOf,
-      ctx.signal,
-    );
+    const test = await labelledCrops(target.set.test);
     let evaluation: HeatmapEvaluation | null = null;
     if (test.sampleIds.length > 0) {
       const prediction = await learner.predictMc({
