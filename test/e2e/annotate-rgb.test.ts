@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { RunningServer } from '../../src/main/shells/http/server';
-import type { App } from '../../src/main/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { MPII16 } from '@shared/skeletons';
-import { tempDir } from '../helpers/tmp';
-import { testApp } from '../helpers/app';
-import { launchChromium, serveForBrowser } from '../helpers/browser';
+import { browserSuite, watchedPage } from '../helpers/browser';
 import { jointRows, screenPoint, screenshot, until, untilAttr, waitSaved } from '../helpers/annotate-ui';
 import {
   AMBIGUOUS_JOINT,
@@ -21,37 +17,20 @@ import {
  * refinement suggestion, undo, R) → person box on an image without one; rounds show PCKh.
  */
 describe('RGB annotation', () => {
-  const tmp = tempDir();
   const lead = { annotator: 'lead' };
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
   let built: RgbProject;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    built = await buildRgbProject(app, tmp.dir, lead);
-    server = await serveForBrowser(app);
-    browser = await launchChromium();
+  const suite = browserSuite(async (app, dir) => {
+    built = await buildRgbProject(app, dir, lead);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    tmp.cleanup();
-  });
-
-  const url = (view: string, extra = '') =>
-    `${server.url}#/${view}?path=${encodeURIComponent(built.project)}${extra}`;
+  const url = (view: string, extra = '') => suite.url(view, built.project, extra);
 
   async function open(view: string, extra = ''): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url(view, extra));
-    return { page, errors };
+    const opened = await watchedPage(
+      await suite.browser.newContext({ viewport: { width: 1440, height: 900 } }),
+    );
+    await opened.page.goto(url(view, extra));
+    return opened;
   }
 
   it('annotates an RGB image: no depth tools, drag, refinement suggestions, undo', async () => {
@@ -126,7 +105,7 @@ describe('RGB annotation', () => {
     const refinedRow = page.getByTestId('joint-row').nth(REFINED_JOINT);
     await untilAttr(refinedRow, 'data-state', (state) => state === 'accepted');
     expect((await jointRows(page))[REFINED_JOINT]).toMatchObject({ u: suggestion.u, v: suggestion.v });
-    const stored = await app.call('sample.get', { project: built.project, sampleId }, lead);
+    const stored = await suite.app.call('sample.get', { project: built.project, sampleId }, lead);
     expect(stored.annotation?.revision).toBe(revision);
     expect(stored.annotation?.joints[REFINED_JOINT]).toMatchObject({
       u: suggestion.u,
@@ -185,7 +164,11 @@ describe('RGB annotation', () => {
 
     await page.getByTestId('toggle-box').waitFor();
     await untilAttr(page.getByTestId('annotate-canvas'), 'data-box-tool', (on) => on === 'false');
-    const stored = await app.call('sample.get', { project: built.project, sampleId: built.boxless }, lead);
+    const stored = await suite.app.call(
+      'sample.get',
+      { project: built.project, sampleId: built.boxless },
+      lead,
+    );
     expect(stored.sample.box).not.toBeNull();
     stored.sample.box!.forEach((value, i) => expect(Math.abs(value - [x, y, w, h][i]!)).toBeLessThan(1));
     expect(await page.getByTestId('draw-box').textContent()).toContain('Redraw person box');
@@ -225,7 +208,7 @@ describe('RGB annotation', () => {
     // The stored round has no real model behind it, so the job fails, and says why, in the card.
     await untilAttr(qc, 'data-status', (status) => status === 'failed', 60_000);
     await page.getByTestId('qc-error').waitFor();
-    const jobs = await app.call('jobs.list', {}, lead);
+    const jobs = await suite.app.call('jobs.list', {}, lead);
     expect(jobs.some((j) => j.op === 'labels.qc' && j.status === 'failed')).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -241,7 +224,7 @@ describe('RGB annotation', () => {
     const offered = await sampler
       .locator('option')
       .evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
-    const rgb = await app.call('samplers.list', { project: built.project }, lead);
+    const rgb = await suite.app.call('samplers.list', { project: built.project }, lead);
     expect(offered).toEqual(rgb.map((s) => s.id));
     expect(offered).not.toContain('cke');
     // Issue 16: a people project starts a round with VL4Pose, not random.

@@ -1,11 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningServer } from '../../src/main/shells/http/server';
-import type { App } from '../../src/main/app';
-import { tempDir } from '../helpers/tmp';
-import { testApp } from '../helpers/app';
-import { launchChromium, serveForBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserSuite, watchedPage } from '../helpers/browser';
 import {
   jointRows,
   medianDepth,
@@ -22,46 +18,29 @@ import {
  * lead starts and cancels a round and follows one to the end.
  */
 describe('annotation workstation', () => {
-  const tmp = tempDir();
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
   let project: string;
   const lead = { annotator: 'lead' };
 
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    const info = await app.call(
+  const suite = browserSuite(async (app, dir) => {
+    const info = await suite.app.call(
       'project.init',
-      { dir: join(tmp.dir, 'demo'), demo: true, demoSize: 'tiny' },
+      { dir: join(dir, 'demo'), demo: true, demoSize: 'tiny' },
       lead,
     );
     project = info.path;
-    await app.call('round.run', { project, sampler: 'cke', budget: 8, mc: 2, preset: 'fast' }, lead);
-    server = await serveForBrowser(app);
-    browser = await launchChromium();
+    await suite.app.call('round.run', { project, sampler: 'cke', budget: 8, mc: 2, preset: 'fast' }, lead);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    tmp.cleanup();
-  });
-
-  const url = (view: string, extra = '') =>
-    `${server.url}#/${view}?path=${encodeURIComponent(project)}${extra}`;
+  const url = (view: string, extra = '') => suite.url(view, project, extra);
 
   async function open(context: BrowserContext, view: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url(view));
-    return { page, errors };
+    const opened = await watchedPage(context);
+    await opened.page.goto(url(view));
+    return opened;
   }
 
   it('opens the top image from the queue, edits it and finds the edit after a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } });
     const { page, errors } = await open(context, 'queue');
 
     // Queue: ranked rows with thumbnails, reasons and statuses.
@@ -77,7 +56,7 @@ describe('annotation workstation', () => {
           ),
       'thumbnails',
     );
-    const queue = await app.call('queue.list', { project }, lead);
+    const queue = await suite.app.call('queue.list', { project }, lead);
     expect(await rows.first().getAttribute('data-sample')).toBe(String(queue.items[0]!.sampleId));
     // The reason names its nearest centre as a link to that sample (issue 16), the rest word for word.
     const top = queue.items[0]!;
@@ -105,7 +84,7 @@ describe('annotation workstation', () => {
     const sampleId = Number(new URL(page.url().replace('#/', '')).searchParams.get('sample'));
     expect(sampleId).toBe(queue.items[0]!.sampleId);
     await page.getByTestId('joint-row').first().waitFor();
-    const claimed = await app.call('queue.list', { project, status: 'in_progress' }, lead);
+    const claimed = await suite.app.call('queue.list', { project, status: 'in_progress' }, lead);
     expect(claimed.items.map((i) => [i.sampleId, i.assignee])).toEqual([[sampleId, 'e2e']]);
 
     const jointRow = (i: number) => page.getByTestId('joint-row').nth(i);
@@ -134,7 +113,7 @@ describe('annotation workstation', () => {
     expect(dragged.d).toBe(initial[target]!.d);
 
     // Z snaps the depth to the median of the depth map around (u, v).
-    const { meta, bytes } = await app.call('sample.image', { project, sampleId }, lead);
+    const { meta, bytes } = await suite.app.call('sample.image', { project, sampleId }, lead);
     const depth = new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const expected = medianDepth(depth, meta.width, meta.height, dragged.u!, dragged.v!);
     expect(expected).not.toBeNull();
@@ -210,16 +189,16 @@ describe('annotation workstation', () => {
       .locator('li')
       .evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')));
     expect(kinds).toEqual(['edit', 'undo', 'edit', 'redo', 'undo', 'edit', 'edit']);
-    const stored = await app.call('sample.get', { project, sampleId }, lead);
+    const stored = await suite.app.call('sample.get', { project, sampleId }, lead);
     expect(stored.annotation?.revision).toBe(revision);
     expect(stored.annotation?.joints[target]?.state).toBe('moved');
 
     // Save & next: done in the annotation and the queue, and the next image opens.
     await page.getByTestId('save-next').click();
     await page.waitForURL((u) => !u.href.includes(`sample=${sampleId}`));
-    const after = await app.call('sample.get', { project, sampleId }, lead);
+    const after = await suite.app.call('sample.get', { project, sampleId }, lead);
     expect(after.annotation?.status).toBe('done');
-    const done = await app.call('queue.list', { project, status: 'done' }, lead);
+    const done = await suite.app.call('queue.list', { project, status: 'done' }, lead);
     expect(done.items.map((i) => i.sampleId)).toEqual([sampleId]);
 
     expect(errors).toEqual([]);
@@ -227,8 +206,8 @@ describe('annotation workstation', () => {
   });
 
   it('accepts a prediction only when asked, warns on Save with unreviewed joints, and keeps test samples read-only', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const queue = await app.call('queue.list', { project, status: 'new' }, lead);
+    const context = await suite.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const queue = await suite.app.call('queue.list', { project, status: 'new' }, lead);
     const sampleId = queue.items.at(-1)!.sampleId;
     const { page, errors } = await open(context, 'queue');
     await page.goto(url('annotate', `&sample=${sampleId}`));
@@ -240,23 +219,24 @@ describe('annotation workstation', () => {
     expect(await page.getByTestId('unreviewed-warning').textContent()).toMatch(
       /\d+ joints are still as predicted/,
     );
-    expect((await app.call('sample.get', { project, sampleId }, lead)).annotation).toBeNull();
+    expect((await suite.app.call('sample.get', { project, sampleId }, lead)).annotation).toBeNull();
 
     // The explicit action: every joint accepted, saved as done, the next image opens.
     await page.getByTestId('warn-accept').click();
     await page.waitForURL((u) => !u.href.includes(`sample=${sampleId}`));
-    const saved = (await app.call('sample.get', { project, sampleId }, lead)).annotation!;
+    const saved = (await suite.app.call('sample.get', { project, sampleId }, lead)).annotation!;
     expect(saved.status).toBe('done');
     expect(saved.joints.every((j) => j.state === 'accepted')).toBe(true);
     expect(saved.fromPredictionId).not.toBeNull();
 
     // A test-split sample opens read-only: a banner, Save disabled, edits refused until "Edit anyway".
-    const testId = (await app.call('samples.list', { project, split: 'test', limit: 1 }, lead)).items[0]!.id;
+    const testId = (await suite.app.call('samples.list', { project, split: 'test', limit: 1 }, lead))
+      .items[0]!.id;
     await page.goto(url('annotate', `&sample=${testId}`));
     await page.getByTestId('readonly-banner').waitFor();
     expect(await page.getByTestId('save-next').isDisabled()).toBe(true);
     const revisionOf = async () =>
-      (await app.call('sample.get', { project, sampleId: testId }, lead)).annotation?.revision ?? 0;
+      (await suite.app.call('sample.get', { project, sampleId: testId }, lead)).annotation?.revision ?? 0;
     const before = await revisionOf();
     await page.keyboard.press('Tab');
     await page.keyboard.press('ArrowLeft');
@@ -276,15 +256,15 @@ describe('annotation workstation', () => {
     const cost = page.getByTestId('round-cost-row').filter({ hasText: 'e2e' });
     await cost.waitFor();
     expect(await cost.textContent()).toMatch(/accepted/);
-    const viaOp = (await app.call('round.cost', { project }, lead))!;
+    const viaOp = (await suite.app.call('round.cost', { project }, lead))!;
     expect(viaOp.byAnnotator.find((a) => a.annotator === 'e2e')?.images).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('never gives two annotators the same image from Next', async () => {
-    const alice = await browser.newContext({ extraHTTPHeaders: { 'X-PoseLoop-Annotator': 'alice' } });
-    const bob = await browser.newContext({ extraHTTPHeaders: { 'X-PoseLoop-Annotator': 'bob' } });
+    const alice = await suite.browser.newContext({ extraHTTPHeaders: { 'X-PoseLoop-Annotator': 'alice' } });
+    const bob = await suite.browser.newContext({ extraHTTPHeaders: { 'X-PoseLoop-Annotator': 'bob' } });
     const a = await open(alice, 'queue');
     const b = await open(bob, 'queue');
     await Promise.all([
@@ -295,7 +275,7 @@ describe('annotation workstation', () => {
     await Promise.all([a.page.waitForURL(/#\/annotate\?/), b.page.waitForURL(/#\/annotate\?/)]);
     const sample = (p: Page) => Number(new URL(p.url().replace('#/', '')).searchParams.get('sample'));
     expect(sample(a.page)).not.toBe(sample(b.page));
-    const claimed = await app.call('queue.list', { project, status: 'in_progress' }, lead);
+    const claimed = await suite.app.call('queue.list', { project, status: 'in_progress' }, lead);
     const owner = new Map(claimed.items.map((i) => [i.sampleId, i.assignee]));
     expect(owner.get(sample(a.page))).toBe('alice');
     expect(owner.get(sample(b.page))).toBe('bob');
@@ -305,11 +285,13 @@ describe('annotation workstation', () => {
   });
 
   it('shows a conflict banner instead of overwriting another annotator’s edit', async () => {
-    const queue = await app.call('queue.list', { project, status: 'new' }, lead);
+    const queue = await suite.app.call('queue.list', { project, status: 'new' }, lead);
     const sampleId = queue.items.at(-1)!.sampleId;
     const pages = await Promise.all(
       ['carol', 'dave'].map(async (name) => {
-        const context = await browser.newContext({ extraHTTPHeaders: { 'X-PoseLoop-Annotator': name } });
+        const context = await suite.browser.newContext({
+          extraHTTPHeaders: { 'X-PoseLoop-Annotator': name },
+        });
         const page = await context.newPage();
         await page.goto(url('annotate', `&sample=${sampleId}`));
         await page.locator('[data-testid=annotate-canvas][data-fitted=true]').waitFor();
@@ -329,7 +311,7 @@ describe('annotation workstation', () => {
     const banner = dave.page.getByTestId('conflict-banner');
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(/changed elsewhere/);
-    const stored = await app.call('sample.get', { project, sampleId }, lead);
+    const stored = await suite.app.call('sample.get', { project, sampleId }, lead);
     expect(stored.annotation?.annotator).toBe('carol');
     // Reload shows Carol's edit and lets Dave carry on.
     await dave.page.getByTestId('conflict-reload').click();
@@ -339,7 +321,7 @@ describe('annotation workstation', () => {
   });
 
   it('lets the lead start, follow and cancel a round', async () => {
-    const context = await browser.newContext({
+    const context = await suite.browser.newContext({
       viewport: { width: 1440, height: 900 },
       extraHTTPHeaders: { 'X-PoseLoop-Annotator': 'lead' },
     });
@@ -365,7 +347,7 @@ describe('annotation workstation', () => {
     await page.getByTestId('round-start').click();
     await page.getByTestId('round-stage').waitFor();
     await untilAttr(progress, 'data-status', (status) => status === 'done', 90_000);
-    const info = await app.call('project.info', { project }, lead);
+    const info = await suite.app.call('project.info', { project }, lead);
     const finished = info.rounds.filter((r) => r.status === 'done');
     expect(finished.length).toBe(2);
     const historyRows = page.getByTestId('round-history').locator('tbody tr');

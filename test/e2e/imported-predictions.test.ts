@@ -1,11 +1,6 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { RunningServer } from '../../src/main/shells/http/server';
-import type { App } from '../../src/main/app';
-import { tempDir } from '../helpers/tmp';
-import { testApp } from '../helpers/app';
-import { launchChromium, serveForBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, watchedPage } from '../helpers/browser';
 import { jointRows, until } from '../helpers/annotate-ui';
 import { at, writeDlcMouse } from '../helpers/dlc-mouse';
 
@@ -15,34 +10,17 @@ import { at, writeDlcMouse } from '../helpers/dlc-mouse';
  * prediction as an "imported (DeepLabCut)" suggestion.
  */
 describe('importing another tool’s project with its predictions', () => {
-  const tmp = tempDir();
   const lead = { annotator: 'lead' };
-  const project = join(tmp.dir, 'mouse-project');
-  const source = join(tmp.dir, 'mouse');
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
+  const suite = browserSuite(async (app) => {
     await writeDlcMouse(source);
     await app.call('project.init', { dir: project }, lead);
-    server = await serveForBrowser(app);
-    browser = await launchChromium();
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    tmp.cleanup();
-  });
+  const project = join(suite.dir, 'mouse-project');
+  const source = join(suite.dir, 'mouse');
 
   it('imports the skeleton and the predictions, and shows a prediction as an imported suggestion', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}#/home?path=${encodeURIComponent(project)}`);
+    const { page, errors } = await watchedPage(suite.browser);
+    await page.goto(suite.url('home', project));
     const form = page.getByRole('form', { name: 'Import dataset' });
     await form.getByLabel('Format').selectOption('dlc');
     await form.getByPlaceholder('/data/icvl').fill(source);
@@ -53,8 +31,8 @@ describe('importing another tool’s project with its predictions', () => {
       'DeepLabCut skeleton (4 keypoints',
     );
 
-    const [pooled] = (await app.call('samples.list', { project, split: 'pool', limit: 1 }, lead)).items;
-    await page.goto(`${server.url}#/annotate?path=${encodeURIComponent(project)}&sample=${pooled!.id}`);
+    const [pooled] = (await suite.app.call('samples.list', { project, split: 'pool', limit: 1 }, lead)).items;
+    await page.goto(suite.url('annotate', project, `&sample=${pooled!.id}`));
     const badge = page.getByTestId('suggestion-source');
     await until(
       async () => (await badge.textContent())?.includes('imported (DeepLabCut)') ?? false,

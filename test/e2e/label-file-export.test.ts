@@ -1,11 +1,6 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { RunningServer } from '../../src/main/shells/http/server';
-import type { App } from '../../src/main/app';
-import { tempDir } from '../helpers/tmp';
-import { testApp } from '../helpers/app';
-import { launchChromium, serveForBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, watchedPage } from '../helpers/browser';
 import { writeDlcMouse } from '../helpers/dlc-mouse';
 
 /**
@@ -13,36 +8,19 @@ import { writeDlcMouse } from '../helpers/dlc-mouse';
  * the Import view of a fresh project takes that folder's annotations.xml itself as the root.
  */
 describe('CVAT export folder through the views', () => {
-  const tmp = tempDir();
   const lead = { annotator: 'lead' };
-  const project = join(tmp.dir, 'mouse-project');
-  const fresh = join(tmp.dir, 'fresh');
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await writeDlcMouse(join(tmp.dir, 'mouse'));
+  const suite = browserSuite(async (app, dir) => {
+    await writeDlcMouse(join(dir, 'mouse'));
     await app.call('project.init', { dir: project }, lead);
-    await app.call('dataset.import', { project, format: 'dlc', root: join(tmp.dir, 'mouse') }, lead);
+    await app.call('dataset.import', { project, format: 'dlc', root: join(dir, 'mouse') }, lead);
     await app.call('project.init', { dir: fresh }, lead);
-    server = await serveForBrowser(app);
-    browser = await launchChromium();
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    tmp.cleanup();
-  });
+  const project = join(suite.dir, 'mouse-project');
+  const fresh = join(suite.dir, 'fresh');
 
   it('exports the folder with its images and re-imports it from the label file', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}#/export?path=${encodeURIComponent(project)}`);
+    const { page, errors } = await watchedPage(suite.browser);
+    await page.goto(suite.url('export', project));
     await page.getByTestId('export-format').selectOption('cvat');
     const out = page.getByTestId('export-out');
     const copy = page.getByTestId('export-images');
@@ -58,7 +36,7 @@ describe('CVAT export folder through the views', () => {
     await result.waitFor();
     expect(await result.textContent()).toContain('2 images copied');
 
-    await page.goto(`${server.url}#/home?path=${encodeURIComponent(fresh)}`);
+    await page.goto(suite.url('home', fresh));
     const form = page.getByRole('form', { name: 'Import dataset' });
     await form.getByLabel('Format').selectOption('cvat');
     await form.getByLabel('Folder or label file').fill(join(`${project}-export-cvat`, 'annotations.xml'));

@@ -1,49 +1,21 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startHttpShell, type RunningServer } from '../../src/main/shells/http/server';
-import type { App } from '../../src/main/app';
-import { tempDir } from '../helpers/tmp';
-import { testApp } from '../helpers/app';
-import { ARTIFACTS, RENDERER_DIR, launchChromium } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, browserSuite, watchedPage } from '../helpers/browser';
 
 describe('renderer over the HTTP shell', () => {
-  const tmp = tempDir();
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    server = await startHttpShell({
-      app,
-      host: '127.0.0.1',
-      port: 0,
-      rendererDir: RENDERER_DIR,
-      localAnnotator: 'e2e',
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    tmp.cleanup();
-  });
+  const suite = browserSuite();
 
   it('creates a project from the picker and shows its home page', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await watchedPage(suite.browser);
     // Issue 16: before the first round, Home and Rounds ask for nothing that is not there (no 404 in the console).
     const failed: string[] = [];
     page.on('response', (r) => {
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
     });
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await expect(page.getByText('No project opened yet').isVisible()).resolves.toBe(true);
 
-    const dir = join(tmp.dir, 'from-ui');
+    const dir = join(suite.dir, 'from-ui');
     const form = page.getByRole('form', { name: 'Create project' });
     await form.getByLabel('Folder').fill(dir);
     await form.getByLabel('Name').fill('Made in the browser');
@@ -70,10 +42,10 @@ describe('renderer over the HTTP shell', () => {
   });
 
   it('shows a readable error for a folder that is not a project', async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+    const page = await suite.browser.newPage();
+    await page.goto(suite.server.url);
     const form = page.getByRole('form', { name: 'Open project' });
-    await form.getByLabel('Folder').fill(join(tmp.dir, 'missing'));
+    await form.getByLabel('Folder').fill(join(suite.dir, 'missing'));
     await form.getByRole('button', { name: 'Open' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -82,18 +54,19 @@ describe('renderer over the HTTP shell', () => {
   });
 
   it('imports a dataset from the project page and shows the summary, or the first problem', async () => {
-    const dir = join(tmp.dir, 'import-ui');
-    await app.call('project.init', { dir }, { annotator: 'e2e' });
-    const data = join(tmp.dir, 'synth-for-ui');
-    await app.call('synth.generate', { out: data, frames: 12, seed: 4 }, { annotator: 'e2e' });
-    const page = await browser.newPage();
-    await page.goto(`${server.url}#/home?path=${encodeURIComponent(dir)}`);
+    const dir = join(suite.dir, 'import-ui');
+    await suite.app.call('project.init', { dir }, { annotator: 'e2e' });
+    const data = join(suite.dir, 'synth-for-ui');
+    await suite.app.call('synth.generate', { out: data, frames: 12, seed: 4 }, { annotator: 'e2e' });
+    const page = await suite.browser.newPage();
+    await page.goto(suite.url('home', dir));
     const form = page.getByRole('form', { name: 'Import dataset' });
     await form.getByPlaceholder('/data/icvl').fill(data);
     await form.getByRole('button', { name: 'Import' }).click();
     const summary = page.getByTestId('import-summary');
     await summary.waitFor();
-    const imported = (await app.call('project.info', { project: dir }, { annotator: 'e2e' })).samples.total;
+    const imported = (await suite.app.call('project.info', { project: dir }, { annotator: 'e2e' })).samples
+      .total;
     expect(imported).toBeGreaterThan(8);
     expect(await summary.textContent()).toContain(`${imported} imported`);
     await page.getByTestId('sample-counts').getByText(String(imported)).first().waitFor();
@@ -110,7 +83,7 @@ describe('renderer over the HTTP shell', () => {
   });
 
   it('serves the page with a strict content security policy', async () => {
-    const response = await fetch(server.url);
+    const response = await fetch(suite.server.url);
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'.*object-src 'none'/);
   });
 });

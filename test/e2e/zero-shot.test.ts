@@ -1,13 +1,19 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { RunningServer } from '../../src/main/shells/http/server';
-import type { App } from '../../src/main/app';
-import { tempDir } from '../helpers/tmp';
-import { testApp } from '../helpers/app';
-import { launchChromium, serveForBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, watchedPage, type BrowserSuite } from '../helpers/browser';
 import { jointRows, screenshot, until } from '../helpers/annotate-ui';
 import { fixture } from '../unit/datasets/fixtures';
+
+/** The project's first pool image in the annotate view, in a 1440×900 window. */
+async function openFirstPoolImage(suite: BrowserSuite, project: string) {
+  const lead = { annotator: 'lead' };
+  const [sample] = (await suite.app.call('samples.list', { project, split: 'pool', limit: 1 }, lead)).items;
+  const opened = await watchedPage(
+    await suite.browser.newContext({ viewport: { width: 1440, height: 900 } }),
+  );
+  await opened.page.goto(suite.url('annotate', project, `&sample=${sample!.id}`));
+  return opened;
+}
 
 /**
  * From the first image: a fresh RGB project of real photos (the MPII fixture, imported into the pool with its labels
@@ -15,38 +21,19 @@ import { fixture } from '../unit/datasets/fixtures';
  * with the source named in the header.
  */
 describe('zero-shot suggestions in the annotate view', () => {
-  const tmp = tempDir();
   const lead = { annotator: 'lead' };
-  const project = join(tmp.dir, 'photos');
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
+  const suite = browserSuite(async (app) => {
     await app.call('project.init', { dir: project, skeleton: 'mpii16' }, lead);
     await app.call(
       'dataset.import',
       { project, format: 'mpii', root: fixture('mpii'), split: 'pool', hideLabels: true },
       lead,
     );
-    server = await serveForBrowser(app);
-    browser = await launchChromium();
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    tmp.cleanup();
-  });
+  const project = join(suite.dir, 'photos');
 
   it('fills an untouched image with the pretrained suggestion and names its source', async () => {
-    const [sample] = (await app.call('samples.list', { project, split: 'pool', limit: 1 }, lead)).items;
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}#/annotate?path=${encodeURIComponent(project)}&sample=${sample!.id}`);
+    const { page, errors } = await openFirstPoolImage(suite, project);
     const source = page.getByTestId('suggestion-source');
     await until(
       async () => (await source.textContent())?.includes('pretrained (MoveNet Thunder)') ?? false,
@@ -67,33 +54,14 @@ describe('zero-shot suggestions in the annotate view', () => {
  * the shipped synthetic-hand model's suggestion, marked pretrained, every joint placed with its σ ring.
  */
 describe('zero-shot hand suggestions in the annotate view', () => {
-  const tmp = tempDir();
   const lead = { annotator: 'lead' };
-  const project = join(tmp.dir, 'hands');
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
+  const suite = browserSuite(async (app) => {
     await app.call('project.init', { dir: project, skeleton: 'hand21', demo: true, demoSize: 'tiny' }, lead);
-    server = await serveForBrowser(app);
-    browser = await launchChromium();
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    tmp.cleanup();
-  });
+  const project = join(suite.dir, 'hands');
 
   it('fills an untouched depth image with the pretrained hand and names its source', async () => {
-    const [sample] = (await app.call('samples.list', { project, split: 'pool', limit: 1 }, lead)).items;
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}#/annotate?path=${encodeURIComponent(project)}&sample=${sample!.id}`);
+    const { page, errors } = await openFirstPoolImage(suite, project);
     const source = page.getByTestId('suggestion-source');
     await until(
       async () =>

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import {
   createApp,
   EventBus,
@@ -7,6 +8,7 @@ import {
   RecentProjects,
   type App,
 } from '../../src/main/app';
+import { tempDir } from './tmp';
 
 /** An app wired like the shells' but with a private recent-projects file and a fixed backend name. */
 export function testApp(dir: string, options: { pinned?: string } = {}): App {
@@ -20,4 +22,52 @@ export function testApp(dir: string, options: { pinned?: string } = {}): App {
     clock,
     backendName: async () => 'test-backend',
   });
+}
+
+/** What a suite's tests call: its app (set before the first test) in its temporary folder. */
+export interface AppSuite {
+  /** The suite's temporary folder (removed after it). */
+  dir: string;
+  app: App;
+}
+
+/**
+ * A suite's fixture, registered in the calling describe: before its tests a test app in a fresh temporary folder,
+ * prepared by `setup`; after them the app closed and the folder removed. `timeout` bounds the set-up (default: the
+ * test project's hook timeout).
+ */
+export function appSuite(
+  setup: (app: App, dir: string) => Promise<void> = async () => {},
+  timeout?: number,
+): AppSuite {
+  const tmp = tempDir();
+  const suite = { dir: tmp.dir } as AppSuite;
+  beforeAll(async () => {
+    suite.app = testApp(tmp.dir);
+    await setup(suite.app, tmp.dir);
+  }, timeout);
+  afterAll(async () => {
+    await suite.app?.close();
+    tmp.cleanup();
+  });
+  return suite;
+}
+
+/**
+ * appSuite over a tiny demo project at `<dir>/<name>` (default `demo`), made by the lead: the hand demo, or the people
+ * demo with `skeleton: 'mpii16'`.
+ */
+export function demoSuite(
+  options: { name?: string; skeleton?: string; timeout?: number } = {},
+): AppSuite & { project: string } {
+  const { name = 'demo', skeleton, timeout } = options;
+  const suite = appSuite(async (app) => {
+    await app.call(
+      'project.init',
+      { dir: project, ...(skeleton ? { skeleton } : {}), demo: true, demoSize: 'tiny' },
+      { annotator: 'lead' },
+    );
+  }, timeout);
+  const project = join(suite.dir, name);
+  return Object.assign(suite, { project });
 }

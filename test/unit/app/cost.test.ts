@@ -1,36 +1,31 @@
 /** Issue 16 item 8: what a round's picks cost, per annotator, from the labels and the predictions they started at. */
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/main/app';
+import { describe, expect, it } from 'vitest';
 import type { Joint } from '../../../src/shared/domain';
-import { tempDir } from '../../helpers/tmp';
-import { testApp } from '../../helpers/app';
+import { demoSuite } from '../../helpers/app';
 
 const as = (annotator: string) => ({ annotator });
 
 describe('round.cost', () => {
-  const tmp = tempDir();
-  const project = join(tmp.dir, 'demo');
-  let app: App;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await app.call('project.init', { dir: project, demo: true, demoSize: 'tiny' }, as('lead'));
-  }, 120_000);
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
+  const suite = demoSuite({ timeout: 120_000 });
+  const { project } = suite;
 
   it('is null before the first round and names a missing round', async () => {
-    expect(await app.call('round.cost', { project }, as('lead'))).toBeNull();
-    await expect(app.call('round.cost', { project, roundId: 99 }, as('lead'))).rejects.toThrow(/no round 99/);
+    expect(await suite.app.call('round.cost', { project }, as('lead'))).toBeNull();
+    await expect(suite.app.call('round.cost', { project, roundId: 99 }, as('lead'))).rejects.toThrow(
+      /no round 99/,
+    );
   });
 
   it('counts seconds per image, joint states and the mean distance moved, in total and per annotator', async () => {
-    const round = await app.call('seed.select', { project, size: 3, method: 'random', seed: 2 }, as('lead'));
-    const { store } = app.deps.projects.get(project);
-    const [a, b, c] = (await app.call('queue.list', { project }, as('lead'))).items.map((i) => i.sampleId);
+    const round = await suite.app.call(
+      'seed.select',
+      { project, size: 3, method: 'random', seed: 2 },
+      as('lead'),
+    );
+    const { store } = suite.app.deps.projects.get(project);
+    const [a, b, c] = (await suite.app.call('queue.list', { project }, as('lead'))).items.map(
+      (i) => i.sampleId,
+    );
     // A prediction at (10, 20) for every joint of sample a, recorded as the one its label started from.
     const checkpointId = store.checkpoints.add({
       roundId: null,
@@ -55,7 +50,7 @@ describe('round.cost', () => {
 
     // x: joint 0 moved 3-4-5 px, joint 1 moved 6-8-10 px, the rest accepted; 30 s.
     const save = (sampleId: number, joints: Joint[], seconds: number, who: string, from?: number) =>
-      app.call(
+      suite.app.call(
         'annotation.save',
         {
           project,
@@ -98,7 +93,7 @@ describe('round.cost', () => {
       'y',
     );
 
-    const cost = (await app.call('round.cost', { project }, as('lead')))!;
+    const cost = (await suite.app.call('round.cost', { project }, as('lead')))!;
     expect(cost).toMatchObject({ roundId: round.id, number: round.number, sampler: 'seed-random' });
     expect(cost.total).toEqual({
       images: 3,

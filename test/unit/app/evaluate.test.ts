@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/main/app';
+import { describe, expect, it } from 'vitest';
 import { pointPredictionRow } from '../../../src/main/loop';
 import type { Joint } from '../../../src/shared/domain';
-import { testApp } from '../../helpers/app';
-import { tempDir } from '../../helpers/tmp';
+import { demoSuite } from '../../helpers/app';
 
 const lead = { annotator: 'lead' };
 const L_SHOULDER = 2;
@@ -49,21 +47,11 @@ const share = (values: number[], inside: (value: number) => boolean) =>
  * a better-scoring pretrained one; the test split against its imported labels; annotators may not call it.
  */
 describe('suggestions.evaluate', () => {
-  const tmp = tempDir();
-  const project = join(tmp.dir, 'people');
-  let app: App;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await app.call('project.init', { dir: project, skeleton: 'mpii16', demo: true, demoSize: 'tiny' }, lead);
-  }, 240_000);
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
+  const suite = demoSuite({ name: 'people', skeleton: 'mpii16', timeout: 240_000 });
+  const { project } = suite;
 
   it('reports nothing scored before any suggestion exists', async () => {
-    const result = await app.call('suggestions.evaluate', { project }, lead);
+    const result = await suite.app.call('suggestions.evaluate', { project }, lead);
     expect(result).toMatchObject({
       modality: 'rgb',
       split: 'pool',
@@ -81,7 +69,7 @@ describe('suggestions.evaluate', () => {
   });
 
   it('scores the shown suggestion of every pool image against the hidden labels', async () => {
-    const { store } = app.deps.projects.get(project);
+    const { store } = suite.app.deps.projects.get(project);
     const pool = store.sampleIds('pool');
     const truth = pool.map((id) => store.groundTruth(id)!);
     // The project's model: every joint 5 px off (σ 6 px), the first six images with both shoulders on one point.
@@ -114,7 +102,7 @@ describe('suggestions.evaluate', () => {
       detected.map((points, i) => pointPredictionRow(pool[50 + i]!, points)),
     );
 
-    const result = await app.call('suggestions.evaluate', { project, split: 'pool' }, lead);
+    const result = await suite.app.call('suggestions.evaluate', { project, split: 'pool' }, lead);
     if (result.modality !== 'rgb') throw new Error('expected a people result');
     const shown = [...own.slice(0, 50), ...detected];
     const measured = truth.map((label, i) => errorsOf(label, shown[i]!));
@@ -155,7 +143,7 @@ describe('suggestions.evaluate', () => {
   });
 
   it('scores the test split against its imported labels: an exact suggestion has PCKh 1', async () => {
-    const { store } = app.deps.projects.get(project);
+    const { store } = suite.app.deps.projects.get(project);
     const test = store.sampleIds('test');
     const model = store.checkpoints.latest()!.id;
     const labels = test.map((id) => store.annotations.labelOf(id, 'exclude')!);
@@ -165,7 +153,7 @@ describe('suggestions.evaluate', () => {
       8,
       labels.map((label, i) => modelRow(test[i]!, shifted(label, 0, 0), 1)),
     );
-    const result = await app.call('suggestions.evaluate', { project, split: 'test' }, lead);
+    const result = await suite.app.call('suggestions.evaluate', { project, split: 'test' }, lead);
     if (result.modality !== 'rgb') throw new Error('expected a people result');
     expect(result).toMatchObject({
       samples: 24,
@@ -181,7 +169,8 @@ describe('suggestions.evaluate', () => {
 
   it('is the lead’s: an annotator account is refused', async () => {
     await expect(
-      (async () => app.call('suggestions.evaluate', { project }, { annotator: 'ann', role: 'annotator' }))(),
+      (async () =>
+        suite.app.call('suggestions.evaluate', { project }, { annotator: 'ann', role: 'annotator' }))(),
     ).rejects.toThrow(/needs a lead account/);
   });
 });
@@ -191,21 +180,11 @@ describe('suggestions.evaluate', () => {
  * pixel but 10 mm too deep are 0 px off and 10·√(((u − cx)/fx)² + ((v − cy)/fy)² + 1) mm off.
  */
 describe('suggestions.evaluate on depth hands', () => {
-  const tmp = tempDir();
-  const project = join(tmp.dir, 'hands');
-  let app: App;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await app.call('project.init', { dir: project, skeleton: 'hand21', demo: true, demoSize: 'tiny' }, lead);
-  }, 240_000);
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
+  const suite = demoSuite({ name: 'hands', skeleton: 'hand21', timeout: 240_000 });
+  const { project } = suite;
 
   it('reports the 3-D error in mm beside the image-plane error', async () => {
-    const { store } = app.deps.projects.get(project);
+    const { store } = suite.app.deps.projects.get(project);
     const pool = store.sampleIds('pool');
     const truth = pool.map((id) => store.groundTruth(id)!);
     const model = store.checkpoints.add({
@@ -221,13 +200,13 @@ describe('suggestions.evaluate on depth hands', () => {
       return row;
     });
     store.predictions.put(null, model, 8, rows);
-    const { intrinsics } = await app.call('sample.get', { project, sampleId: pool[0]! }, lead);
+    const { intrinsics } = await suite.app.call('sample.get', { project, sampleId: pool[0]! }, lead);
     const { fx, fy, cx, cy } = intrinsics!;
     const expected = truth.flatMap((label) =>
       label.filter(placed).map((j) => 10 * Math.hypot((j.u - cx) / fx, (j.v - cy) / fy, 1)),
     );
 
-    const result = await app.call('suggestions.evaluate', { project }, lead);
+    const result = await suite.app.call('suggestions.evaluate', { project }, lead);
     if (result.modality !== 'depth') throw new Error('expected a depth result');
     expect(result).toMatchObject({ samples: pool.length, scoredSamples: pool.length, within10Px: 1 });
     expect(result.joints).toBe(expected.length);

@@ -1,43 +1,35 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/main/app';
-import { tempDir } from '../../helpers/tmp';
-import { testApp } from '../../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { demoSuite } from '../../helpers/app';
 
 const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures/real');
 const user = (annotator: string) => ({ annotator });
 
 describe('the active-learning loop through the app layer', () => {
-  const tmp = tempDir();
-  const project = join(tmp.dir, 'demo');
-  let app: App;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await app.call('project.init', { dir: project, demo: true, demoSize: 'tiny' }, user('lead'));
-  }, 120_000);
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
+  const suite = demoSuite({ timeout: 120_000 });
+  const { project } = suite;
 
   it('builds the demo: a labelled seed set, a pool with hidden labels, a test split', async () => {
-    const info = await app.call('project.info', { project }, user('lead'));
+    const info = await suite.app.call('project.info', { project }, user('lead'));
     expect(info.samples.labelled).toBeGreaterThan(15);
     expect(info.samples.unlabelled).toBeGreaterThan(40);
     expect(info.samples.test).toBeGreaterThan(15);
     expect(info.samples.total).toBe(info.samples.labelled + info.samples.unlabelled + info.samples.test);
-    const pool = await app.call('samples.list', { project, split: 'pool', limit: 1 }, user('lead'));
-    const hidden = await app.call('sample.get', { project, sampleId: pool.items[0]!.id }, user('lead'));
+    const pool = await suite.app.call('samples.list', { project, split: 'pool', limit: 1 }, user('lead'));
+    const hidden = await suite.app.call('sample.get', { project, sampleId: pool.items[0]!.id }, user('lead'));
     expect(hidden.annotation).toBeNull();
-    const image = await app.call('sample.image', { project, sampleId: pool.items[0]!.id }, user('lead'));
+    const image = await suite.app.call(
+      'sample.image',
+      { project, sampleId: pool.items[0]!.id },
+      user('lead'),
+    );
     expect(image.meta).toEqual({ width: 320, height: 240, modality: 'depth', encoding: 'depth16le' });
     expect(image.bytes.byteLength).toBe(320 * 240 * 2);
   });
 
   it('re-importing the same folder adds nothing', async () => {
-    const summary = await app.call(
+    const summary = await suite.app.call(
       'dataset.import',
       { project, format: 'generic', root: join(project, 'demo-data', 'test'), split: 'test' },
       user('lead'),
@@ -47,10 +39,10 @@ describe('the active-learning loop through the app layer', () => {
   });
 
   it('reports bad label lines with file and line and imports the rest', async () => {
-    const root = join(tmp.dir, 'bad-icvl');
+    const root = join(suite.dir, 'bad-icvl');
     mkdirSync(join(root, 'Depth', '201403121135'), { recursive: true });
-    const good = (await app.call('samples.list', { project, limit: 1 }, user('lead'))).items[0]!;
-    const png = await app.call('sample.image', { project, sampleId: good.id }, user('lead'));
+    const good = (await suite.app.call('samples.list', { project, limit: 1 }, user('lead'))).items[0]!;
+    const png = await suite.app.call('sample.image', { project, sampleId: good.id }, user('lead'));
     const { encodeDepthPng } = await import('../../../src/main/datasets');
     writeFileSync(
       join(root, 'Depth', '201403121135', 'image_0000.png'),
@@ -62,15 +54,19 @@ describe('the active-learning loop through the app layer', () => {
       join(root, 'labels.txt'),
       `${seq}/image_0000.png ${joints} \r\r\n${seq}/image_0001.png ${joints} \r\r\n${seq}/image_0002.png 1 2 three\r\r\n`,
     );
-    const summary = await app
-      .call('dataset.import', { project: join(tmp.dir, 'icvl-project'), format: 'icvl', root }, user('lead'))
+    const summary = await suite.app
+      .call(
+        'dataset.import',
+        { project: join(suite.dir, 'icvl-project'), format: 'icvl', root },
+        user('lead'),
+      )
       .catch(async (e: Error) => {
         // The project does not exist yet: create it, then import.
         expect(e.message).toMatch(/not a PoseLoop project/);
-        await app.call('project.init', { dir: join(tmp.dir, 'icvl-project') }, user('lead'));
-        return app.call(
+        await suite.app.call('project.init', { dir: join(suite.dir, 'icvl-project') }, user('lead'));
+        return suite.app.call(
           'dataset.import',
-          { project: join(tmp.dir, 'icvl-project'), format: 'icvl', root },
+          { project: join(suite.dir, 'icvl-project'), format: 'icvl', root },
           user('lead'),
         );
       });
@@ -79,52 +75,60 @@ describe('the active-learning loop through the app layer', () => {
       ['labels.txt', 2],
       ['labels.txt', 3],
     ]);
-    const info = await app.call('project.info', { project: join(tmp.dir, 'icvl-project') }, user('lead'));
+    const info = await suite.app.call(
+      'project.info',
+      { project: join(suite.dir, 'icvl-project') },
+      user('lead'),
+    );
     expect(info.skeleton).toBe('icvl16');
   });
 
   it('refuses an import that finds nothing, naming the problem', async () => {
-    await app.call('project.init', { dir: join(tmp.dir, 'empty') }, user('lead'));
+    await suite.app.call('project.init', { dir: join(suite.dir, 'empty') }, user('lead'));
     await expect(
-      app.call(
+      suite.app.call(
         'dataset.import',
-        { project: join(tmp.dir, 'empty'), format: 'icvl', root: join(FIXTURES, 'icvl') },
+        { project: join(suite.dir, 'empty'), format: 'icvl', root: join(FIXTURES, 'icvl') },
         user('lead'),
       ),
     ).rejects.toThrow(/nothing imported .*image file not found/);
   });
 
   it('runs a round: trains, ranks the pool with reasons, and hands out the queue without double assignment', async () => {
-    const round = await app.call(
+    const round = await suite.app.call(
       'round.run',
       { project, sampler: 'uncertainty', budget: 5, mc: 3, preset: 'fast', seed: 2 },
       user('lead'),
     );
     expect(round).toMatchObject({ number: 1, status: 'done', queued: 5 });
     expect(round.metrics.testErrorMm).toBeGreaterThan(0);
-    const queue = await app.call('queue.list', { project }, user('lead'));
+    const queue = await suite.app.call('queue.list', { project }, user('lead'));
     expect(queue.items.map((i) => i.rank)).toEqual([1, 2, 3, 4, 5]);
     expect(queue.items[0]!.reason).toMatch(/uncertain|std/i);
     const scores = queue.items.map((i) => i.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
 
-    const a = await app.call('queue.next', { project }, user('ann-a'));
-    const b = await app.call('queue.next', { project }, user('ann-b'));
+    const a = await suite.app.call('queue.next', { project }, user('ann-a'));
+    const b = await suite.app.call('queue.next', { project }, user('ann-b'));
     expect(a!.sampleId).not.toBe(b!.sampleId);
-    expect((await app.call('queue.next', { project }, user('ann-a')))!.sampleId).toBe(a!.sampleId);
-    const prediction = await app.call('prediction.get', { project, sampleId: a!.sampleId }, user('ann-a'));
+    expect((await suite.app.call('queue.next', { project }, user('ann-a')))!.sampleId).toBe(a!.sampleId);
+    const prediction = await suite.app.call(
+      'prediction.get',
+      { project, sampleId: a!.sampleId },
+      user('ann-a'),
+    );
     expect(prediction!.joints).toHaveLength(21);
     expect(
       prediction!.joints.every(
         (j) => j.stdPx !== null && j.stdPx > 0 && j.u !== null && j.u > 0 && j.d > 100,
       ),
     ).toBe(true);
-    const info = await app.call('project.info', { project }, user('lead'));
+    const info = await suite.app.call('project.info', { project }, user('lead'));
     expect(info.rounds).toHaveLength(1);
   }, 180_000);
 
   it('reports the suggestions’ quality on the validation split and stores calibrated σ', async () => {
-    const round = (await app.call('round.get', { project }, user('lead')))!;
+    const round = (await suite.app.call('round.get', { project }, user('lead')))!;
     const { metrics } = round;
     expect(metrics.valMedianErrorMm).toBeGreaterThan(0);
     expect(metrics.valMedianErrorPx).toBeGreaterThan(0);
@@ -135,16 +139,17 @@ describe('the active-learning loop through the app layer', () => {
       medianErrorPx: metrics.valMedianErrorPx,
       within10Px: metrics.valWithin10Px,
     });
-    const info = await app.call('project.info', { project }, user('lead'));
+    const info = await suite.app.call('project.info', { project }, user('lead'));
     expect(info.rounds[0]!.suggestions).toEqual(round.suggestions);
 
     // The checkpoint keeps the fitted scales; the stored σ are the model's σ times them. Doubling the scale and
     // predicting again with the same seed doubles every stored σ.
-    const { store } = app.deps.projects.get(project);
+    const { store } = suite.app.deps.projects.get(project);
     const checkpoint = store.checkpoints.latest()!;
     expect(checkpoint.metrics).toMatchObject({ sigmaScale: metrics.sigmaScale });
     expect(checkpoint.metrics['aleatoricScale']).toBeGreaterThan(0);
-    const predict = () => app.call('model.predict', { project, split: 'test', mc: 3, seed: 2 }, user('lead'));
+    const predict = () =>
+      suite.app.call('model.predict', { project, split: 'test', mc: 3, seed: 2 }, user('lead'));
     const before = await predict();
     store.checkpoints.setMetrics(checkpoint.id, {
       ...checkpoint.metrics,
@@ -158,10 +163,10 @@ describe('the active-learning loop through the app layer', () => {
   }, 120_000);
 
   it('trains on from the latest compatible model and records where it started; --from-scratch starts fresh', async () => {
-    const { store } = app.deps.projects.get(project);
+    const { store } = suite.app.deps.projects.get(project);
     const latest = store.checkpoints.latest()!;
     const from = { id: latest.id, path: latest.path };
-    const tuned = await app.call(
+    const tuned = await suite.app.call(
       'model.train',
       { project, preset: 'fast', epochs: 1, seed: 2 },
       user('lead'),
@@ -169,14 +174,14 @@ describe('the active-learning loop through the app layer', () => {
     expect(tuned).toMatchObject({ initialCheckpoint: from, epochs: 1, epochsRun: 1, stoppedEarly: false });
     expect(store.checkpoints.get(tuned.checkpointId)!.config.initialCheckpoint).toEqual(from);
     expect(store.checkpoints.get(tuned.checkpointId)!.metrics.epochsRun).toBe(1);
-    const fresh = await app.call(
+    const fresh = await suite.app.call(
       'model.train',
       { project, preset: 'fast', epochs: 1, fromScratch: true },
       user('lead'),
     );
     expect(fresh.initialCheckpoint).toBeNull();
     // Another variant is another network: the latest model cannot start it, so it trains fresh.
-    const other = await app.call(
+    const other = await suite.app.call(
       'model.train',
       { project, preset: 'fast', variant: 'B', epochs: 1 },
       user('lead'),
@@ -186,7 +191,7 @@ describe('the active-learning loop through the app layer', () => {
   }, 180_000);
 
   it('closes a round whose process died, leaving no half-written queue', async () => {
-    const { store } = app.deps.projects.get(project);
+    const { store } = suite.app.deps.projects.get(project);
     const round = store.rounds.create({
       sampler: 'random',
       budget: 3,
@@ -202,7 +207,7 @@ describe('the active-learning loop through the app layer', () => {
     store.queue.putRanking(round.id, [
       { sampleId: store.sampleIds('pool')[0]!, score: 1, reason: { sentence: 'x' } },
     ]);
-    const info = await app.call('project.info', { project }, user('lead'));
+    const info = await suite.app.call('project.info', { project }, user('lead'));
     const recovered = info.rounds.find((r) => r.id === round.id)!;
     expect(recovered.status).toBe('failed');
     expect(store.queue.count(round.id)).toBe(0);

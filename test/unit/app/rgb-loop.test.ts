@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/main/app';
-import { tempDir } from '../../helpers/tmp';
-import { testApp } from '../../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { demoSuite } from '../../helpers/app';
 
 const lead = { annotator: 'lead' };
 
@@ -13,46 +11,36 @@ const lead = { annotator: 'lead' };
  * refinement details → label QC → COCO export → a simulate run measured by PCKh.
  */
 describe('the RGB active-learning loop', () => {
-  const tmp = tempDir();
-  const project = join(tmp.dir, 'people');
-  let app: App;
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await app.call('project.init', { dir: project, skeleton: 'mpii16', demo: true, demoSize: 'tiny' }, lead);
-  }, 120_000);
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
+  const suite = demoSuite({ name: 'people', skeleton: 'mpii16', timeout: 120_000 });
+  const { project } = suite;
 
   it('builds the RGB demo: person boxes, hidden pool labels, RGBA images', async () => {
-    const info = await app.call('project.info', { project }, lead);
+    const info = await suite.app.call('project.info', { project }, lead);
     expect(info.modality).toBe('rgb');
     expect(info.skeleton).toBe('mpii16');
     expect(info.samples).toMatchObject({ labelled: 24, unlabelled: 60, test: 24 });
-    const pool = await app.call('samples.list', { project, split: 'pool', limit: 1 }, lead);
+    const pool = await suite.app.call('samples.list', { project, split: 'pool', limit: 1 }, lead);
     const first = pool.items[0]!;
     expect(first.modality).toBe('rgb');
     expect(first.box).not.toBeNull();
-    expect((await app.call('sample.get', { project, sampleId: first.id }, lead)).annotation).toBeNull();
-    const image = await app.call('sample.image', { project, sampleId: first.id }, lead);
+    expect((await suite.app.call('sample.get', { project, sampleId: first.id }, lead)).annotation).toBeNull();
+    const image = await suite.app.call('sample.image', { project, sampleId: first.id }, lead);
     expect(image.meta).toEqual({ width: 128, height: 128, modality: 'rgb', encoding: 'rgba8' });
     expect(image.bytes.byteLength).toBe(128 * 128 * 4);
   });
 
   it('lists only the heatmap samplers for an RGB project and refuses depth-only ones', async () => {
-    const samplers = await app.call('samplers.list', { project }, lead);
+    const samplers = await suite.app.call('samplers.list', { project }, lead);
     expect(samplers.map((s) => s.id).sort()).toEqual(
       ['aleatoric', 'coreset', 'learning-loss', 'mpe', 'random', 'vl4pose'].sort(),
     );
     await expect(
-      app.call('round.run', { project, sampler: 'cke', budget: 4, mc: 2, epochs: 1 }, lead),
+      suite.app.call('round.run', { project, sampler: 'cke', budget: 4, mc: 2, epochs: 1 }, lead),
     ).rejects.toThrow(/does not apply to rgb projects/);
   });
 
   it('runs a VL4Pose round: queue with link reasons, predictions with refinement details', async () => {
-    const round = await app.call(
+    const round = await suite.app.call(
       'round.run',
       { project, sampler: 'vl4pose', budget: 6, mc: 2, preset: 'fast', epochs: 1 },
       lead,
@@ -60,7 +48,7 @@ describe('the RGB active-learning loop', () => {
     expect(round.status).toBe('done');
     expect(round.metrics.testPckh).toBeGreaterThanOrEqual(0);
     expect(round.metrics.testPckh).toBeLessThanOrEqual(1);
-    const queue = await app.call('queue.list', { project }, lead);
+    const queue = await suite.app.call('queue.list', { project }, lead);
     expect(queue.total).toBe(6);
     const item = queue.items[0]!;
     expect(item.reasonDetail.kind).toBe('vl4pose-heatmap');
@@ -68,7 +56,7 @@ describe('the RGB active-learning loop', () => {
     // Lowest likelihood first.
     const scores = queue.items.map((i) => i.score);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
-    const prediction = await app.call('prediction.get', { project, sampleId: item.sampleId }, lead);
+    const prediction = await suite.app.call('prediction.get', { project, sampleId: item.sampleId }, lead);
     expect(prediction!.joints).toHaveLength(16);
     expect(prediction!.details!.links).toHaveLength(15);
     expect(prediction!.details!.refined).toHaveLength(16);
@@ -77,19 +65,19 @@ describe('the RGB active-learning loop', () => {
 
   it('checks human labels (label QC), measuring lengths in image px', async () => {
     // One label goes wrong: its left wrist dragged to the image corner farthest from the elbow.
-    const { items } = await app.call('samples.list', { project, split: 'train', limit: 1 }, lead);
+    const { items } = await suite.app.call('samples.list', { project, split: 'train', limit: 1 }, lead);
     const sampleId = items[0]!.id;
-    const { annotation } = await app.call('sample.get', { project, sampleId }, lead);
+    const { annotation } = await suite.app.call('sample.get', { project, sampleId }, lead);
     const [elbow, wrist] = [5, 6]; // MPII16: l_elbow, l_wrist
     const joints = annotation!.joints.map((j) => ({ ...j }));
     const e = joints[elbow]!;
     joints[wrist] = { ...joints[wrist]!, u: e.u! < 64 ? 127 : 0, v: e.v! < 64 ? 127 : 0, state: 'moved' };
-    await app.call(
+    await suite.app.call(
       'annotation.save',
       { project, sampleId, joints, baseRevision: annotation!.revision, status: 'done' },
       lead,
     );
-    const report = await app.call('labels.qc', { project, split: 'train' }, lead);
+    const report = await suite.app.call('labels.qc', { project, split: 'train' }, lead);
     expect(report.checked).toBe(24);
     expect(report.withoutPrediction).toBe(0);
     // 24 labels per link are too few for a link's own spread: every link uses all 360 pooled.
@@ -107,8 +95,8 @@ describe('the RGB active-learning loop', () => {
   });
 
   it('exports the labelled people as COCO keypoints', async () => {
-    const out = join(tmp.dir, 'people.coco.json');
-    const result = await app.call('export.run', { project, format: 'coco', out }, lead);
+    const out = join(suite.dir, 'people.coco.json');
+    const result = await suite.app.call('export.run', { project, format: 'coco', out }, lead);
     expect(result.samples).toBe(48);
     const coco = JSON.parse(readFileSync(out, 'utf8')) as {
       categories: { keypoints: string[] }[];
@@ -119,8 +107,8 @@ describe('the RGB active-learning loop', () => {
   });
 
   it('simulates rounds on the RGB demo and reports PCKh learning curves', async () => {
-    const out = join(tmp.dir, 'sim');
-    const result = await app.call(
+    const out = join(suite.dir, 'sim');
+    const result = await suite.app.call(
       'experiment.simulate',
       {
         project,
