@@ -32,6 +32,7 @@ export function learningHandlers(
         ids,
         { passes: input.mc, seed: input.seed, roundId: null, persist: true },
         ctx,
+        [0, 1],
       );
       const views = predictions.sampleIds.map((id) => predictionView(project, id)!);
       const mean = (values: number[]) =>

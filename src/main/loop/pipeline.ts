@@ -51,14 +51,15 @@ export interface CheckpointRef {
 
 export type SamplePredictions = DepthPredictions | HeatmapPredictions;
 
-/** MC-dropout predictions of `sampleIds` with a checkpoint (stored with `options.persist`), of one modality. */
+/** MC-dropout predictions of `sampleIds` with a checkpoint (stored with `options.persist`), of one modality; `span`:
+ * the part of the caller's progress it reports in ([0, 1]: all of it). */
 export type Predict<P extends SamplePredictions> = (
   project: LoopProject,
   checkpoint: CheckpointRef,
   sampleIds: readonly number[],
   options: PredictOptions,
   ctx: LoopContext,
-  span?: Span,
+  span: Span,
 ) => Promise<P>;
 
 /**

@@ -48,14 +48,7 @@ export function imageSpaceRows(
  * MC-dropout inference on samples with the given checkpoint, centred as its training crops were (re-centred on a
  * first prediction for a `refined` model); stores per-sample predictions in image space.
  */
-const predict: Predict<DepthPredictions> = async (
-  project,
-  checkpoint,
-  sampleIds,
-  options,
-  ctx,
-  span = [0, 1],
-) => {
+const predict: Predict<DepthPredictions> = async (project, checkpoint, sampleIds, options, ctx, span) => {
   const { path: checkpointPath, meta } = await checkpointOf(project, checkpoint, 'deepprior', 'depth');
   const model = meta.config;
   const crops = await projectCrops(project, model.inputSize);

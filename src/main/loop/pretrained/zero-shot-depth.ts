@@ -137,6 +137,7 @@ export async function zeroShotDepth(
     sampleIds,
     { passes: ZERO_SHOT_PASSES, seed: request.seed ?? 1, roundId: null, persist: false },
     ctx,
+    [0, 1],
   )) as DepthPredictions;
   const cubeMm = predictions.batch.geometry.cube[0] ?? 0;
   const outputs = predictions.result.mean.length / Math.max(1, predictions.sampleIds.length);

@@ -43,14 +43,7 @@ function predictionRows(
 }
 
 /** MC-dropout heatmap inference on samples with a person box; persists per-sample predictions and details. */
-const predict: Predict<HeatmapPredictions> = async (
-  project,
-  checkpoint,
-  sampleIds,
-  options,
-  ctx,
-  span = [0, 1],
-) => {
+const predict: Predict<HeatmapPredictions> = async (project, checkpoint, sampleIds, options, ctx, span) => {
   const { path: checkpointPath, meta } = await checkpointOf(project, checkpoint, 'hourglass', 'heatmap');
   subProgress(ctx, ...within(span, 0, 0.2), 'prepare')(0, { message: `cropping ${sampleIds.length} images` });
   const batch = await readPersonCrops(project, sampleIds, meta.config.inputSize, undefined, ctx.signal);
