@@ -55,18 +55,24 @@ export function appSuite(
 
 /**
  * appSuite over a tiny demo project at `<dir>/<name>` (default `demo`), made by the lead: the hand demo, or the people
- * demo with `skeleton: 'mpii16'`.
+ * demo with `skeleton: 'mpii16'`; `then` prepares more on it (labels, imports).
  */
 export function demoSuite(
-  options: { name?: string; skeleton?: string; timeout?: number } = {},
+  options: {
+    name?: string;
+    skeleton?: string;
+    timeout?: number;
+    then?: (app: App, project: string) => Promise<void>;
+  } = {},
 ): AppSuite & { project: string } {
-  const { name = 'demo', skeleton, timeout } = options;
+  const { name = 'demo', skeleton, timeout, then } = options;
   const suite = appSuite(async (app) => {
     await app.call(
       'project.init',
       { dir: project, ...(skeleton ? { skeleton } : {}), demo: true, demoSize: 'tiny' },
       { annotator: 'lead' },
     );
+    await then?.(app, project);
   }, timeout);
   const project = join(suite.dir, name);
   return Object.assign(suite, { project });
