@@ -12,7 +12,8 @@ import {
 } from '../../learner';
 import { subProgress, within, type LoopContext, type LoopProject, type Span } from '../context';
 import { validationMetrics } from '../common/suggestion-quality';
-import { finishRun, prepareRun, trainingMessage, validationSplit } from '../common/training';
+import { finishRun, prepareRun } from '../common/run';
+import { trainingMessage, validationSplit } from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
 import { shippedDepthStart } from '../pretrained/shipped-depth';
 import { meanCentreErrorMm, uvdCentroid } from './centring';
