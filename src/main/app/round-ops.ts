@@ -220,7 +220,10 @@ export function roundHandlers(
         reasons: selection.reasons as unknown as Record<string, unknown>[],
       };
     },
-    'round.run': (input, ctx) => runRound(deps.projects.get(input.project), input, ctx),
+    'round.run': (input, ctx) => {
+      const project = deps.projects.get(input.project);
+      return runRound(project, { ...input, sampler: input.sampler ?? pipelineFor(project).defaultSampler }, ctx);
+    },
     'round.get': (input) => {
       const project = deps.projects.get(input.project);
       const round =

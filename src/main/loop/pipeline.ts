@@ -73,6 +73,8 @@ export interface LearningPipeline {
   /** The samplers this modality supports and the default set a simulation compares. */
   samplers: readonly string[];
   simulateSamplers: readonly string[];
+  /** What a round ranks with when no sampler is named (the method this modality's spec leads with). */
+  defaultSampler: string;
   train(
     project: LoopProject,
     settings: TrainSettings,

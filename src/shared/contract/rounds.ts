@@ -96,8 +96,8 @@ export const roundOperations = defineOperations({
     summary:
       'One active-learning round: train, MC inference on a pool subset, rank, write the annotation queue.',
     input: projectInput({
-      sampler: SamplerId.default('cke').describe(
-        'depth: random, coreset, uncertainty, cke, cke-alg1, aleatoric, vl4pose; RGB: random, coreset, vl4pose, mpe, aleatoric, learning-loss',
+      sampler: SamplerId.optional().describe(
+        'depth: random, coreset, uncertainty, cke (default), cke-alg1, aleatoric, vl4pose; RGB: random, coreset, vl4pose (default), mpe, aleatoric, learning-loss',
       ),
       budget: z.number().int().min(1).max(100_000).default(20).describe('images to queue'),
       ...AcquireSettings.shape,

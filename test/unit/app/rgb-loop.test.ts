@@ -39,13 +39,14 @@ describe('the RGB active-learning loop', () => {
     ).rejects.toThrow(/does not apply to rgb projects/);
   });
 
-  it('runs a VL4Pose round: queue with link reasons, predictions with refinement details', async () => {
+  it('runs a VL4Pose round (the default for people): queue with link reasons, predictions with refinement details', async () => {
     const round = await suite.app.call(
       'round.run',
-      { project, sampler: 'vl4pose', budget: 6, mc: 2, preset: 'fast', epochs: 1 },
+      { project, budget: 6, mc: 2, preset: 'fast', epochs: 1 },
       lead,
     );
     expect(round.status).toBe('done');
+    expect(round.sampler).toBe('vl4pose');
     expect(round.metrics.testPckh).toBeGreaterThanOrEqual(0);
     expect(round.metrics.testPckh).toBeLessThanOrEqual(1);
     const queue = await suite.app.call('queue.list', { project }, lead);

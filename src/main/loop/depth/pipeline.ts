@@ -135,6 +135,7 @@ export const DEPTH_PIPELINE: LearningPipeline = {
   metric: 'test_error_mm',
   samplers: SAMPLERS.map((s) => s.id),
   simulateSamplers: ['coreset', 'uncertainty', 'cke', 'vl4pose'],
+  defaultSampler: 'cke',
   train: trainDepth,
   predict,
   rank: (project, scored, known, settings) =>

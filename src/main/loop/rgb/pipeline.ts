@@ -113,6 +113,7 @@ export const RGB_PIPELINE: LearningPipeline = {
   metric: 'test_pckh',
   samplers: HEATMAP_SAMPLERS.map((s) => s.id),
   simulateSamplers: ['coreset', 'vl4pose', 'mpe', 'aleatoric', 'learning-loss'],
+  defaultSampler: 'vl4pose',
   train: trainHeatmaps,
   predict,
   rank: (project, scored, known, settings) =>
