@@ -14,7 +14,7 @@ function runTime(timing: Record<string, number>): string {
   const seconds = Object.values(timing).reduce((s, x) => s + x, 0);
   const cells = Object.keys(timing).length;
   return cells
-    ? `\nRun time: ${(seconds / 3600).toFixed(2)} h of training and inference over ${cells} (trial, sampler, stage) cells.\n`
+    ? `\nRun time: ${(seconds / 3600).toFixed(2)} h of training and inference, summed over ${cells} (trial, sampler, stage) cells (a trial's shared first stage counts once; cells run at once with --jobs overlap in wall time).\n`
     : '';
 }
 
@@ -105,7 +105,12 @@ export async function writeReport(
     ['results.csv', `${csv}\n`],
     ['summary.json', `${JSON.stringify(summary, null, 1)}\n`],
     ...(options.copyResults
-      ? ([['results.json', `${JSON.stringify(file, null, 1)}\n`]] as [string, string][])
+      ? ([
+          ['results.json', `${JSON.stringify(file, null, 1)}\n`],
+          ...(options.timing && Object.keys(options.timing).length > 0
+            ? [['run-time.json', `${JSON.stringify(options.timing, null, 1)}\n`]]
+            : []),
+        ] as [string, string][])
       : []),
   ];
   for (const [name, text] of written) await writeFileAtomic(join(out, name), text);

@@ -105,7 +105,7 @@ describe('simulate', () => {
     );
   });
 
-  it('writes a report folder from a results file, with the results beside it', async () => {
+  it('writes a report folder from a results file, with the results and run time beside it', async () => {
     const report = join(tmp.dir, 'report');
     const summary = await app.call(
       'experiment.report',
@@ -117,10 +117,13 @@ describe('simulate', () => {
       'gaps.svg',
       'results.csv',
       'results.json',
+      'run-time.json',
       'summary.json',
       'tables.md',
     ]);
     expect(read(join(report, 'results.json'))).toBe(read(join(out, 'results.json')));
+    // The run time travels with the results, so a report rebuilt from the copy still says it.
+    expect(read(join(report, 'run-time.json'))).toBe(read(join(out, 'run-time.json')));
     expect(read(join(report, 'tables.md'))).toContain('Run time:');
     await expect(
       app.call('experiment.report', { results: join(report, 'tables.md'), out: report }, lead),
