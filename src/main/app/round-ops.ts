@@ -5,7 +5,9 @@ import {
   checkSampler,
   qualityMetrics,
   overallEta,
+  offerPretrainedPeople,
   pipelineFor,
+  subContext,
   projectTrainingSet,
   type AcquireStep,
 } from '../loop';
@@ -136,7 +138,7 @@ export async function runRound(
   };
   try {
     store.rounds.setStage(round.id, 'training');
-    const { picks } = await acquire(
+    const { trained, picks } = await acquire(
       project,
       pipeline,
       {
@@ -164,7 +166,18 @@ export async function runRound(
       round.id,
       picks!.map((pick) => ({ ...pick, reason: pick.reason as unknown as Record<string, unknown> })),
     );
-    store.rounds.setStage(round.id, 'done', { stageSeconds: stageDone('rank') });
+    const ranked = stageDone('rank');
+    // People: where the shipped pretrained model beats this round's on the test split, the picks get its suggestions.
+    const offer = await offerPretrainedPeople(
+      project,
+      trained.model === 'hourglass' ? trained.testPckh : null,
+      picks!.map((pick) => pick.sampleId),
+      subContext(progress, 0.97, 1, 'pretrained'),
+    );
+    store.rounds.setStage(round.id, 'done', {
+      stageSeconds: { ...ranked, ...(project.modality === 'rgb' ? stageDone('pretrained') : {}) },
+      metrics: { pretrainedTestPckh: offer.testPckh, pretrainedOffered: offer.offered },
+    });
     return roundDetail(project, store.rounds.get(round.id)!);
   } catch (error) {
     const cancelled = ctx.signal.aborted || (error instanceof AppError && error.code === 'cancelled');
@@ -222,7 +235,11 @@ export function roundHandlers(
     },
     'round.run': (input, ctx) => {
       const project = deps.projects.get(input.project);
-      return runRound(project, { ...input, sampler: input.sampler ?? pipelineFor(project).defaultSampler }, ctx);
+      return runRound(
+        project,
+        { ...input, sampler: input.sampler ?? pipelineFor(project).defaultSampler },
+        ctx,
+      );
     },
     'round.get': (input) => {
       const project = deps.projects.get(input.project);

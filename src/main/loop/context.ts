@@ -32,6 +32,12 @@ export function subProgress(
     ctx.progress({ stage, ...extra, fraction: from + (to - from) * Math.min(1, Math.max(0, fraction)) });
 }
 
+/** A sub-task's own context: same cancel signal, its progress scaled into [from, to] under `stage`. */
+export function subContext(ctx: LoopContext, from: number, to: number, stage: string): LoopContext {
+  const report = subProgress(ctx, from, to, stage);
+  return { signal: ctx.signal, progress: (p) => report(p.fraction, { message: p.message }) };
+}
+
 /** The part [a, b] (fractions of `span`) of a span. */
 export function within([from, to]: Span, a: number, b: number): [number, number] {
   return [from + (to - from) * a, from + (to - from) * b];

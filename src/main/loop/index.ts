@@ -5,7 +5,7 @@
  */
 export { acquire, candidateSubset, pickFrom, reasonScore, trainAndScore } from './acquire';
 export type { AcquireHooks, AcquireStep, Pick, Scored } from './acquire';
-export { overallEta, subProgress } from './context';
+export { overallEta, subContext, subProgress } from './context';
 export type { LoopContext, LoopProject, Span } from './context';
 export type {
   CheckpointRef,
@@ -25,6 +25,7 @@ export { qualityMetrics } from './common/suggestion-quality';
 export { imageFeatures } from './features';
 export { checkLabels } from './rgb/qc';
 export { zeroShotRgb } from './pretrained/zero-shot';
+export { offerPretrainedPeople, type PretrainedOffer } from './pretrained/offer-people';
 export { zeroShotDepth } from './pretrained/zero-shot-depth';
 export {
   MANIFEST_FILE,
