@@ -240,6 +240,11 @@ export const PredictionView = z.object({
     /** Joints the model left out (no keypoint, no confident inputs for a rule): no suggestion there. */
     unpredicted: z.array(z.number().int()),
   }),
+  /**
+   * The project's model is shown, but a shipped pretrained model scored higher on the test split and has no
+   * suggestion for this sample yet: the annotate view asks it for one (model.zeroShot), which then wins.
+   */
+  pretrainedScoresHigher: z.boolean(),
   createdAt: z.string(),
 });
 export type PredictionView = z.infer<typeof PredictionView>;

@@ -72,6 +72,13 @@ describe('the RGB active-learning loop', () => {
     expect((own.details as { links: unknown[] }).links).toHaveLength(15);
     expect((own.details as { refined: unknown[] }).refined).toHaveLength(16);
     expect(own.loglik).toBeCloseTo(item.score, 6);
+    // A pool image outside the queue shows the round's model, flagged so that the annotate view asks MoveNet.
+    const queued = new Set(queue.items.map((i) => i.sampleId));
+    const { items: pool } = await suite.app.call('samples.list', { project, split: 'pool', limit: 20 }, lead);
+    const other = pool.find((sample) => !queued.has(sample.id))!;
+    const view = await suite.app.call('prediction.get', { project, sampleId: other.id }, lead);
+    expect(view).toMatchObject({ source: { kind: 'project' }, pretrainedScoresHigher: true });
+    expect(prediction!.pretrainedScoresHigher).toBe(false);
   }, 180_000);
 
   it('checks human labels (label QC), measuring lengths in image px', async () => {

@@ -33,7 +33,11 @@ const testScore = (checkpoint: CheckpointRecord | null): number | null => {
 function chooseSuggestion(
   project: LoopProject,
   sampleId: number,
-): { stored: StoredPrediction; checkpoint: CheckpointRecord | null } | null {
+): {
+  stored: StoredPrediction;
+  checkpoint: CheckpointRecord | null;
+  pretrainedScoresHigher?: boolean;
+} | null {
   const { predictions, checkpoints } = project.store;
   const withCheckpoint = (stored: StoredPrediction | null) =>
     stored && {
@@ -52,9 +56,13 @@ function chooseSuggestion(
     .filter((entry) => entry !== null)
     .sort((a, b) => b.stored.id - a.stored.id)[0];
   if (!own) return imported ?? pretrained ?? null;
-  if (!pretrained) return own;
-  const [ownScore, pretrainedScore] = [testScore(own.checkpoint), testScore(pretrained.checkpoint)];
-  return pretrainedScore !== null && (ownScore === null || pretrainedScore > ownScore) ? pretrained : own;
+  const ownScore = testScore(own.checkpoint);
+  const beats = (checkpoint: CheckpointRecord | null) => {
+    const score = testScore(checkpoint);
+    return score !== null && (ownScore === null || score > ownScore);
+  };
+  if (pretrained && beats(pretrained.checkpoint)) return pretrained;
+  return { ...own, pretrainedScoresHigher: !pretrained && checkpoints.pretrainedModels().some(beats) };
 }
 
 function sourceOf(stored: StoredPrediction, checkpoint: CheckpointRecord | null): Source {
@@ -104,7 +112,7 @@ export function ringSigmas(
 export function predictionView(project: LoopProject, sampleId: number): PredictionView | null {
   const chosen = chooseSuggestion(project, sampleId);
   if (!chosen) return null;
-  const { stored, checkpoint } = chosen;
+  const { stored, checkpoint, pretrainedScoresHigher = false } = chosen;
   // A single-pass pretrained model (MoveNet) and other tools' predictions have no MC spread to show; the pretrained
   // hand model samples M passes.
   const withoutSigma = (isPretrained(checkpoint) && stored.passes <= 1) || isImported(checkpoint);
@@ -130,6 +138,7 @@ export function predictionView(project: LoopProject, sampleId: number): Predicti
     loglik: stored.loglik,
     details: stored.details ? (details as NonNullable<PredictionView['details']>) : null,
     source: sourceOf(stored, checkpoint),
+    pretrainedScoresHigher,
     createdAt: stored.createdAt,
   };
 }

@@ -98,25 +98,27 @@ export class AnnotationSession {
       this.applyServer(d.annotation);
       this.baseSeconds = d.annotation?.secondsSpent ?? 0;
       this.openedAt = performance.now();
-      if (!p && d.sample.split !== 'test') void this.suggestPretrained();
+      if ((!p || p.pretrainedScoresHigher) && d.sample.split !== 'test') void this.suggestPretrained();
     } catch (e) {
       this.loadError = (e as Error).message;
     }
   }
 
   /**
-   * From the first image on: a sample that no model has seen yet gets the shipped pretrained model’s
-   * suggestion (a few seconds in a worker). It fills the editor only while nothing was placed or saved.
+   * From the first image on: a sample that no model has seen yet, or whose project model a shipped pretrained model
+   * beats on the test split, gets the pretrained model’s suggestion (a few seconds in a worker). It replaces the
+   * editor's joints only while nothing was moved, placed or saved since they were filled.
    */
   private async suggestPretrained(): Promise<void> {
     const { client, project, sampleId } = this;
+    const filled = JSON.stringify(this.joints);
     this.suggesting = true;
     try {
       await client.call('model.zeroShot', { project, sampleIds: [sampleId], split: 'all', model: 'thunder' });
       const p = await client.call('prediction.get', { project, sampleId });
       if (!p || this.sampleId !== sampleId) return;
       this.prediction = p;
-      const untouched = this.revision === 0 && this.pending === 0 && this.joints.every((j) => j.u === null);
+      const untouched = this.revision === 0 && this.pending === 0 && JSON.stringify(this.joints) === filled;
       if (untouched) this.applyServer(null);
     } catch {
       // No box to crop, or the model is not installed: the editor simply starts empty, as before.
