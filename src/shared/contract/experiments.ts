@@ -90,6 +90,19 @@ export const SamplerCost = z.object({
   ),
   /** Fraction of labelled joints whose suggestion was kept, over all picks. */
   keptFraction: z.number().nullable(),
+  /**
+   * That fraction minus random's, paired by trial (each trial's picks over all stages): mean, 95 % CI and p of the
+   * paired t-test; null for random itself or without a paired trial.
+   */
+  keptGap: z
+    .object({
+      n: z.number().int(),
+      mean: z.number(),
+      low: z.number().nullable(),
+      high: z.number().nullable(),
+      p: z.number().nullable(),
+    })
+    .nullable(),
   /** Labels when the mean curve first reaches the target (null: not reached), and annotator seconds for the picks. */
   labelsToTarget: z.number().int().nullable(),
   secondsToTarget: z.number().nullable(),

@@ -1,6 +1,7 @@
 import type { CurveMetric, ExperimentCell, JointTime, PickCost, SamplerCost } from '../contract/experiments';
 import type { Joint } from '../domain';
 import { learningCurves, lowerIsBetter } from './summary';
+import { pairedTTest } from '../stats';
 
 /** A suggested joint this close to the label (image px) is kept as is; farther, the annotator moves it. */
 export const KEEP_RADIUS_PX = 10;
@@ -80,6 +81,7 @@ export function annotationCost(
     bySampler[sampler] = {
       stages,
       keptFraction: all > 0 ? kept / all : null,
+      keptGap: sampler === 'random' ? null : keptGapToRandom(cells, sampler),
       labelsToTarget: reached?.labelled ?? null,
       secondsToTarget:
         reached && costed
@@ -88,4 +90,27 @@ export function annotationCost(
     };
   }
   return { target: goal, bySampler };
+}
+
+/** Per trial, the share of the picks' labelled joints whose suggestion was kept (all stages together). */
+function keptShareByTrial(cells: readonly ExperimentCell[], sampler: string): Map<number, number> {
+  const totals = new Map<number, { kept: number; all: number }>();
+  for (const c of cells) {
+    if (c.sampler !== sampler || c.cost === null || c.picks.length === 0) continue;
+    const t = totals.get(c.trial) ?? { kept: 0, all: 0 };
+    totals.set(c.trial, { kept: t.kept + c.cost.kept, all: t.all + c.cost.kept + c.cost.moved });
+  }
+  return new Map([...totals].filter(([, t]) => t.all > 0).map(([trial, t]) => [trial, t.kept / t.all]));
+}
+
+/** A sampler's kept share minus random's, paired by trial (paired t-test); null without a paired trial. */
+function keptGapToRandom(cells: readonly ExperimentCell[], sampler: string): SamplerCost['keptGap'] {
+  const random = keptShareByTrial(cells, 'random');
+  const own = [...keptShareByTrial(cells, sampler)].filter(([trial]) => random.has(trial));
+  if (own.length === 0) return null;
+  const test = pairedTTest(
+    own.map(([, share]) => share),
+    own.map(([trial]) => random.get(trial)!),
+  );
+  return { n: test.n, mean: test.mean, low: test.low, high: test.high, p: test.p };
 }

@@ -72,6 +72,7 @@ export function reportTables(summary: ExperimentSummary): string {
     return [
       sampler,
       c.keptFraction === null ? 'n/a' : `${(100 * c.keptFraction).toFixed(0)} %`,
+      keptGapCell(c.keptGap),
       perStage === null ? 'n/a' : perStage.toFixed(0),
       perStage === null ? 'n/a' : hours(perStage * cost.secondsPerMovedJoint),
       c.labelsToTarget === null ? 'not reached' : String(c.labelsToTarget),
@@ -99,6 +100,7 @@ export function reportTables(summary: ExperimentSummary): string {
       [
         'sampler',
         'joints kept',
+        'kept vs random (points, paired 95 % CI, p)',
         'moved joints per stage',
         'annotator time per stage',
         `labels to reach ${cost.target === null ? 'n/a' : `${m(cost.target)} ${metric === 'test_error_mm' ? 'mm' : '%'}`}`,
@@ -108,4 +110,12 @@ export function reportTables(summary: ExperimentSummary): string {
     ),
     '',
   ].join('\n');
+}
+
+/** "−6.1 [−9.0, −3.2], p 0.004": percentage points of kept joints vs random ("—" for random itself). */
+function keptGapCell(gap: ExperimentSummary['cost']['bySampler'][string]['keptGap']): string {
+  if (gap === null) return '—';
+  const points = (x: number) => (100 * x).toFixed(1);
+  if (gap.low === null || gap.high === null) return `${points(gap.mean)} (one trial)`;
+  return `${points(gap.mean)} [${points(gap.low)}, ${points(gap.high)}], p ${pValue(gap.p)}`;
 }

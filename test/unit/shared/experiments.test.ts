@@ -36,8 +36,11 @@ function cells(): ExperimentCell[] {
   } as const;
   for (const [sampler, trials] of Object.entries(values))
     trials.forEach(([first, second], trial) => {
+      // CKE's picks keep 57, 60, 63 of 210 joints in trials 0–2 (60 on average); random's 30 every time.
       const cost =
-        sampler === 'cke' ? { images: 10, kept: 60, moved: 150 } : { images: 10, kept: 30, moved: 180 };
+        sampler === 'cke'
+          ? { images: 10, kept: 57 + 3 * trial, moved: 153 - 3 * trial }
+          : { images: 10, kept: 30, moved: 180 };
       rows.push({ sampler, trial, round: 0, labelled: 10, value: first, picks: [1, 2], cost });
       rows.push({
         sampler,
@@ -105,12 +108,19 @@ describe('simulated annotation cost', () => {
     const { target, bySampler } = annotationCost(cells(), 'test_error_mm', time);
     // Default target: random's final mean, 52 mm; cke reaches it at stage 1 as well (49 mm).
     expect(target).toBe(52);
-    expect(bySampler.cke).toEqual({
+    expect(bySampler.cke).toMatchObject({
       stages: [{ round: 0, labelled: 10, kept: 60, moved: 150, seconds: 375 }],
       keptFraction: 60 / 210,
       labelsToTarget: 20,
       secondsToTarget: 375,
     });
+    // Kept share minus random's per trial: 27, 30, 33 of 210 → mean 30/210, sd 3/210, half-width t(0.975, 2)·sd/√3.
+    const gap = bySampler.cke!.keptGap!;
+    expect(gap.n).toBe(3);
+    expect(gap.mean).toBeCloseTo(30 / 210, 12);
+    expect(gap.high! - gap.mean).toBeCloseTo((4.302652729749462 * (3 / 210)) / Math.sqrt(3), 10);
+    expect(gap.p!).toBeLessThan(0.01);
+    expect(bySampler.random!.keptGap).toBeNull();
     expect(bySampler.random!.secondsToTarget).toBe(450);
     // A target nobody reaches, and one reached before any pick.
     expect(annotationCost(cells(), 'test_error_mm', time, 40).bySampler.cke!.labelsToTarget).toBeNull();
@@ -132,7 +142,7 @@ describe('simulated annotation cost', () => {
     expect(md).toContain('| random | 61.0 ± 2.5 | 52.0 ± 5.0 |');
     expect(md).toContain('| cke | 0.00 [0.00, 0.00] | -3.00 [-5.48, -0.52] |');
     expect(md).toContain('| cke | 20 | 3 | -3.00 | [-5.48, -0.52] mm | 0.035 | better, shown |');
-    expect(md).toContain('| cke | 29 % | 150 | 6 min | 20 | 6 min |');
-    expect(md).toContain('| random | 14 % | 180 | 8 min | 20 | 8 min |');
+    expect(md).toContain('| cke | 29 % | 14.3 [10.7, 17.8], p 0.003 | 150 | 6 min | 20 | 6 min |');
+    expect(md).toContain('| random | 14 % | — | 180 | 8 min | 20 | 8 min |');
   });
 });
