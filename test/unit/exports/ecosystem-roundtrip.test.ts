@@ -1,13 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { App } from '../../../src/main/app';
-import type { Joint } from '../../../src/shared/domain';
 import { COCO17 } from '../../../src/shared/skeletons';
-import { testApp } from '../../helpers/app';
-import { tempDir } from '../../helpers/tmp';
-import { expectSame, labelledJoints, writeCocoSource } from './ecosystem-source';
+import { expectSame, labelledJoints, cocoSourceSuite } from './ecosystem-source';
 import { as } from './setup';
 
 /**
@@ -17,28 +13,13 @@ import { as } from './setup';
  * self-contained folders (the default) are tested in label-file-export.test.ts.
  */
 describe('ecosystem formats round trip (ours → file → ours)', () => {
-  const tmp = tempDir('poseloop-eco-');
-  const source = join(tmp.dir, 'source');
-  const project = join(tmp.dir, 'project');
-  let app: App;
-  let original: Joint[][];
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await writeCocoSource(source);
-    await app.call('project.init', { dir: project, skeleton: 'coco17' }, as('lead'));
-    await app.call('dataset.import', { project, format: 'coco', root: source }, as('lead'));
-    original = labelledJoints(app, project);
-  }, 60_000);
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
+  const suite = cocoSourceSuite('poseloop-eco-');
+  const { tmp, project } = suite;
 
   it('the source holds three people with occluded and absent joints', () => {
-    expect(original).toHaveLength(3);
-    expect(original[0]![3]!.visibility).toBe('occluded');
-    expect(original[0]![7]!.visibility).toBe('absent');
+    expect(suite.original).toHaveLength(3);
+    expect(suite.original[0]![3]!.visibility).toBe('occluded');
+    expect(suite.original[0]![7]!.visibility).toBe('absent');
   });
 
   // A root naming the label file itself (data.yaml, .slp, .json) reads that file, its folder being the dataset's.
@@ -58,23 +39,23 @@ describe('ecosystem formats round trip (ours → file → ours)', () => {
 
   for (const { format, out, root, keepsOcclusion, digits } of cases) {
     it(`${format}: same joints and visibility${keepsOcclusion ? '' : ' (occluded → visible)'}`, async () => {
-      const exported = await app.call(
+      const exported = await suite.app.call(
         'export.run',
         { project, format, out: join(tmp.dir, out), images: false },
         as('lead'),
       );
       expect(exported.samples).toBe(3);
       const again = join(tmp.dir, `again-${format}`);
-      await app.call('project.init', { dir: again, skeleton: 'coco17' }, as('lead'));
-      const summary = await app.call(
+      await suite.app.call('project.init', { dir: again, skeleton: 'coco17' }, as('lead'));
+      const summary = await suite.app.call(
         'dataset.import',
         { project: again, format, root: join(tmp.dir, root) },
         as('lead'),
       );
       expect(summary.errors).toEqual([]);
       expect(summary.imported).toBe(3);
-      expectSame(labelledJoints(app, again), original, keepsOcclusion, digits);
-      const [dataset] = app.deps.projects.get(again).store.listDatasets();
+      expectSame(labelledJoints(suite.app, again), suite.original, keepsOcclusion, digits);
+      const [dataset] = suite.app.deps.projects.get(again).store.listDatasets();
       expect(dataset!.root).toBe(join(tmp.dir, /\.\w+$/.test(root) ? dirname(root) : root));
     });
   }
@@ -114,7 +95,7 @@ describe('ecosystem formats round trip (ours → file → ours)', () => {
 
   it('coco-results: writes nothing without predictions and says why', async () => {
     await expect(
-      app.call(
+      suite.app.call(
         'export.run',
         { project, format: 'coco-results', out: join(tmp.dir, 'results.json') },
         as('lead'),

@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { App } from '../../../src/main/app';
 import type { Joint } from '../../../src/shared/domain';
 import { COCO17 } from '../../../src/shared/skeletons';
+import { testApp } from '../../helpers/app';
+import { tempDir } from '../../helpers/tmp';
 import { writeJpeg } from '../datasets/rgb-fixtures';
+import { as } from './setup';
 
 /**
  * The people the peer-format round trips start from (a COCO dataset: two images, three people with occluded and
@@ -60,4 +63,35 @@ export function expectSame(actual: Joint[][], expected: Joint[][], keepsOcclusio
       expect(got.v).toBeCloseTo(joint.v!, digits);
     }),
   );
+}
+
+/**
+ * A test suite's app with a COCO17 project holding the source people (imported from a fresh COCO source folder),
+ * and those people's joints as first read back; cleaned up after the suite.
+ */
+export function cocoSourceSuite(prefix: string) {
+  const tmp = tempDir(prefix);
+  const suite = {
+    tmp,
+    source: join(tmp.dir, 'source'),
+    project: join(tmp.dir, 'project'),
+    app: undefined as unknown as App,
+    original: [] as Joint[][],
+  };
+  beforeAll(async () => {
+    suite.app = testApp(tmp.dir);
+    await writeCocoSource(suite.source);
+    await suite.app.call('project.init', { dir: suite.project, skeleton: 'coco17' }, as('lead'));
+    await suite.app.call(
+      'dataset.import',
+      { project: suite.project, format: 'coco', root: suite.source },
+      as('lead'),
+    );
+    suite.original = labelledJoints(suite.app, suite.project);
+  }, 60_000);
+  afterAll(async () => {
+    await suite.app.close();
+    tmp.cleanup();
+  });
+  return suite;
 }

@@ -1,11 +1,7 @@
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/main/app';
-import type { Joint } from '../../../src/shared/domain';
-import { testApp } from '../../helpers/app';
-import { tempDir } from '../../helpers/tmp';
-import { expectSame, labelledJoints, writeCocoSource } from './ecosystem-source';
+import { describe, expect, it } from 'vitest';
+import { expectSame, labelledJoints, cocoSourceSuite } from './ecosystem-source';
 import { as } from './setup';
 
 /**
@@ -18,36 +14,20 @@ const LABEL_FILE = { labelstudio: 'tasks.json', cvat: 'annotations.xml' } as con
 const COPIED_A = 'ds001-coco-source/images/a.jpg';
 
 describe('Label Studio and CVAT exports bring their images', () => {
-  const tmp = tempDir('poseloop-labelfile-');
-  const source = join(tmp.dir, 'source');
-  const project = join(tmp.dir, 'project');
-  let app: App;
-  let original: Joint[][];
+  const suite = cocoSourceSuite('poseloop-labelfile-');
+  const { tmp, source, project } = suite;
   let projects = 0;
-
   async function importInto(format: 'labelstudio' | 'cvat', root: string) {
     const again = join(tmp.dir, `again-${++projects}`);
-    await app.call('project.init', { dir: again, skeleton: 'coco17' }, as('lead'));
-    const summary = await app.call('dataset.import', { project: again, format, root }, as('lead'));
+    await suite.app.call('project.init', { dir: again, skeleton: 'coco17' }, as('lead'));
+    const summary = await suite.app.call('dataset.import', { project: again, format, root }, as('lead'));
     return { again, summary };
   }
-
-  beforeAll(async () => {
-    app = testApp(tmp.dir);
-    await writeCocoSource(source);
-    await app.call('project.init', { dir: project, skeleton: 'coco17' }, as('lead'));
-    await app.call('dataset.import', { project, format: 'coco', root: source }, as('lead'));
-    original = labelledJoints(app, project);
-  }, 60_000);
-  afterAll(async () => {
-    await app.close();
-    tmp.cleanup();
-  });
 
   for (const format of ['labelstudio', 'cvat'] as const) {
     it(`${format}: a moved export folder re-imports from the folder and from its label file`, async () => {
       const out = join(tmp.dir, `${format}-out`);
-      const exported = await app.call('export.run', { project, format, out }, as('lead'));
+      const exported = await suite.app.call('export.run', { project, format, out }, as('lead'));
       expect(exported).toMatchObject({ samples: 3, images: 2 });
       expect(exported.files).toEqual([join(out, LABEL_FILE[format]), join(out, 'manifest.json')]);
       const moved = join(tmp.dir, 'elsewhere', format);
@@ -64,8 +44,8 @@ describe('Label Studio and CVAT exports bring their images', () => {
         const { again, summary } = await importInto(format, root);
         expect(summary.errors).toEqual([]);
         expect(summary.imported).toBe(3);
-        expectSame(labelledJoints(app, again), original, true, format === 'cvat' ? 4 : 9);
-        const [dataset] = app.deps.projects.get(again).store.listDatasets();
+        expectSame(labelledJoints(suite.app, again), suite.original, true, format === 'cvat' ? 4 : 9);
+        const [dataset] = suite.app.deps.projects.get(again).store.listDatasets();
         expect(dataset!.root).toBe(moved);
       }
     });
@@ -73,7 +53,7 @@ describe('Label Studio and CVAT exports bring their images', () => {
 
   it('--no-images writes the label file alone, naming images by their path in the dataset', async () => {
     const out = join(tmp.dir, 'alone.xml');
-    const exported = await app.call(
+    const exported = await suite.app.call(
       'export.run',
       { project, format: 'cvat', out, images: false },
       as('lead'),
@@ -85,7 +65,7 @@ describe('Label Studio and CVAT exports bring their images', () => {
   it('an output named like the label file is refused: the export is a folder unless --no-images', async () => {
     const out = join(tmp.dir, 'tasks.json');
     await expect(
-      app.call('export.run', { project, format: 'labelstudio', out }, as('lead')),
+      suite.app.call('export.run', { project, format: 'labelstudio', out }, as('lead')),
     ).rejects.toMatchObject({ code: 'invalid_input', field: 'out' });
     await expect(readdir(tmp.dir)).resolves.not.toContain('tasks.json');
   });
@@ -96,7 +76,7 @@ describe('Label Studio and CVAT exports bring their images', () => {
     try {
       const out = join(tmp.dir, 'failed', 'ls');
       await expect(
-        app.call('export.run', { project, format: 'labelstudio', out }, as('lead')),
+        suite.app.call('export.run', { project, format: 'labelstudio', out }, as('lead')),
       ).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(missing) as string });
       expect(await readdir(join(tmp.dir, 'failed'))).toEqual([]);
     } finally {
