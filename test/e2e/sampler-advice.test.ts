@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TINY_RECOMMEND } from '../helpers/app';
 import { browserSuite, watchedPage } from '../helpers/browser';
 import { untilAttr } from '../helpers/annotate-ui';
 
@@ -11,20 +12,7 @@ describe('sampler recommendation in the Rounds view', () => {
   const suite = browserSuite(async (app, dir) => {
     project = (await app.call('project.init', { dir: join(dir, 'demo'), demo: true, demoSize: 'tiny' }, lead))
       .path;
-    await app.call(
-      'experiment.simulate',
-      {
-        project,
-        recommend: true,
-        samplers: 'coreset',
-        trials: 1,
-        rounds: 2,
-        epochs: 1,
-        mc: 2,
-        preset: 'fast',
-      },
-      lead,
-    );
+    await app.call('experiment.simulate', { project, ...TINY_RECOMMEND }, lead);
   }, 300_000);
 
   it('shows the recommendation with each sampler’s gap, and runs it again as a cancellable job', async () => {

@@ -77,3 +77,14 @@ export function demoSuite(
   const project = join(suite.dir, name);
   return Object.assign(suite, { project });
 }
+
+/** The smallest `simulate --recommend` run (one trial, two one-epoch stages, CoreSet against random). */
+export const TINY_RECOMMEND = {
+  recommend: true,
+  samplers: 'coreset',
+  trials: 1,
+  rounds: 2,
+  epochs: 1,
+  mc: 2,
+  preset: 'fast',
+} as const;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/main/app';
 import { tempDir } from '../../helpers/tmp';
-import { testApp } from '../../helpers/app';
+import { TINY_RECOMMEND, testApp } from '../../helpers/app';
 
 describe('simulate', () => {
   const tmp = tempDir();
@@ -134,20 +134,7 @@ describe('simulate', () => {
 
   it('recommends a sampler from the project’s own labelled set and keeps the recommendation', async () => {
     expect(await app.call('experiment.recommendation', { project }, lead)).toBeNull();
-    const result = await app.call(
-      'experiment.simulate',
-      {
-        project,
-        recommend: true,
-        samplers: 'coreset',
-        trials: 1,
-        rounds: 2,
-        epochs: 1,
-        mc: 2,
-        preset: 'fast',
-      },
-      lead,
-    );
+    const result = await app.call('experiment.simulate', { project, ...TINY_RECOMMEND }, lead);
     // Only the labelled set is drawn from (the pool's hidden labels stay hidden): budget = seed set = L / (2 × 2 stages).
     const { samples } = await app.call('project.info', { project }, lead);
     const budget = Math.floor(samples.labelled / 4);

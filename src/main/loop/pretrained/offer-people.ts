@@ -24,13 +24,12 @@ export async function offerPretrainedPeople(
   ctx: LoopContext,
 ): Promise<PretrainedOffer> {
   if (project.modality !== 'rgb' || project.skeleton.kind !== 'human') return { testPckh: null, offered: 0 };
-  const scored = () =>
+  let testPckh =
     project.store.checkpoints
       .pretrainedModels()
       .filter((c) => c.config['model'] === 'movenet' && c.config['name'] === MODEL)
       .map((c) => c.metrics['testPckh'])
-      .find((v): v is number => typeof v === 'number');
-  let testPckh = scored() ?? null;
+      .find((v): v is number => typeof v === 'number') ?? null;
   if (testPckh === null) {
     const test = project.store.sampleIds('test');
     if (test.length === 0) return { testPckh: null, offered: 0 };
