@@ -3,17 +3,21 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { TrainSettings, type PretrainedManifest, type PretrainResult } from '@shared/contract';
-import { AppError } from '@shared/errors';
+import {
+  TrainSettings,
+  type PretrainedManifest,
+  type PretrainResult,
+  type TrainResult,
+} from '@shared/contract';
 import { VIEWPOINTS, type ViewpointSet } from '../datasets';
-import { writeSynthDataset } from '../datasets/node';
+import { writeHumanSynthDataset, writeSynthDataset } from '../datasets/node';
 import { poseloopPackage } from '../fs/package-root';
 import {
   MANIFEST_FILE,
   pipelineFor,
   projectTrainingSet,
   sha256,
-  SHIPPED_DEPTH_MODEL,
+  SHIPPED_MODELS,
   shippedModelsDir,
 } from '../loop';
 import type { HandlerGroup, OpContext } from './context';
@@ -22,6 +26,7 @@ import type { AppDeps } from './deps';
 import { ProjectRegistry } from './project';
 
 export interface PretrainRequest {
+  modality: 'depth' | 'rgb';
   out?: string | undefined;
   frames: number;
   testFrames: number;
@@ -30,8 +35,11 @@ export interface PretrainRequest {
   viewpoints: ViewpointSet;
 }
 
-/** The generator's camera for the pretraining corpus (ICVL's, like the demo's). */
+/** The generator's camera for the depth corpus (ICVL's, like the demo's). */
 const CAMERA = 'icvl';
+
+/** Side of the synthetic people images (px): the RGB demo's. */
+const PEOPLE_SIZE = 128;
 
 function gitCommit(): string | null {
   try {
@@ -42,13 +50,60 @@ function gitCommit(): string | null {
   }
 }
 
+/** What differs between the two pretrained models: the corpus, its import format and the metrics kept. */
+interface Corpus {
+  name: string;
+  label: string;
+  skeleton: string;
+  format: 'generic' | 'coco';
+  data: Pick<PretrainedManifest['data'], 'camera' | 'viewpoints' | 'imageSize'>;
+  write(dir: string, seed: number, frames: number): Promise<unknown>;
+  metrics(result: TrainResult): PretrainedManifest['metrics'];
+}
+
+function corpusFor(request: PretrainRequest): Corpus {
+  if (request.modality === 'rgb')
+    return {
+      name: SHIPPED_MODELS.rgb,
+      label: 'Heatmap hourglass fast, synthetic people',
+      skeleton: 'mpii16',
+      format: 'coco',
+      data: { imageSize: PEOPLE_SIZE },
+      write: (dir, seed, frames) =>
+        writeHumanSynthDataset(dir, { seed, size: PEOPLE_SIZE, splits: [{ name: 'train', frames }] }),
+      metrics: (result): PretrainedManifest['metrics'] =>
+        result.model === 'hourglass' ? { testPckh: result.testPckh, meanPosePckh: result.meanPosePckh } : {},
+    };
+  const synth = { rotation: VIEWPOINTS[request.viewpoints] };
+  return {
+    name: SHIPPED_MODELS.depth,
+    label: 'DeepPrior fast, synthetic hands',
+    skeleton: 'hand21',
+    format: 'generic',
+    data: { camera: CAMERA, viewpoints: request.viewpoints },
+    write: (dir, seed, frames) =>
+      writeSynthDataset(dir, { seed, camera: CAMERA, splits: [{ name: 'train', frames }], synth }),
+    metrics: (result): PretrainedManifest['metrics'] =>
+      result.model === 'deepprior'
+        ? {
+            testErrorMm: result.testErrorMm,
+            meanPoseErrorMm: result.meanPoseErrorMm,
+            framesWithin20Mm: result.framesWithin20Mm,
+            framesWithin40Mm: result.framesWithin40Mm,
+          }
+        : {},
+  };
+}
+
 /**
- * Pretrains the `fast` DeepPrior on a synthetic corpus from our generator (train and held-out test frames drawn from
- * different seeds) and writes the checkpoint with its manifest: the command that remakes it, the data, the metrics
- * on the held-out frames and each file's sha256. Runs in a scratch project that is deleted afterwards.
+ * Pretrains the `fast` model of a modality (DeepPrior for depth hands, the heatmap hourglass for people) on a
+ * synthetic corpus from our generators (train and held-out test frames drawn from different seeds) and writes the
+ * checkpoint with its manifest: the command that remakes it, the data, the metrics on the held-out frames and each
+ * file's sha256. Runs in a scratch project that is deleted afterwards.
  */
-export async function pretrainDepth(request: PretrainRequest, ctx: OpContext): Promise<PretrainResult> {
-  const out = resolve(request.out ?? join(shippedModelsDir(), SHIPPED_DEPTH_MODEL));
+export async function pretrain(request: PretrainRequest, ctx: OpContext): Promise<PretrainResult> {
+  const corpus = corpusFor(request);
+  const out = resolve(request.out ?? join(shippedModelsDir(), corpus.name));
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'poseloop-pretrain-'));
   const registry = new ProjectRegistry();
@@ -59,36 +114,23 @@ export async function pretrainDepth(request: PretrainRequest, ctx: OpContext): P
       stage: 'generate',
       message: `rendering ${request.frames} + ${request.testFrames} frames`,
     });
-    const synth = { rotation: VIEWPOINTS[request.viewpoints] };
-    await writeSynthDataset(join(data, 'train'), {
-      seed: request.seed,
-      camera: CAMERA,
-      splits: [{ name: 'train', frames: request.frames }],
-      synth,
-    });
-    await writeSynthDataset(join(data, 'test'), {
-      seed: request.seed + 1,
-      camera: CAMERA,
-      splits: [{ name: 'train', frames: request.testFrames }],
-      synth,
-    });
-    const project = registry.create(join(work, 'project'), { name: 'pretrain', skeleton: 'hand21' });
+    await corpus.write(join(data, 'train'), request.seed, request.frames);
+    await corpus.write(join(data, 'test'), request.seed + 1, request.testFrames);
+    const project = registry.create(join(work, 'project'), { name: 'pretrain', skeleton: corpus.skeleton });
     for (const split of ['train', 'test'] as const)
       await importDataset(
         project,
-        { format: 'generic', root: join(data, split), split, hideLabels: false },
+        { format: corpus.format, root: join(data, split), split, hideLabels: false },
         ctx,
       );
     const settings = TrainSettings.parse({ preset: 'fast', epochs: request.epochs, seed: request.seed });
     const result = await pipelineFor(project).train(
       project,
       settings,
-      { roundId: null, set: projectTrainingSet(project), record: false },
+      { roundId: null, set: projectTrainingSet(project), record: false, initialCheckpoint: null },
       ctx,
       [0.05, 0.98],
     );
-    if (result.model !== 'deepprior')
-      throw new AppError('internal', 'pretraining expected a DeepPrior model');
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
     await cp(result.checkpoint, out, { recursive: true });
@@ -100,19 +142,19 @@ export async function pretrainDepth(request: PretrainRequest, ctx: OpContext): P
         sha256: sha256(await readFile(join(out, name))),
       });
     const seconds = (performance.now() - started) / 1000;
+    const depthFlag = request.modality === 'depth' ? ` --viewpoints ${request.viewpoints}` : '';
     const manifest: PretrainedManifest = {
       format: 'poseloop-pretrained-model',
       version: 1,
-      name: SHIPPED_DEPTH_MODEL,
-      label: 'DeepPrior fast, synthetic hands',
-      model: 'deepprior',
-      skeleton: 'hand21',
-      command: `poseloop pretrain --frames ${request.frames} --test-frames ${request.testFrames} --epochs ${request.epochs} --seed ${request.seed} --viewpoints ${request.viewpoints}`,
+      name: corpus.name,
+      label: corpus.label,
+      model: result.model,
+      skeleton: corpus.skeleton,
+      command: `poseloop pretrain --modality ${request.modality} --frames ${request.frames} --test-frames ${request.testFrames} --epochs ${request.epochs} --seed ${request.seed}${depthFlag}`,
       poseloop: { version: poseloopPackage()?.version ?? 'unknown', commit: gitCommit() },
       data: {
-        generator: 'poseloop synth (datasets/synth)',
-        camera: CAMERA,
-        viewpoints: request.viewpoints,
+        generator: `poseloop synth (datasets/${request.modality === 'rgb' ? 'synth-rgb' : 'synth'})`,
+        ...corpus.data,
         trainFrames: result.trainSamples,
         testFrames: result.testSamples,
         seed: request.seed,
@@ -125,12 +167,7 @@ export async function pretrainDepth(request: PretrainRequest, ctx: OpContext): P
         seconds,
         samplesPerSecond: result.trainSamplesPerSecond,
       },
-      metrics: {
-        testErrorMm: result.testErrorMm,
-        meanPoseErrorMm: result.meanPoseErrorMm,
-        framesWithin20Mm: result.framesWithin20Mm,
-        framesWithin40Mm: result.framesWithin40Mm,
-      },
+      metrics: corpus.metrics(result),
       files,
     };
     await writeFile(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -142,5 +179,5 @@ export async function pretrainDepth(request: PretrainRequest, ctx: OpContext): P
 }
 
 export function pretrainHandlers(_deps: AppDeps): HandlerGroup<'model.pretrain'> {
-  return { 'model.pretrain': (input, ctx) => pretrainDepth(input, ctx) };
+  return { 'model.pretrain': (input, ctx) => pretrain(input, ctx) };
 }

@@ -30,7 +30,7 @@ export { zeroShotDepth } from './pretrained/zero-shot-depth';
 export {
   MANIFEST_FILE,
   sha256,
-  SHIPPED_DEPTH_MODEL,
-  shippedDepthModel,
+  SHIPPED_MODELS,
+  shippedModel,
   shippedModelsDir,
-} from './pretrained/shipped-depth';
+} from './pretrained/shipped';

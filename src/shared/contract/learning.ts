@@ -289,14 +289,17 @@ export const PretrainedManifest = z.object({
   version: z.literal(1),
   name: z.string(),
   label: z.string(),
-  model: z.literal('deepprior'),
+  model: z.enum(['deepprior', 'hourglass']),
   skeleton: z.string(),
   command: z.string(),
   poseloop: z.object({ version: z.string(), commit: z.string().nullable() }),
   data: z.object({
     generator: z.string(),
-    camera: z.string(),
-    viewpoints: z.string(),
+    /** Depth hands: the generator's camera and viewpoint set. */
+    camera: z.string().optional(),
+    viewpoints: z.string().optional(),
+    /** People: the rendered image side (px). */
+    imageSize: z.number().int().optional(),
     trainFrames: z.number().int(),
     testFrames: z.number().int(),
     seed: z.number().int(),
@@ -367,8 +370,12 @@ export const learningOperations = defineOperations({
   },
   'model.pretrain': {
     summary:
-      'Pretrain the fast depth-hand model on a synthetic corpus and write it, with its manifest, where new projects start from (resources/models/).',
+      'Pretrain a fast model (depth hands: DeepPrior; people: the heatmap hourglass) on a synthetic corpus and write it, with its manifest, where new projects start from (resources/models/).',
     input: z.object({
+      modality: z
+        .enum(['depth', 'rgb'])
+        .default('depth')
+        .describe('depth: synthetic hands (DeepPrior); rgb: synthetic people (MPII16 heatmap hourglass)'),
       out: z.string().min(1).optional().describe('output folder (default: the shipped model’s folder)'),
       frames: z.number().int().min(10).max(500_000).default(24_000).describe('synthetic training frames'),
       testFrames: z.number().int().min(1).max(50_000).default(500).describe('held-out synthetic test frames'),

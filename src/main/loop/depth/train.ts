@@ -15,7 +15,7 @@ import { validationMetrics } from '../common/suggestion-quality';
 import { finishRun, prepareRun } from '../common/run';
 import { trainingMessage, validationSplit } from '../common/training';
 import type { TrainingSet, TrainTarget } from '../pipeline';
-import { shippedDepthStart } from '../pretrained/shipped-depth';
+import { shippedStart } from '../pretrained/shipped';
 import { meanCentreErrorMm, uvdCentroid } from './centring';
 import { projectCrops, readCrops, readCropsAt, type CropBatch, type ProjectCrops } from './crops';
 import { evaluateDepth, meanPoseBaseline, type DepthEvaluation } from './evaluation';
@@ -117,7 +117,7 @@ async function trainWithCrops(
   const val = split.val.length > 0 ? selectRows(labelled, split.val, pixels, outputs) : null;
   const dims = { height: config.inputSize, width: config.inputSize };
   // A hand project's first model fine-tunes the shipped pretrained one (when it fits), not random weights.
-  const shipped = target.initialCheckpoint === undefined ? await shippedDepthStart(project) : undefined;
+  const shipped = target.initialCheckpoint === undefined ? await shippedStart(project) : undefined;
   const { start, options } = await prepareRun(
     project,
     settings,

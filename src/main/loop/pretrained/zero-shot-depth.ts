@@ -8,7 +8,7 @@ import { fitUncertaintyScale, storedScales, withScales, type UncertaintyScales }
 import { ringSigmas } from '../common/prediction-view';
 import type { LoopContext, LoopProject } from '../context';
 import { DEPTH_PIPELINE, imageSpaceRows, type DepthPredictions } from '../depth/pipeline';
-import { shippedDepthModel, shippedDepthRow } from './shipped-depth';
+import { shippedModel, shippedRow } from './shipped';
 
 /** MC-dropout passes of a zero-shot suggestion: enough for a stable σ ring, cheap on one image. */
 const ZERO_SHOT_PASSES = 20;
@@ -103,7 +103,7 @@ export async function zeroShotDepth(
   ctx: LoopContext,
 ): Promise<ZeroShotResult> {
   const started = performance.now();
-  const shipped = await shippedDepthModel();
+  const shipped = await shippedModel('depth');
   if (!shipped)
     throw new AppError(
       'unsupported',
@@ -118,7 +118,7 @@ export async function zeroShotDepth(
       `the shipped hand model predicts ${manifest.skeleton} joints; this project's skeleton ${layout.id} shares none of them`,
       'project',
     );
-  const checkpoint = shippedDepthRow(project, shipped);
+  const checkpoint = shippedRow(project, shipped);
   // The first use also scores the labelled test split (that figure decides between these suggestions and the
   // project's own model) and calibrates σ on the labelled training split, which the model never saw.
   const scored = typeof checkpoint.metrics['testErrorMm'] === 'number';

@@ -7,6 +7,7 @@ import { validationMetrics } from '../common/suggestion-quality';
 import { finishRun, prepareRun } from '../common/run';
 import { trainingMessage, validationSplit } from '../common/training';
 import type { TrainTarget } from '../pipeline';
+import { shippedStart } from '../pretrained/shipped';
 import { pickBatch, pickRows, readPersonCrops } from './crops';
 import { evaluateHeatmaps, type HeatmapEvaluation } from './evaluation';
 import { labelsInCrops, meanPoseInCrop, presentJoints } from './geometry';
@@ -70,10 +71,12 @@ export async function trainHeatmaps(
   const split = validationSplit(labelled.sampleIds);
   const trainSet = part(split.train);
   const val = split.val.length > 0 ? part(split.val) : null;
+  // A people project's first model fine-tunes the shipped pretrained one (when its skeleton fits), not random weights.
+  const shipped = target.initialCheckpoint === undefined ? await shippedStart(project) : undefined;
   const { start, options } = await prepareRun(
     project,
     settings,
-    target,
+    shipped ? { ...target, initialCheckpoint: shipped } : target,
     'hourglass',
     config,
     { trainCount: trainSet.count, validated: val !== null },

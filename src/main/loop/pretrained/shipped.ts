@@ -8,8 +8,11 @@ import type { CheckpointRef } from '../pipeline';
 import { AppError } from '@shared/errors';
 import { poseloopPackage } from '../../fs/package-root';
 
-/** The shipped depth-hand model: the `fast` DeepPrior pretrained on synthetic hands by `poseloop pretrain`. */
-export const SHIPPED_DEPTH_MODEL = 'deepprior-fast-hand21';
+/**
+ * The shipped starting models, made by `poseloop pretrain`: depth hands, the `fast` DeepPrior on synthetic hands;
+ * people, the `fast` heatmap hourglass on synthetic people (MPII16 joints).
+ */
+export const SHIPPED_MODELS = { depth: 'deepprior-fast-hand21', rgb: 'hourglass-fast-mpii16' } as const;
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -27,12 +30,17 @@ export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update
 
 const verified = new Map<string, PretrainedManifest>();
 
+export interface ShippedModel {
+  dir: string;
+  manifest: PretrainedManifest;
+}
+
 /**
- * The shipped depth model's folder and manifest, its files checked against the manifest's sha256 (once per
+ * A modality's shipped model: its folder and manifest, its files checked against the manifest's sha256 (once per
  * process), or null when this copy of PoseLoop ships none. A damaged file is an error naming it.
  */
-export async function shippedDepthModel(): Promise<{ dir: string; manifest: PretrainedManifest } | null> {
-  const dir = join(shippedModelsDir(), SHIPPED_DEPTH_MODEL);
+export async function shippedModel(modality: 'depth' | 'rgb'): Promise<ShippedModel | null> {
+  const dir = join(shippedModelsDir(), SHIPPED_MODELS[modality]);
   const manifestPath = join(dir, MANIFEST_FILE);
   const cached = verified.get(dir);
   if (cached) return { dir, manifest: cached };
@@ -60,8 +68,8 @@ export async function shippedDepthModel(): Promise<{ dir: string; manifest: Pret
   return { dir, manifest: parsed.data };
 }
 
-/** The project's checkpoint row for the shipped hand model (added on first use): its predictions' provenance. */
-export function shippedDepthRow(
+/** The project's checkpoint row for a shipped model (added on first use): its predictions' provenance. */
+export function shippedRow(
   project: LoopProject,
   shipped: { manifest: PretrainedManifest },
 ): CheckpointRecord {
@@ -70,7 +78,7 @@ export function shippedDepthRow(
   return project.store.checkpoints.pretrained(
     manifest.name,
     {
-      model: 'deepprior',
+      model: manifest.model,
       name: manifest.name,
       label: manifest.label,
       sha256: weights,
@@ -81,12 +89,12 @@ export function shippedDepthRow(
 }
 
 /**
- * Where a hand project's first training starts: the shipped model, when the project has none of its own yet and
- * shares the model's layout (its outputs are the model's joints). Otherwise undefined: the usual rule decides.
+ * Where a project's first training starts: its modality's shipped model, when the project has none of its own yet
+ * and shares the model's skeleton (its outputs are the model's joints). Otherwise undefined: the usual rule decides.
  */
-export async function shippedDepthStart(project: LoopProject): Promise<CheckpointRef | undefined> {
+export async function shippedStart(project: LoopProject): Promise<CheckpointRef | undefined> {
   if (project.store.checkpoints.latest()) return undefined;
-  const shipped = await shippedDepthModel();
+  const shipped = await shippedModel(project.modality);
   if (!shipped || shipped.manifest.skeleton !== project.skeleton.id) return undefined;
-  return { id: shippedDepthRow(project, shipped).id, path: shipped.dir };
+  return { id: shippedRow(project, shipped).id, path: shipped.dir };
 }
