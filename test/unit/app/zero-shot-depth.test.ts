@@ -39,7 +39,7 @@ describe('pretrained depth-hand model', () => {
   it('writes a manifest that names the command, the data and each file’s sha256', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.command).toBe(
-      'poseloop pretrain --frames 30 --test-frames 6 --epochs 1 --seed 5 --viewpoints real',
+      'poseloop pretrain --modality depth --frames 30 --test-frames 6 --epochs 1 --seed 5 --viewpoints real',
     );
     expect(manifest.data).toMatchObject({ viewpoints: 'real', seed: 5, camera: 'icvl' });
     expect(manifest.data.trainFrames).toBeGreaterThan(20);
