@@ -120,7 +120,7 @@ export async function runBench(
         paper,
         heatmap: { fast: heatmapFast, paper: heatmapPaper },
         targets: {
-          trainVsTorch: 0.5,
+          trainVsTorch: { paper: 1.5, fast: 1.0 },
           mcVsTorch: 1.5,
           onnxMcVsTorch: 2,
           pool10kSeconds: { fast: 300, paper: 900 },

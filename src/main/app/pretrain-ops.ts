@@ -32,6 +32,8 @@ export interface PretrainRequest {
   testFrames: number;
   epochs: number;
   seed: number;
+  /** Data-parallel training threads (default one per core): with the seed, what makes the weights again. */
+  workers?: number | undefined;
   viewpoints: ViewpointSet;
 }
 
@@ -123,7 +125,12 @@ export async function pretrain(request: PretrainRequest, ctx: OpContext): Promis
         { format: corpus.format, root: join(data, split), split, hideLabels: false },
         ctx,
       );
-    const settings = TrainSettings.parse({ preset: 'fast', epochs: request.epochs, seed: request.seed });
+    const settings = TrainSettings.parse({
+      preset: 'fast',
+      epochs: request.epochs,
+      seed: request.seed,
+      workers: request.workers,
+    });
     const result = await pipelineFor(project).train(
       project,
       settings,
@@ -150,7 +157,7 @@ export async function pretrain(request: PretrainRequest, ctx: OpContext): Promis
       label: corpus.label,
       model: result.model,
       skeleton: corpus.skeleton,
-      command: `poseloop pretrain --modality ${request.modality} --frames ${request.frames} --test-frames ${request.testFrames} --epochs ${request.epochs} --seed ${request.seed}${depthFlag}`,
+      command: `poseloop pretrain --modality ${request.modality} --frames ${request.frames} --test-frames ${request.testFrames} --epochs ${request.epochs} --seed ${request.seed}${depthFlag} --workers ${result.trainWorkers}`,
       poseloop: { version: poseloopPackage()?.version ?? 'unknown', commit: gitCommit() },
       data: {
         generator: `poseloop synth (datasets/${request.modality === 'rgb' ? 'synth-rgb' : 'synth'})`,
@@ -164,6 +171,7 @@ export async function pretrain(request: PretrainRequest, ctx: OpContext): Promis
         epochs: result.epochs,
         seed: request.seed,
         backend: result.backend,
+        workers: result.trainWorkers,
         seconds,
         samplesPerSecond: result.trainSamplesPerSecond,
       },

@@ -32,6 +32,7 @@ function roundMetrics(trained: TrainResult): Record<string, number | null> {
     testPckh: heatmap?.testPckh ?? null,
     meanPosePckh: heatmap?.meanPosePckh ?? null,
     trainSamplesPerSecond: trained.trainSamplesPerSecond,
+    trainWorkers: trained.trainWorkers,
     ...qualityMetrics(trained.validation),
   };
 }

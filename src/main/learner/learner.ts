@@ -20,7 +20,10 @@ export interface Learner<TrainOptions, Trained, PredictOptions, Prediction> {
 /** What `createLearner` takes: defaults for every call (a call's own options win). */
 export interface LearnerConfig {
   backend?: BackendName;
-  /** Inference worker threads; default one per core. Results do not depend on it. */
+  /**
+   * Worker threads; default one per core. Inference results do not depend on it; training (data-parallel, depth
+   * model) gives the same weights for the same seed and worker count.
+   */
   workers?: number;
 }
 
@@ -42,6 +45,8 @@ export interface TrainRunOptions<P> {
   initialCheckpoint?: string;
   /** Early stopping on the validation set (config.epochs is then the cap); default: exactly config.epochs. */
   stopping?: EarlyStopping;
+  /** Data-parallel worker threads (depth model); default one per core. */
+  workers?: number;
   signal?: AbortSignal;
   onProgress?: (progress: P) => void;
 }

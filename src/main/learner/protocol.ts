@@ -1,11 +1,14 @@
 import type { PretrainedPoseJob, PretrainedPoseResult } from './models/movenet/job';
+import type { MessagePort } from 'node:worker_threads';
 import type { ErrorPayload } from '@shared/errors';
 import type { BackendChoice, BackendName } from './backend';
 import type { McEngineChoice, McEngineName } from './engines';
 import type { DepthAugmentation } from './models/deepprior/augment';
+import type { DeepPriorReplicaSpec } from './models/deepprior/replica';
 import type { DeepPriorConfig, DeepPriorConfigInput } from './models/deepprior/types';
 import type { HourglassConfig, HourglassConfigInput } from './models/hourglass/types';
 import type { Vl4PoseAuxConfig, Vl4PoseAuxConfigInput, SkeletonLink } from './models/vl4pose-aux/types';
+import type { ReplicaLink } from './node/shared-gradients';
 
 /**
  * Types shared by the learner's public API and its worker threads. Big arrays are typed arrays (transferred, never
@@ -75,6 +78,8 @@ export interface TrainJob extends TrainJobBase {
   val?: ValidationSet;
   /** Random rotation, scale and centre jitter of the training crops (never of `val`); absent = none. */
   augmentation?: DepthAugmentation;
+  /** Data-parallel worker threads (this one included); default one per core. */
+  workers?: number;
 }
 
 export interface PredictJob {
@@ -99,6 +104,8 @@ export interface BenchJob {
   mcSamples: number;
   mcPasses: number;
   seed: number;
+  /** Data-parallel worker threads of the timed training steps; default one per core. */
+  workers?: number;
 }
 
 /** RGB crops for the heatmap learner: row-major N×S×S×3, RGB values pixel/256 (spec vl4pose §2.1). */
@@ -156,6 +163,20 @@ export interface HeatmapBenchJob {
   seed: number;
 }
 
+/** What a data-parallel helper thread builds its model replica from. */
+export type ReplicaModel = { kind: 'deepprior'; spec: DeepPriorReplicaSpec };
+
+/** A data-parallel helper thread: one replica working on the shared memory of `link` as worker `index`. */
+export interface ReplicaJob {
+  kind: 'replica';
+  backend: BackendName;
+  model: ReplicaModel;
+  link: ReplicaLink;
+  index: number;
+  /** Where a failure is reported: the coordinator reads it synchronously while it waits on the others. */
+  errors: MessagePort;
+}
+
 export type LearnerJob =
   | TrainJob
   | PredictJob
@@ -163,7 +184,8 @@ export type LearnerJob =
   | HeatmapTrainJob
   | HeatmapPredictJob
   | HeatmapBenchJob
-  | PretrainedPoseJob;
+  | PretrainedPoseJob
+  | ReplicaJob;
 
 export interface TrainProgress {
   phase: 'train';
@@ -228,6 +250,8 @@ export interface TrainMetrics extends RunLength {
   valCount: number;
   trainSeconds: number;
   samplesPerSecond: number;
+  /** Data-parallel worker threads that trained (the same seed and count give the same weights). */
+  workers: number;
 }
 
 /** Weights as transferable arrays, in model order. */
@@ -335,7 +359,11 @@ export interface HeatmapBenchResult {
 export interface BenchResult {
   backend: BackendChoice;
   config: DeepPriorConfig;
+  /** Over every data-parallel worker (`workers`); the MC rate below is one worker's. */
   trainSamplesPerSecond: number;
+  workers: number;
+  /** The same steps on this thread alone (the data-parallel speed-up is the ratio). */
+  oneWorkerTrainSamplesPerSecond: number;
   mcSamplePassesPerSecond: number;
   /** The same MC passes on ONNX Runtime in the same worker, or why it did not run. */
   engineMc: { samplePassesPerSecond: number; engine: McEngineChoice } | { unavailable: string };
@@ -357,6 +385,8 @@ export type WorkerMessage =
         | PretrainedPoseResult;
     }
   | { kind: 'error'; error: ErrorPayload }
+  /** A data-parallel helper holds its replica with the starting weights. */
+  | { kind: 'ready' }
   /**
    * The job runs native ONNX Runtime code, which must not be interrupted (terminating the thread inside a session
    * run aborts the process): cancel it with a `cancel` message instead; it stops between runs and answers.

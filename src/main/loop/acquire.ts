@@ -126,6 +126,7 @@ export async function trainAndScore(
       maxEpochs: settings.maxEpochs,
       fromScratch: settings.fromScratch,
       ...(settings.epochs ? { epochs: settings.epochs } : {}),
+      ...(settings.workers ? { workers: settings.workers } : {}),
     },
     target,
     ctx,

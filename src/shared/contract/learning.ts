@@ -42,6 +42,15 @@ export const LearningSettings = z.object({
       'train fresh weights (the papers’ protocol) instead of fine-tuning the latest compatible model',
     ),
   seed: z.number().int().default(1).describe('random seed'),
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      'data-parallel training threads (depth model; default one per core); the same seed and count give the same weights',
+    ),
   unreviewed: z
     .enum(['exclude', 'include'])
     .default('exclude')
@@ -85,6 +94,7 @@ const TRAINING_FIELDS = {
   maxEpochs: true,
   fromScratch: true,
   seed: true,
+  workers: true,
   unreviewed: true,
   augment: true,
   refine: true,
@@ -142,6 +152,7 @@ const TrainResultBase = z.object({
   trainSamples: z.number().int(),
   testSamples: z.number().int(),
   trainSamplesPerSecond: z.number(),
+  trainWorkers: z.number().int().describe('training threads (data-parallel; 1 for the heatmap model)'),
   /** The fixed epoch count (--epochs), or the cap under early stopping. */
   epochs: z.number().int(),
   /** Epochs that ran (the last one may be partial when early stopping ended it mid-epoch). */
@@ -309,6 +320,8 @@ export const PretrainedManifest = z.object({
     epochs: z.number().int(),
     seed: z.number().int(),
     backend: z.string(),
+    /** Training threads (data-parallel; older manifests do not say). */
+    workers: z.number().int().optional(),
     seconds: z.number(),
     samplesPerSecond: z.number(),
   }),
@@ -385,6 +398,7 @@ export const learningOperations = defineOperations({
         .int()
         .default(101)
         .describe('seed of the corpus and of training (test frames: seed + 1)'),
+      workers: LearningSettings.shape.workers,
       viewpoints: Viewpoints,
     }),
     output: PretrainResult,

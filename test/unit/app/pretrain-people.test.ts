@@ -30,7 +30,7 @@ describe('pretrained people model', () => {
   it('writes a manifest that names the command, the data and each file’s sha256', () => {
     const manifest = checkedManifest(out());
     expect(manifest.command).toBe(
-      'poseloop pretrain --modality rgb --frames 30 --test-frames 6 --epochs 1 --seed 5',
+      `poseloop pretrain --modality rgb --frames 30 --test-frames 6 --epochs 1 --seed 5 --workers ${manifest.training.workers}`,
     );
     expect(manifest).toMatchObject({ model: 'hourglass', skeleton: 'mpii16' });
     expect(manifest.data).toMatchObject({ imageSize: 128, seed: 5, testFrames: 6 });

@@ -30,9 +30,11 @@ describe('pretrained depth-hand model', () => {
 
   it('writes a manifest that names the command, the data and each file’s sha256', () => {
     const manifest = checkedManifest(out());
+    // The training threads default to one per core; the command names them, since they shape the weights.
     expect(manifest.command).toBe(
-      'poseloop pretrain --modality depth --frames 30 --test-frames 6 --epochs 1 --seed 5 --viewpoints real',
+      `poseloop pretrain --modality depth --frames 30 --test-frames 6 --epochs 1 --seed 5 --viewpoints real --workers ${manifest.training.workers}`,
     );
+    expect(manifest.training.workers).toBeGreaterThanOrEqual(1);
     expect(manifest.data).toMatchObject({ viewpoints: 'real', seed: 5, camera: 'icvl' });
     expect(manifest.data.trainFrames).toBeGreaterThan(20);
     expect(typeof manifest.metrics.testErrorMm).toBe('number');

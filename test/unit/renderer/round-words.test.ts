@@ -23,7 +23,13 @@ const round = {
   finishedAt: '2026-01-01T00:01:00Z',
   config: { sampler: 'cke', mc: 20, eta: 0.3, preset: 'auto' },
   stageSeconds: { train: 42.2, infer: 7, rank: 0.4 },
-  metrics: { testErrorMm: 46.11, meanPoseErrorMm: 59.04, testPckh: null, trainSamplesPerSecond: 812.3 },
+  metrics: {
+    testErrorMm: 46.11,
+    meanPoseErrorMm: 59.04,
+    testPckh: null,
+    trainSamplesPerSecond: 812.3,
+    trainWorkers: 2,
+  },
   error: null,
   queued: 20,
 } as unknown as RoundDetail;
@@ -33,7 +39,7 @@ describe('round summary in words', () => {
     expect(roundSummary(round)).toBe(
       'Round 3 (cke, 20 MC passes, η = 0.3, preset auto) queued 20 images. ' +
         'Training took 42 s, scoring the pool took 7 s, ranking took 0 s. ' +
-        'Test error 46.1 mm, 59.0 mm for always guessing the mean pose, 812.3 training images per second.',
+        'Test error 46.1 mm, 59.0 mm for always guessing the mean pose, 812.3 training images per second, on 2 training threads.',
     );
     expect(roundSummary(round)).not.toMatch(/[a-z][A-Z]/);
   });
@@ -52,7 +58,7 @@ describe('round summary in words', () => {
     expect(roundSummary({ ...round, suggestions: quality, metrics })).toBe(
       'Round 3 (cke, 20 MC passes, η = 0.3, preset auto) queued 20 images. ' +
         'Training took 42 s, scoring the pool took 7 s, ranking took 0 s. ' +
-        'Test error 46.1 mm, 59.0 mm for always guessing the mean pose, 812.3 training images per second. ' +
+        'Test error 46.1 mm, 59.0 mm for always guessing the mean pose, 812.3 training images per second, on 2 training threads. ' +
         'Suggestions on the validation split: median 12.3 mm, 5.1 px · 48 % within 10 px; ' +
         'σ calibrated ×3.10: the 1σ ring holds 39 % of true joints, 2σ 87 %.',
     );

@@ -121,4 +121,5 @@ const UNTRAINED = {
   valCount: 0,
   trainSeconds: 0,
   samplesPerSecond: 0,
+  workers: 0,
 };

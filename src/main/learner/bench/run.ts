@@ -11,6 +11,8 @@ import { runTorchReference, type TorchReference } from './torch';
 /** What both benchmarks take besides the preset. */
 export interface BenchRunOptions {
   backend?: BackendName;
+  /** Data-parallel training threads (depth model); default one per core. */
+  workers?: number;
   /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
   trainBatches?: number;
   /** MC inference: samples × passes, timed in one worker. Defaults 32 × 10 (DeepPrior: 32 × 40, the papers' M). */
@@ -38,6 +40,8 @@ export interface BenchOptions extends BenchRunOptions {
 }
 
 export interface BenchOutcome extends BenchThroughput<'paper' | 'fast'> {
+  /** `trainSamplesPerSecond` is data-parallel over `workers` threads; the same steps on one thread for scale. */
+  training: { workers: number; oneWorkerSamplesPerSecond: number };
   /** PyTorch CPU on the same net, or why it was not run; ratios = TF.js / PyTorch. */
   torch: TorchReference;
   /** The MC engines through the app's path (predictMc over a pool, every worker) and the ONNX engine's ratios. */
@@ -52,8 +56,9 @@ export interface BenchOutcome extends BenchThroughput<'paper' | 'fast'> {
 }
 
 /**
- * For `poseloop bench`: training and MC-inference throughput of one preset on this machine (single worker), PyTorch
- * on the same net, and the time to score a pool with each MC engine through predictMc (every worker).
+ * For `poseloop bench`: training (data-parallel, every core) and MC-inference (single worker) throughput of one preset
+ * on this machine, PyTorch on the same net, and the time to score a pool with each MC engine through predictMc (every
+ * worker).
  */
 export async function bench(options: BenchOptions): Promise<BenchOutcome> {
   const sizes = benchSizes({ mcPasses: POOL_PASSES, ...options });
@@ -77,6 +82,7 @@ export async function bench(options: BenchOptions): Promise<BenchOutcome> {
     const onnxRate = pool.onnx?.samplePassesPerSecond;
     return {
       ...benchThroughput(options.preset, result),
+      training: { workers: result.workers, oneWorkerSamplesPerSecond: result.oneWorkerTrainSamplesPerSecond },
       torch,
       engines: {
         singleWorker: result.engineMc,
@@ -139,7 +145,13 @@ function runBenchJob<R extends BenchResult | HeatmapBenchResult>(
   options: BenchRunOptions,
 ): Promise<R> {
   return runInWorker<R, never>(
-    { ...job, ...sizes, seed: 1, ...optionalBackend(options.backend) },
+    {
+      ...job,
+      ...sizes,
+      seed: 1,
+      ...optionalBackend(options.backend),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+    },
     optionalSignal(options.signal),
   );
 }

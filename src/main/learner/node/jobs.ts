@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '@shared/random';
 import { selectBackend } from '../backend';
 import {
@@ -37,9 +36,12 @@ import type {
   PredictProgress,
   PredictResult,
 } from '../protocol';
-import { trainStep } from '../models/deepprior/training';
+import { DeepPriorReplica, type DepthLosses } from '../models/deepprior/replica';
 import { toWeightTable } from '../training-loop';
 import { readCheckpoint } from './checkpoint';
+import { dataParallelWorkers, startDataParallel } from './data-parallel';
+import { localStepper, type GradientStepper } from '../replica';
+import { sharedCopy } from './shared-gradients';
 
 /**
  * How a job that runs native ONNX Runtime code is stopped: it declares itself (the parent then sends `cancel` rather
@@ -91,19 +93,35 @@ export async function runBenchJob(job: BenchJob, cooperation: Cooperation): Prom
   const side = config.inputSize;
   const rng = createRng(job.seed);
   const randomArray = (size: number, scale: number): Float32Array => uniformArray(rng, size, -scale, scale);
-  const model = new DeepPriorModel(config, job.seed);
-  const optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
+  const batch = config.batchSize;
+  const replica = new DeepPriorReplica({
+    config,
+    aux: null,
+    seed: job.seed,
+    x: sharedCopy(randomArray(batch * side * side, 0.5)),
+    y: sharedCopy(randomArray(batch * config.outputs, 0.3)),
+    augmentation: null,
+  });
+  const model = replica.model;
+  const rows = Int32Array.from({ length: batch }, (_, row) => row);
+  /** Samples per second over the timed steps; the first step compiles kernels and allocates, so it is not timed. */
+  const timeSteps = (stepper: GradientStepper<DepthLosses>): number => {
+    stepper.step(rows, 0);
+    const start = performance.now();
+    for (let step = 1; step <= job.trainBatches; step++) stepper.step(rows, step);
+    return (job.trainBatches * batch * 1000) / (performance.now() - start);
+  };
+  let stepper: GradientStepper<DepthLosses> | null = null;
   try {
-    const xBatch = randomArray(config.batchSize * side * side, 0.5);
-    const yBatch = randomArray(config.batchSize * config.outputs, 0.3);
-    // The first step compiles kernels and allocates: keep it out of the timing.
-    trainStep(model, null, optimizer, null, xBatch, yBatch, config.batchSize, config, job.seed, 0);
-    const trainStart = performance.now();
-    for (let step = 1; step <= job.trainBatches; step++) {
-      trainStep(model, null, optimizer, null, xBatch, yBatch, config.batchSize, config, job.seed, step);
-    }
-    const trainSamplesPerSecond =
-      (job.trainBatches * config.batchSize * 1000) / (performance.now() - trainStart);
+    const oneWorkerTrainSamplesPerSecond = timeSteps(localStepper(replica));
+    stepper = await startDataParallel(replica, {
+      workers: dataParallelWorkers(job.workers, batch),
+      batch,
+      backend: backend.name,
+      model: { kind: 'deepprior', spec: replica.spec },
+    });
+    const trainSamplesPerSecond = timeSteps(stepper);
+    await stepper.close();
     const images = randomArray(job.mcSamples * side * side, 0.5);
     const mcOptions = {
       firstIndex: 0,
@@ -140,13 +158,15 @@ export async function runBenchJob(job: BenchJob, cooperation: Cooperation): Prom
       backend,
       config,
       trainSamplesPerSecond,
+      workers: stepper.workers,
+      oneWorkerTrainSamplesPerSecond,
       mcSamplePassesPerSecond,
       engineMc,
       weights: toWeightTable(weights),
     };
   } finally {
-    model.dispose();
-    optimizer.dispose();
+    await stepper?.close();
+    replica.dispose();
   }
 }
 

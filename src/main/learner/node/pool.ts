@@ -10,7 +10,7 @@ import type { LearnerJob, ParentMessage, WorkerMessage } from '../protocol';
  * ("Unknown file extension .ts"). TSX_TSCONFIG_PATH points tsx at the node tsconfig for the @shared alias. From the
  * bundle, the entry is out/main/learner-worker.js beside the bundled caller.
  */
-function workerLaunch(): { entry: string | URL; eval: boolean; env: NodeJS.ProcessEnv } {
+export function workerLaunch(): { entry: string | URL; eval: boolean; env: NodeJS.ProcessEnv } {
   if (import.meta.url.endsWith('.ts')) {
     const workerUrl = new URL('./worker.ts', import.meta.url).href;
     return {
@@ -72,7 +72,7 @@ export function runInWorker<R, P>(job: LearnerJob, options: WorkerRunOptions<P> 
       else if (message.kind === 'progress') {
         if (!settled) onProgress?.(message.progress as P);
       } else if (message.kind === 'result') settle(() => resolve(message.result as R));
-      else settle(() => reject(fromErrorPayload(message.error)));
+      else if (message.kind === 'error') settle(() => reject(fromErrorPayload(message.error)));
     });
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) =>

@@ -55,6 +55,7 @@ export async function trainToCheckpoint<R extends TrainResult | HeatmapTrainResu
       ...optionalBackend(options.backend),
       ...(options.initialCheckpoint === undefined ? {} : { initialCheckpoint: options.initialCheckpoint }),
       ...(options.stopping === undefined ? {} : { stopping: options.stopping }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
     },
     {
       ...optionalSignal(options.signal),

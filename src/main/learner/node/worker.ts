@@ -15,6 +15,7 @@ import {
   runPredictJob,
   type Cooperation,
 } from './jobs';
+import { runReplicaHelper } from './replica-worker';
 
 const port = parentPort;
 if (port === null) throw new Error('learner worker must run in a worker thread');
@@ -98,6 +99,8 @@ async function run(): Promise<void> {
       const result = await runPretrainedPoseJob(job, (progress) => post({ kind: 'progress', progress }));
       return post({ kind: 'result', result }, [result.keypoints.buffer as ArrayBuffer]);
     }
+    case 'replica':
+      return runReplicaHelper(job, post);
   }
 }
 

@@ -51,6 +51,7 @@ export interface PreparedRun<C> {
     stopping?: EarlyStopping;
     initialCheckpoint?: string;
     seed: number;
+    workers?: number;
     checkpointDir: string;
     signal: AbortSignal;
   };
@@ -59,8 +60,8 @@ export interface PreparedRun<C> {
 /**
  * The scaffold of a training run of `model` with `config`: its starting checkpoint (startingCheckpoint, refusing one
  * of another architecture; `note` tells which), its plan for `trainCount` rows (trainingPlan), and the options that
- * follow from them: the planned epochs and learning rate, early stopping, starting weights, seed, checkpoint folder
- * and cancel signal.
+ * follow from them: the planned epochs and learning rate, early stopping, starting weights, seed, training threads,
+ * checkpoint folder and cancel signal.
  */
 export async function prepareRun<K extends CheckpointModel, C extends CheckpointModelConfig<K>>(
   project: LoopProject,
@@ -88,6 +89,7 @@ export async function prepareRun<K extends CheckpointModel, C extends Checkpoint
       ...(plan.stopping ? { stopping: plan.stopping } : {}),
       ...(start ? { initialCheckpoint: start.path } : {}),
       seed: settings.seed,
+      ...(settings.workers ? { workers: settings.workers } : {}),
       checkpointDir: target.checkpointDir ?? project.modelsDir,
       signal: ctx.signal,
     },

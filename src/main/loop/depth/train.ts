@@ -216,6 +216,7 @@ async function trainWithCrops(
       detectorTestErrorMm,
       centreErrorMm,
       trainSamplesPerSecond: outcome.samplesPerSecond,
+      trainWorkers: outcome.metrics.workers,
       ...run,
       preset: outcome.config.preset,
       variant: outcome.config.variant,

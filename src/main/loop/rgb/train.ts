@@ -142,6 +142,7 @@ export async function trainHeatmaps(
       testPckhReference: evaluation?.referencePckh ?? null,
       perJointPckh: evaluation?.perJoint ?? [],
       trainSamplesPerSecond: outcome.samplesPerSecond,
+      trainWorkers: 1,
       ...run,
       preset: outcome.config.preset,
       validation,

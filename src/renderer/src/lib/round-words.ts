@@ -29,6 +29,7 @@ const METRIC_WORDS: Record<string, (v: number) => string> = {
   testPckh: (v) => `test PCKh@0.5 ${(v * 100).toFixed(1)} %`,
   meanPosePckh: (v) => `${(v * 100).toFixed(1)} % for always guessing the mean pose`,
   trainSamplesPerSecond: (v) => `${v.toFixed(1)} training images per second`,
+  trainWorkers: (v) => `on ${v} training thread${v === 1 ? '' : 's'}`,
   loss: (v) => `loss ${v.toFixed(4)}`,
   epoch: (v) => `epoch ${v}`,
   step: (v) => `step ${v}`,

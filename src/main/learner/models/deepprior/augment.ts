@@ -164,7 +164,7 @@ export function augmentBatch(
   size: number,
   ranges: DepthAugmentation,
   key: { seed: number; epoch: number; order: Int32Array; start: number },
-  scratch = new Float32Array(size * size),
+  scratch: Float32Array = new Float32Array(size * size),
 ): void {
   const pixels = size * size;
   const outputs = batch.y.length / batch.count;

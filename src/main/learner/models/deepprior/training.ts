@@ -1,24 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '@shared/errors';
 import { selectBackend } from '../../backend';
-import { checkCrops, cropsAtInputSize, gatherRows } from '../../inputs';
+import { checkCrops, cropsAtInputSize } from '../../inputs';
 import { meanJointErrorMm, meanSquaredError } from '../../metrics';
-import type { NamedWeights } from '../named-weights';
+import { dataParallelWorkers, startDataParallel, type DataParallelOptions } from '../../node/data-parallel';
 import { loadInitialWeights, readInitialWeights } from '../../node/initial';
+import { sharedCopy } from '../../node/shared-gradients';
 import { mixSeed } from '../../ops/seeds';
+import type { GradientStepper } from '../../replica';
+import type { NamedWeights } from '../named-weights';
 import type { TrainJob, TrainProgress, TrainResult, ValidationSet } from '../../protocol';
 import { jobSchedule, runTrainingLoop, validationSchedule } from '../../training-loop';
-import { Vl4PoseAuxHead } from '../vl4pose-aux/model';
 import { validateAuxConfig } from '../vl4pose-aux/validate';
-import { augmentBatch } from './augment';
-import { poseLoss } from './losses';
-import { DeepPriorModel } from './model';
+import type { DeepPriorModel } from './model';
+import { DeepPriorReplica, type DepthLosses } from './replica';
 import type { DeepPriorConfig } from './types';
 import { validateModelConfig } from './validate';
 
 /** Stream keys that keep the different random streams of one seed apart. */
 const SHUFFLE_STREAM = 0x5f1e;
-const TRAIN_DROPOUT_STREAM = 0x7a1;
 const VAL_DROPOUT_STREAM = 0x7a1d;
 
 /** A validation check: MSE (normalised, the selection criterion) and the mean joint error in mm with geometry. */
@@ -30,7 +30,7 @@ interface DepthCheck {
 /**
  * Trains a model (spec §3: Adam, shuffled mini-batches, dropout on; with `job.augmentation`, every sample's crop and
  * targets freshly rotated, scaled and re-centred each epoch) in the shared loop, fresh or from the job's initial
- * checkpoint, and returns the weights of the best validation check (lowest MSE, one seeded dropout pass, masks fixed
+ * checkpoint, data-parallel over `job.workers` threads (node/data-parallel.ts; one thread trains exactly as before), and returns the weights of the best validation check (lowest MSE, one seeded dropout pass, masks fixed
  * per validation sample so checks compare fairly; the starting weights are checked too when fine-tuning), or the
  * last weights without a validation set.
  */
@@ -59,61 +59,44 @@ export async function runTraining(
   }
 
   const side = config.inputSize;
-  const trainX = cropsAtInputSize(job.train, side);
   const val = job.val === undefined || job.val.count === 0 ? null : job.val;
   const valX = val === null ? null : cropsAtInputSize(val, side);
   const initial =
     job.initialCheckpoint === undefined
       ? null
       : await readInitialWeights(job.initialCheckpoint, 'deepprior', config, auxConfig);
-  const model = new DeepPriorModel(config, job.seed);
-  const aux = auxConfig === null ? null : new Vl4PoseAuxHead(auxConfig, config.denseUnits[1], job.seed);
-  if (initial !== null) {
-    loadInitialWeights(model, initial.weights, job.initialCheckpoint!);
-    if (aux !== null && initial.hasAux) loadInitialWeights(aux, initial.weights, job.initialCheckpoint!);
-  }
-  const poseOptimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
-  const auxOptimizer =
-    aux === null ? null : tf.train.adam(auxConfig!.learningRate, 0.9, 0.999, config.adamEpsilon);
+  const schedule = jobSchedule(job, config, initial !== null);
+  const { count, batch } = schedule;
+  const { validFreq } = validationSchedule(count, batch, config.validationsPerEpoch);
+  const { batchesPerEpoch } = validationSchedule(count, batch, 1);
+  const workers = dataParallelWorkers(job.workers, batch);
+  // Helper threads read the training set from shared memory rather than from a copy each.
+  const shared = (values: Float32Array): Float32Array => (workers > 1 ? sharedCopy(values) : values);
+  const replica = new DeepPriorReplica({
+    config,
+    aux: auxConfig,
+    seed: job.seed,
+    x: shared(cropsAtInputSize(job.train, side)),
+    y: shared(job.train.y),
+    augmentation: job.augmentation === undefined ? null : { ranges: job.augmentation, batchesPerEpoch },
+  });
+  const stepper = await startStepper(replica, initial, job.initialCheckpoint, {
+    workers,
+    batch,
+    backend: backend.name,
+    model: { kind: 'deepprior', spec: replica.spec },
+  });
   try {
-    const schedule = jobSchedule(job, config, initial !== null);
-    const { count, batch } = schedule;
-    const { validFreq } = validationSchedule(count, batch, config.validationsPerEpoch);
-    const { batchesPerEpoch } = validationSchedule(count, batch, 1);
-    const xBatch = new Float32Array(batch * side * side);
-    const yBatch = new Float32Array(batch * outputs);
-    const scratch = new Float32Array(side * side);
-    const readWeights = (): NamedWeights => mergeWeights(model.readWeights(), aux?.readWeights());
-    const outcome = runTrainingLoop<{ pose: number; aux: number | null }, DepthCheck, TrainProgress>(
+    const outcome = runTrainingLoop<DepthLosses, DepthCheck, TrainProgress>(
       {
         ...schedule,
         shuffleStream: SHUFFLE_STREAM,
         checkAfter: (step) => (step + 1) % validFreq === 0,
         checkAtEnd: true,
-        step: (order, start, step) => {
-          gatherRows(trainX, side * side, order, start, batch, xBatch);
-          gatherRows(job.train.y, outputs, order, start, batch, yBatch);
-          if (job.augmentation !== undefined) {
-            const epoch = Math.ceil(step / batchesPerEpoch);
-            const key = { seed: job.seed, epoch, order, start };
-            augmentBatch({ x: xBatch, y: yBatch, count: batch }, side, job.augmentation, key, scratch);
-          }
-          const [pose, auxLoss] = trainStep(
-            model,
-            aux,
-            poseOptimizer,
-            auxOptimizer,
-            xBatch,
-            yBatch,
-            batch,
-            config,
-            job.seed,
-            step,
-          );
-          return { pose, aux: auxLoss };
-        },
-        validate: () => (val === null || valX === null ? null : evaluate(model, valX, val, config, job.seed)),
-        readWeights,
+        step: (order, start, step) => stepper.step(order.subarray(start, start + batch), step),
+        validate: () =>
+          val === null || valX === null ? null : evaluate(replica.model, valX, val, config, job.seed),
+        readWeights: () => replica.readWeights(),
         progress: (position, losses, last, best) => ({
           ...position,
           loss: losses.pose,
@@ -147,59 +130,35 @@ export async function runTraining(
         valCount: job.val?.count ?? 0,
         trainSeconds: outcome.trainSeconds,
         samplesPerSecond: outcome.samplesPerSecond,
+        workers: stepper.workers,
       },
     };
   } finally {
-    model.dispose();
-    aux?.dispose();
-    poseOptimizer.dispose();
-    auxOptimizer?.dispose();
+    await stepper.close();
+    replica.dispose();
   }
 }
 
-/** One Adam step on one batch; returns the pose loss and the aux loss (null without the head). */
-export function trainStep(
-  model: DeepPriorModel,
-  aux: Vl4PoseAuxHead | null,
-  poseOptimizer: tf.Optimizer,
-  auxOptimizer: tf.Optimizer | null,
-  xBatch: Float32Array,
-  yBatch: Float32Array,
-  batch: number,
-  config: DeepPriorConfig,
-  seed: number,
-  step: number,
-): [number, number | null] {
-  const side = config.inputSize;
-  let poseLossValue: tf.Scalar | null = null;
-  let auxLossValue: tf.Scalar | null = null;
-  const poseVariables = model.trainableVariables;
-  const auxVariables = aux?.trainableVariables ?? [];
-  const { value, grads } = tf.tidy(() => {
-    const x = tf.tensor4d(xBatch, [batch, side, side, 1]);
-    const y = tf.tensor2d(yBatch, [batch, config.outputs]);
-    return tf.variableGrads(() => {
-      const output = model.apply(
-        x,
-        model.bayesian ? (row) => mixSeed(seed, TRAIN_DROPOUT_STREAM, step, row) : undefined,
-      );
-      const pose = poseLoss(config.loss, y, output.mean, output.logVar);
-      poseLossValue = tf.keep(pose);
-      if (aux === null) return pose;
-      // The head's features are detached, so the sum's gradient w.r.t. pose weights is the pose loss's alone.
-      const auxLoss = aux.loss(y, aux.apply(output.features));
-      auxLossValue = tf.keep(auxLoss);
-      return tf.add(pose, auxLoss);
-    }, [...poseVariables, ...auxVariables]);
-  });
-  poseOptimizer.applyGradients(Object.fromEntries(poseVariables.map((v) => [v.name, grads[v.name]!])));
-  auxOptimizer?.applyGradients(Object.fromEntries(auxVariables.map((v) => [v.name, grads[v.name]!])));
-  const lossValue = (poseLossValue as tf.Scalar | null)!.dataSync()[0]!;
-  const auxValue = auxLossValue === null ? null : (auxLossValue as tf.Scalar).dataSync()[0]!;
-  tf.dispose(
-    [value, ...Object.values(grads), poseLossValue, auxLossValue].filter((t): t is tf.Tensor => t !== null),
-  );
-  return [lossValue, auxValue];
+/**
+ * Loads the fine-tuning start (if any) into this thread's replica, then starts the data-parallel helpers, which copy
+ * its weights: every replica starts from the initial checkpoint. The replica is disposed if either fails.
+ */
+async function startStepper(
+  replica: DeepPriorReplica,
+  initial: { weights: NamedWeights; hasAux: boolean } | null,
+  path: string | undefined,
+  options: DataParallelOptions,
+): Promise<GradientStepper<DepthLosses>> {
+  try {
+    if (initial !== null) {
+      loadInitialWeights(replica.model, initial.weights, path!);
+      if (replica.head !== null && initial.hasAux) loadInitialWeights(replica.head, initial.weights, path!);
+    }
+    return await startDataParallel(replica, options);
+  } catch (error) {
+    replica.dispose();
+    throw error;
+  }
 }
 
 /** One seeded dropout pass over the validation set: MSE (normalised) and, with geometry, mean joint error in mm. */
@@ -233,8 +192,4 @@ function evaluate(
     loss: meanSquaredError(predicted, val.y),
     errorMm: val.geometry === undefined ? null : meanJointErrorMm(predicted, val.y, val.geometry, val.count),
   };
-}
-
-function mergeWeights(pose: NamedWeights, aux: NamedWeights | undefined): NamedWeights {
-  return aux === undefined ? pose : new Map([...pose, ...aux]);
 }

@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs';
+import { shardOf, type LossValues, type Replica } from '../replica';
+
+/**
+ * The shared memory of one data-parallel run and the step every worker thread takes on it. Workers meet at
+ * Atomics-based barriers (no messages per step), so the training loop's step stays synchronous.
+ */
+export interface ReplicaLink {
+  workers: number;
+  /** Int32 slots, see SLOT. */
+  control: SharedArrayBuffer;
+  /** Int32 × batch: the sample indices of the current batch. */
+  rows: SharedArrayBuffer;
+  /** Float32 × workers × parameters: each worker's shard gradients (before the first step: the initial weights). */
+  gradients: SharedArrayBuffer;
+  /** Float64 × workers × losses: each worker's share of each loss. */
+  losses: SharedArrayBuffer;
+}
+
+/** Control slots: the step counter helpers wait on, the step's number, barrier state, the done count, failure. */
+export const SLOT = { go: 0, step: 1, arrived: 2, generation: 3, done: 4, failed: 5 } as const;
+const SLOTS = 6;
+/** How long one wait lasts before the failure flag is checked again (a terminated thread also stops here). */
+const WAIT_MS = 500;
+
+export function createLink(workers: number, batch: number, parameters: number, losses: number): ReplicaLink {
+  return {
+    workers,
+    control: new SharedArrayBuffer(SLOTS * 4),
+    rows: new SharedArrayBuffer(batch * 4),
+    gradients: new SharedArrayBuffer(workers * parameters * 4),
+    losses: new SharedArrayBuffer(workers * losses * 8),
+  };
+}
+
+/** A copy of `values` in shared memory (which worker threads read without copying it again). */
+export function sharedCopy(values: Float32Array): Float32Array {
+  const copy = new Float32Array(new SharedArrayBuffer(values.byteLength));
+  copy.set(values);
+  return copy;
+}
+
+/** Typed views of a link, as one worker uses them. */
+export class LinkViews {
+  readonly control: Int32Array;
+  readonly rows: Int32Array;
+  readonly gradients: Float32Array;
+  readonly losses: Float64Array;
+
+  constructor(readonly link: ReplicaLink) {
+    this.control = new Int32Array(link.control);
+    this.rows = new Int32Array(link.rows);
+    this.gradients = new Float32Array(link.gradients);
+    this.losses = new Float64Array(link.losses);
+  }
+
+  /** Blocks while control[slot] === value; throws when a worker has failed (`onFailure` says why). */
+  waitWhile(slot: number, value: number, onFailure: () => never): void {
+    while (Atomics.load(this.control, slot) === value) {
+      if (Atomics.load(this.control, SLOT.failed) !== 0) onFailure();
+      Atomics.wait(this.control, slot, value, WAIT_MS);
+    }
+  }
+
+  /** Every worker waits here until all have arrived. */
+  barrier(onFailure: () => never): void {
+    const generation = Atomics.load(this.control, SLOT.generation);
+    if (Atomics.add(this.control, SLOT.arrived, 1) === this.link.workers - 1) {
+      Atomics.store(this.control, SLOT.arrived, 0);
+      Atomics.add(this.control, SLOT.generation, 1);
+      Atomics.notify(this.control, SLOT.generation);
+    } else {
+      this.waitWhile(SLOT.generation, generation, onFailure);
+    }
+  }
+
+  signal(slot: number): void {
+    Atomics.add(this.control, slot, 1);
+    Atomics.notify(this.control, slot);
+  }
+
+  /** Marks the run failed and wakes every waiting worker. */
+  fail(): void {
+    Atomics.store(this.control, SLOT.failed, 1);
+    for (const slot of Object.values(SLOT)) Atomics.notify(this.control, slot);
+  }
+}
+
+/** Writes the replica's variables into worker 0's gradient slot: how the helpers receive the starting weights. */
+export function publishWeights(replica: Pick<Replica<LossValues>, 'variables'>, views: LinkViews): void {
+  let offset = 0;
+  for (const variable of replica.variables) {
+    views.gradients.set(variable.dataSync() as Float32Array, offset);
+    offset += variable.size;
+  }
+}
+
+/** Loads the weights `publishWeights` wrote into this replica. */
+export function loadPublishedWeights(
+  replica: Pick<Replica<LossValues>, 'variables'>,
+  views: LinkViews,
+): void {
+  let offset = 0;
+  for (const variable of replica.variables) {
+    const values = views.gradients.subarray(offset, offset + variable.size);
+    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
+    offset += variable.size;
+  }
+}
+
+/**
+ * Worker `index`'s part of a step: the gradients of its shard of the batch into its slot, a barrier, then the sum
+ * of all slots in worker order (the same float additions on every worker, whatever the timing) applied to its
+ * replica. Every replica thus takes the same optimiser step and stays identical to the others. Returns this worker's
+ * share of the losses.
+ */
+export function trainShard<L extends LossValues>(
+  replica: Replica<L>,
+  views: LinkViews,
+  index: number,
+  onFailure: () => never,
+): L {
+  const { workers } = views.link;
+  const batch = views.rows.length;
+  const { from, to } = shardOf(batch, workers, index);
+  const step = Atomics.load(views.control, SLOT.step);
+  const { grads, losses } = replica.gradients(views.rows, from, to - from, batch, step);
+  const parameters = views.gradients.length / workers;
+  let offset = index * parameters;
+  for (const grad of grads) {
+    views.gradients.set(grad.dataSync() as Float32Array, offset);
+    offset += grad.size;
+  }
+  tf.dispose(grads);
+  replica.lossNames.forEach((name, k) => {
+    views.losses[index * replica.lossNames.length + k] = losses[name] ?? Number.NaN;
+  });
+  views.barrier(onFailure);
+  const summed = sumSlots(views.gradients, workers, parameters);
+  offset = 0;
+  const tensors = replica.variables.map((variable) => {
+    const tensor = tf.tensor(summed.subarray(offset, offset + variable.size), variable.shape);
+    offset += variable.size;
+    return tensor;
+  });
+  try {
+    replica.apply(tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
+  return losses;
+}
+
+/** Σ over the worker slots, always added in slot order. */
+export function sumSlots(slots: Float32Array, workers: number, size: number): Float32Array {
+  const sum = slots.slice(0, size);
+  for (let w = 1; w < workers; w++) {
+    const slot = slots.subarray(w * size, (w + 1) * size);
+    for (let i = 0; i < size; i++) sum[i]! += slot[i]!;
+  }
+  return sum;
+}
+
+/** The batch's losses: each loss's worker shares summed in worker order (null where this worker's is null). */
+export function sumLosses<L extends LossValues>(
+  own: L,
+  names: readonly (keyof L & string)[],
+  views: LinkViews,
+): L {
+  const out: LossValues = {};
+  names.forEach((name, k) => {
+    if (own[name] === null) {
+      out[name] = null;
+      return;
+    }
+    let total = 0;
+    for (let w = 0; w < views.link.workers; w++) total += views.losses[w * names.length + k]!;
+    out[name] = total;
+  });
+  return out as L;
+}
