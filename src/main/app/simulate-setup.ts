@@ -42,6 +42,7 @@ export interface SimulationPlan {
     | 'fromScratch'
     | 'augment'
     | 'refine'
+    | 'workers'
   >;
   trials: number;
   /** Trials run at once (not a setting: results do not depend on it). */
@@ -146,6 +147,8 @@ export function planSimulation(project: Project, input: SimulateInput): Simulati
     fromScratch: input.fromScratch || paper,
     augment: input.augment,
     refine: input.refine,
+    // Only when given: a default run's settings (and results folder) stay those of the one-thread trainings.
+    ...(input.workers === undefined ? {} : { workers: input.workers }),
   };
   const data = {
     universe: universe.length,

@@ -46,6 +46,8 @@ export function stageStep(
     settings: {
       ...settings,
       ...(settings.epochs === null ? { epochs: undefined } : { epochs: settings.epochs }),
+      // One training thread per trial unless asked: --jobs parallelises trials, and results must not depend on it.
+      workers: settings.workers ?? 1,
       sampler,
       seed: draws.trialSeed + round,
       subset: 1,

@@ -215,6 +215,9 @@ export const experimentOperations = defineOperations({
           'fraction of the remaining pool scored per stage, one random draw per trial and stage shared by all samplers (default 1; paper 0.1)',
         ),
       seed: AcquireSettings.shape.seed.describe('base seed; trial t uses its own derived seed'),
+      workers: AcquireSettings.shape.workers.describe(
+        'data-parallel training threads per trial (default 1: --jobs runs trials side by side instead); part of the settings',
+      ),
       target: z
         .number()
         .optional()
