@@ -21,8 +21,8 @@ export interface Learner<TrainOptions, Trained, PredictOptions, Prediction> {
 export interface LearnerConfig {
   backend?: BackendName;
   /**
-   * Worker threads; default one per core. Inference results do not depend on it; training (data-parallel, depth
-   * model) gives the same weights for the same seed and worker count.
+   * Worker threads; default one per core. Inference results do not depend on it; training (data-parallel) gives the
+   * same weights for the same seed and worker count.
    */
   workers?: number;
 }
@@ -45,7 +45,7 @@ export interface TrainRunOptions<P> {
   initialCheckpoint?: string;
   /** Early stopping on the validation set (config.epochs is then the cap); default: exactly config.epochs. */
   stopping?: EarlyStopping;
-  /** Data-parallel worker threads (depth model); default one per core. */
+  /** Data-parallel worker threads; default one per core. */
   workers?: number;
   signal?: AbortSignal;
   onProgress?: (progress: P) => void;

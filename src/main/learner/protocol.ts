@@ -5,6 +5,7 @@ import type { BackendChoice, BackendName } from './backend';
 import type { McEngineChoice, McEngineName } from './engines';
 import type { DepthAugmentation } from './models/deepprior/augment';
 import type { DeepPriorReplicaSpec } from './models/deepprior/replica';
+import type { HeatmapReplicaSpec } from './models/hourglass/replica';
 import type { DeepPriorConfig, DeepPriorConfigInput } from './models/deepprior/types';
 import type { HourglassConfig, HourglassConfigInput } from './models/hourglass/types';
 import type { Vl4PoseAuxConfig, Vl4PoseAuxConfigInput, SkeletonLink } from './models/vl4pose-aux/types';
@@ -67,6 +68,8 @@ export interface TrainJobBase {
   initialCheckpoint?: string;
   /** Without it, exactly the config's epochs. */
   stopping?: EarlyStopping;
+  /** Data-parallel worker threads (this one included); default one per core. */
+  workers?: number;
 }
 
 export interface TrainJob extends TrainJobBase {
@@ -78,8 +81,6 @@ export interface TrainJob extends TrainJobBase {
   val?: ValidationSet;
   /** Random rotation, scale and centre jitter of the training crops (never of `val`); absent = none. */
   augmentation?: DepthAugmentation;
-  /** Data-parallel worker threads (this one included); default one per core. */
-  workers?: number;
 }
 
 export interface PredictJob {
@@ -164,7 +165,8 @@ export interface HeatmapBenchJob {
 }
 
 /** What a data-parallel helper thread builds its model replica from. */
-export type ReplicaModel = { kind: 'deepprior'; spec: DeepPriorReplicaSpec };
+export type ReplicaModel =
+  { kind: 'deepprior'; spec: DeepPriorReplicaSpec } | { kind: 'hourglass'; spec: HeatmapReplicaSpec };
 
 /** A data-parallel helper thread: one replica working on the shared memory of `link` as worker `index`. */
 export interface ReplicaJob {
@@ -306,6 +308,8 @@ export interface HeatmapTrainMetrics extends RunLength {
   valCount: number;
   trainSeconds: number;
   samplesPerSecond: number;
+  /** Data-parallel worker threads that trained (the same seed and count give the same weights). */
+  workers: number;
 }
 
 export interface HeatmapTrainResult {

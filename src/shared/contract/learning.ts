@@ -49,7 +49,7 @@ export const LearningSettings = z.object({
     .max(256)
     .optional()
     .describe(
-      'data-parallel training threads (depth model; default one per core); the same seed and count give the same weights',
+      'data-parallel training threads (default one per core); the same seed and count give the same weights',
     ),
   unreviewed: z
     .enum(['exclude', 'include'])
@@ -152,7 +152,7 @@ const TrainResultBase = z.object({
   trainSamples: z.number().int(),
   testSamples: z.number().int(),
   trainSamplesPerSecond: z.number(),
-  trainWorkers: z.number().int().describe('training threads (data-parallel; 1 for the heatmap model)'),
+  trainWorkers: z.number().int().describe('data-parallel training threads'),
   /** The fixed epoch count (--epochs), or the cap under early stopping. */
   epochs: z.number().int(),
   /** Epochs that ran (the last one may be partial when early stopping ended it mid-epoch). */

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDepthLearner,
@@ -9,11 +8,12 @@ import {
   selectBackend,
   validateModelConfig,
 } from '../../../src/main/learner';
-import { DeepPriorReplica, type DepthLosses } from '../../../src/main/learner/models/deepprior/replica';
+import { DeepPriorReplica } from '../../../src/main/learner/models/deepprior/replica';
 import { validateAuxConfig } from '../../../src/main/learner/models/vl4pose-aux/validate';
 import { startDataParallel } from '../../../src/main/learner/node/data-parallel';
 import { sharedCopy, sumSlots } from '../../../src/main/learner/node/shared-gradients';
-import { localStepper, shardOf, type Replica } from '../../../src/main/learner/replica';
+import { localStepper, shardOf } from '../../../src/main/learner/replica';
+import { flat, maxAbs, recording } from './replicas';
 import { blobCrops, TINY } from './synthetic';
 
 // The wasm backend, as in the other learner tests; helper threads start the same one.
@@ -27,32 +27,6 @@ function replicaSpec() {
   const config = validateModelConfig({ ...TINY, outputs: 9, variant: 'C' }, backend);
   const aux = validateAuxConfig({ parents: [-1, 0, 1] });
   return { config, aux, seed: 5, x: sharedCopy(data.x), y: sharedCopy(data.y), augmentation: null };
-}
-
-/** A replica that records the gradients it is asked to apply (the batch's summed gradients). */
-function recording(replica: DeepPriorReplica): { replica: Replica<DepthLosses>; applied: Float32Array[][] } {
-  const applied: Float32Array[][] = [];
-  return {
-    applied,
-    replica: {
-      variables: replica.variables,
-      lossNames: replica.lossNames,
-      gradients: (...args) => replica.gradients(...args),
-      apply: (grads: readonly tf.Tensor[]) => {
-        applied.push(grads.map((g) => Float32Array.from(g.dataSync())));
-        replica.apply(grads);
-      },
-      dispose: () => replica.dispose(),
-    },
-  };
-}
-
-function flat(arrays: Float32Array[]): Float32Array {
-  return Float32Array.from(arrays.flatMap((a) => Array.from(a)));
-}
-
-function maxAbs(values: Float32Array): number {
-  return values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 }
 
 beforeAll(async () => {

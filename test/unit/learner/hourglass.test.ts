@@ -19,12 +19,13 @@ import {
   type HourglassConfigInput,
 } from '../../../src/main/learner';
 import { runHeatmapInference } from '../../../src/main/learner/models/hourglass/inference';
+import { runHeatmapTraining } from '../../../src/main/learner/models/hourglass/training';
 import {
   createHeatmapNetworks,
   disposeHeatmapNetworks,
-  heatmapTrainStep,
-  runHeatmapTraining,
-} from '../../../src/main/learner/models/hourglass/training';
+  HeatmapReplica,
+} from '../../../src/main/learner/models/hourglass/replica';
+import { localStepper } from '../../../src/main/learner/replica';
 import { HeatmapAuxNet } from '../../../src/main/learner/models/hourglass/aux';
 import { augmentSample } from '../../../src/main/learner/models/hourglass/augment';
 import { HeatmapBatchBuilder } from '../../../src/main/learner/models/hourglass/batch';
@@ -358,17 +359,19 @@ describe('hourglass building blocks', () => {
 
   it('training steps and MC inference leak no tensors, and the BN running statistics move', () => {
     const config = validateHourglassConfig(TINY);
-    const learner = createHeatmapNetworks(config, 2);
-    const batch = new HeatmapBatchBuilder(config, 8).fill(train, null, 0, 8, createRng(1));
+    const replica = new HeatmapReplica({ config, seed: 2, train, batch: 8 });
+    const stepper = localStepper(replica);
+    const rows = Int32Array.from({ length: 8 }, (_, row) => row);
+    const learner = replica.networks;
     const movingMean = (): number[] => [...learner.model.readWeights().get('hg/stem/bn/movingMean')!.values];
-    heatmapTrainStep(learner, batch, 1, 1);
+    stepper.step(rows, 1);
     const before = tf.memory().numTensors;
     const statistics = movingMean();
-    heatmapTrainStep(learner, batch, 1, 2);
+    stepper.step(rows, 2);
     runHeatmapInference(learner.model, learner.aux, val.x, 5, MC_OPTIONS, () => undefined);
     expect(tf.memory().numTensors).toBe(before);
     expect(movingMean()).not.toEqual(statistics);
-    disposeHeatmapNetworks(learner);
+    replica.dispose();
   });
 
   it('augmentation moves a drawn dot and its joint label together; a flip swaps mirror pairs', () => {

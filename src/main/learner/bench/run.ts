@@ -11,7 +11,7 @@ import { runTorchReference, type TorchReference } from './torch';
 /** What both benchmarks take besides the preset. */
 export interface BenchRunOptions {
   backend?: BackendName;
-  /** Data-parallel training threads (depth model); default one per core. */
+  /** Data-parallel training threads (the depth model's timing); default one per core. */
   workers?: number;
   /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
   trainBatches?: number;

@@ -36,8 +36,7 @@ export async function startDataParallel<L extends LossValues>(
 ): Promise<GradientStepper<L>> {
   const workers = dataParallelWorkers(options.workers, options.batch);
   if (workers === 1) return localStepper(replica);
-  const parameters = replica.variables.reduce((n, v) => n + v.size, 0);
-  const link = createLink(workers, options.batch, parameters, replica.lossNames.length);
+  const link = createLink(replica, workers, options.batch);
   const views = new LinkViews(link);
   publishWeights(replica, views);
   const helpers = Array.from({ length: workers - 1 }, (_, i) =>
@@ -80,6 +79,24 @@ export async function startDataParallel<L extends LossValues>(
     },
     close,
   };
+}
+
+/**
+ * Starts data-parallel training once `prepare` has set the replica's starting weights (when fine-tuning, the initial
+ * checkpoint's), which every helper copies; the replica is disposed if either fails.
+ */
+export async function startFrom<L extends LossValues>(
+  replica: Replica<L>,
+  prepare: () => void,
+  options: DataParallelOptions,
+): Promise<GradientStepper<L>> {
+  try {
+    prepare();
+    return await startDataParallel(replica, options);
+  } catch (error) {
+    replica.dispose();
+    throw error;
+  }
 }
 
 /** Starts one helper thread; `ready` settles once it holds the starting weights (or failed to start). */

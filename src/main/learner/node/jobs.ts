@@ -9,18 +9,13 @@ import {
 } from '../engines';
 import { defaultPeakMinDistance, runHeatmapInference } from '../models/hourglass/inference';
 import { checkRgbCrops } from '../models/hourglass/inputs';
-import {
-  createHeatmapNetworks,
-  disposeHeatmapNetworks,
-  heatmapTrainStep,
-} from '../models/hourglass/training';
+import { HeatmapReplica } from '../models/hourglass/replica';
 import { runMcInference } from '../models/deepprior/inference';
 import { checkCrops, cropsAtInputSize } from '../inputs';
 import { DeepPriorModel } from '../models/deepprior/model';
 import type { DeepPriorConfig } from '../models/deepprior/types';
 import { validateModelConfig } from '../models/deepprior/validate';
 import { HeatmapAuxNet } from '../models/hourglass/aux';
-import { HeatmapBatchBuilder } from '../models/hourglass/batch';
 import { HourglassModel } from '../models/hourglass/model';
 import { hasAuxHeads, validateHourglassConfig } from '../models/hourglass/validate';
 import type { NamedWeights } from '../models/named-weights';
@@ -231,12 +226,11 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
     joints: uniformArray(rng, batchSize * j * 2, 0, s - 1),
     visibility: new Int8Array(batchSize * j).fill(1),
   };
-  const learner = createHeatmapNetworks(config, job.seed);
+  const replica = new HeatmapReplica({ config, seed: job.seed, train: crops, batch: batchSize });
   try {
-    const builder = new HeatmapBatchBuilder(config, batchSize);
-    const step = (index: number): void => {
-      heatmapTrainStep(learner, builder.fill(crops, null, 0, batchSize, rng), job.seed, index);
-    };
+    const stepper = localStepper(replica);
+    const rows = Int32Array.from({ length: batchSize }, (_, row) => row);
+    const step = (index: number): void => void stepper.step(rows, index);
     step(0);
     const trainStart = performance.now();
     for (let index = 1; index <= job.trainBatches; index++) step(index);
@@ -249,6 +243,7 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
       batchSize: Math.min(batchSize, job.mcSamples),
       peaks: { minDistance: defaultPeakMinDistance(config.gridSize), maxPeaks: 5 },
     };
+    const learner = replica.networks;
     runHeatmapInference(
       learner.model,
       learner.aux,
@@ -262,7 +257,7 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
     const mcSamplePassesPerSecond = (job.mcSamples * job.mcPasses * 1000) / (performance.now() - mcStart);
     return { backend, config, trainSamplesPerSecond, mcSamplePassesPerSecond };
   } finally {
-    disposeHeatmapNetworks(learner);
+    replica.dispose();
   }
 }
 

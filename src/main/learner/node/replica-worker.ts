@@ -1,6 +1,7 @@
 import { toErrorPayload } from '@shared/errors';
 import { selectBackend } from '../backend';
 import { DeepPriorReplica } from '../models/deepprior/replica';
+import { HeatmapReplica } from '../models/hourglass/replica';
 import type { ReplicaJob, ReplicaModel, WorkerMessage } from '../protocol';
 import type { LossValues, Replica } from '../replica';
 import { LinkViews, loadPublishedWeights, SLOT, trainShard } from './shared-gradients';
@@ -10,6 +11,8 @@ function createReplica(model: ReplicaModel): Replica<LossValues> {
   switch (model.kind) {
     case 'deepprior':
       return new DeepPriorReplica(model.spec);
+    case 'hourglass':
+      return new HeatmapReplica(model.spec);
   }
 }
 

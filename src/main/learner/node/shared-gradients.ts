@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { shardOf, type LossValues, type Replica } from '../replica';
+import { shardOf, type AllReduce, type LossValues, type Replica } from '../replica';
 
 /**
  * The shared memory of one data-parallel run and the step every worker thread takes on it. Workers meet at
@@ -15,6 +15,8 @@ export interface ReplicaLink {
   gradients: SharedArrayBuffer;
   /** Float64 × workers × losses: each worker's share of each loss. */
   losses: SharedArrayBuffer;
+  /** Float32 × workers × the replica's reduceSize: each worker's vector of the current all-reduce. */
+  reduce: SharedArrayBuffer;
 }
 
 /** Control slots: the step counter helpers wait on, the step's number, barrier state, the done count, failure. */
@@ -23,20 +25,32 @@ const SLOTS = 6;
 /** How long one wait lasts before the failure flag is checked again (a terminated thread also stops here). */
 const WAIT_MS = 500;
 
-export function createLink(workers: number, batch: number, parameters: number, losses: number): ReplicaLink {
+/** The link of `workers` replicas like `replica`, for batches of `batch` rows. */
+export function createLink(
+  replica: Pick<Replica<LossValues>, 'variables' | 'state' | 'lossNames' | 'reduceSize'>,
+  workers: number,
+  batch: number,
+): ReplicaLink {
+  const size = (variables: readonly tf.Variable[] = []): number => variables.reduce((n, v) => n + v.size, 0);
+  const parameters = size(replica.variables);
+  // Before the first step worker 0's slots hold the starting weights, state included.
+  const gradients = Math.max(workers * parameters, parameters + size(replica.state));
   return {
     workers,
     control: new SharedArrayBuffer(SLOTS * 4),
     rows: new SharedArrayBuffer(batch * 4),
-    gradients: new SharedArrayBuffer(workers * parameters * 4),
-    losses: new SharedArrayBuffer(workers * losses * 8),
+    gradients: new SharedArrayBuffer(gradients * 4),
+    losses: new SharedArrayBuffer(workers * replica.lossNames.length * 8),
+    reduce: new SharedArrayBuffer(workers * (replica.reduceSize ?? 0) * 4),
   };
 }
 
 /** A copy of `values` in shared memory (which worker threads read without copying it again). */
-export function sharedCopy(values: Float32Array): Float32Array {
-  const copy = new Float32Array(new SharedArrayBuffer(values.byteLength));
-  copy.set(values);
+export function sharedCopy<A extends Float32Array | Int8Array>(values: A): A {
+  const copy = new (values.constructor as new (buffer: SharedArrayBuffer) => A)(
+    new SharedArrayBuffer(values.byteLength),
+  );
+  copy.set(values as ArrayLike<number>);
   return copy;
 }
 
@@ -46,12 +60,14 @@ export class LinkViews {
   readonly rows: Int32Array;
   readonly gradients: Float32Array;
   readonly losses: Float64Array;
+  readonly reduce: Float32Array;
 
   constructor(readonly link: ReplicaLink) {
     this.control = new Int32Array(link.control);
     this.rows = new Int32Array(link.rows);
     this.gradients = new Float32Array(link.gradients);
     this.losses = new Float64Array(link.losses);
+    this.reduce = new Float32Array(link.reduce);
   }
 
   /** Blocks while control[slot] === value; throws when a worker has failed (`onFailure` says why). */
@@ -79,6 +95,25 @@ export class LinkViews {
     Atomics.notify(this.control, slot);
   }
 
+  /** Worker `index`'s all-reduce (see AllReduce): its vector into its slot, a barrier, the sum, a barrier. */
+  allReduce(index: number, onFailure: () => never): AllReduce {
+    const size = this.reduce.length / this.link.workers;
+    return (values) => {
+      if (values.length > size)
+        throw new Error(`all-reduce of ${values.length} values; the link holds ${size}`);
+      this.reduce.set(values, index * size);
+      this.barrier(onFailure);
+      const sum = new Float32Array(values.length);
+      for (let w = 0; w < this.link.workers; w++) {
+        const slot = this.reduce.subarray(w * size, w * size + values.length);
+        for (let i = 0; i < values.length; i++) sum[i]! += slot[i]!;
+      }
+      // Nobody writes the next vector before every worker has read this one.
+      this.barrier(onFailure);
+      return sum;
+    };
+  }
+
   /** Marks the run failed and wakes every waiting worker. */
   fail(): void {
     Atomics.store(this.control, SLOT.failed, 1);
@@ -86,10 +121,13 @@ export class LinkViews {
   }
 }
 
-/** Writes the replica's variables into worker 0's gradient slot: how the helpers receive the starting weights. */
-export function publishWeights(replica: Pick<Replica<LossValues>, 'variables'>, views: LinkViews): void {
+/** Writes the replica's weights (state too) into the gradient slots: how the helpers receive the starting weights. */
+export function publishWeights(
+  replica: Pick<Replica<LossValues>, 'variables' | 'state'>,
+  views: LinkViews,
+): void {
   let offset = 0;
-  for (const variable of replica.variables) {
+  for (const variable of [...replica.variables, ...(replica.state ?? [])]) {
     views.gradients.set(variable.dataSync() as Float32Array, offset);
     offset += variable.size;
   }
@@ -97,11 +135,11 @@ export function publishWeights(replica: Pick<Replica<LossValues>, 'variables'>, 
 
 /** Loads the weights `publishWeights` wrote into this replica. */
 export function loadPublishedWeights(
-  replica: Pick<Replica<LossValues>, 'variables'>,
+  replica: Pick<Replica<LossValues>, 'variables' | 'state'>,
   views: LinkViews,
 ): void {
   let offset = 0;
-  for (const variable of replica.variables) {
+  for (const variable of [...replica.variables, ...(replica.state ?? [])]) {
     const values = views.gradients.subarray(offset, offset + variable.size);
     tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
     offset += variable.size;
@@ -124,8 +162,9 @@ export function trainShard<L extends LossValues>(
   const batch = views.rows.length;
   const { from, to } = shardOf(batch, workers, index);
   const step = Atomics.load(views.control, SLOT.step);
-  const { grads, losses } = replica.gradients(views.rows, from, to - from, batch, step);
-  const parameters = views.gradients.length / workers;
+  const allReduce = views.allReduce(index, onFailure);
+  const { grads, losses } = replica.gradients(views.rows, from, to - from, batch, step, allReduce);
+  const parameters = replica.variables.reduce((n, v) => n + v.size, 0);
   let offset = index * parameters;
   for (const grad of grads) {
     views.gradients.set(grad.dataSync() as Float32Array, offset);

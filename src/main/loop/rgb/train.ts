@@ -142,7 +142,7 @@ export async function trainHeatmaps(
       testPckhReference: evaluation?.referencePckh ?? null,
       perJointPckh: evaluation?.perJoint ?? [],
       trainSamplesPerSecond: outcome.samplesPerSecond,
-      trainWorkers: 1,
+      trainWorkers: outcome.metrics.workers,
       ...run,
       preset: outcome.config.preset,
       validation,

@@ -3,12 +3,10 @@ import { AppError } from '@shared/errors';
 import { selectBackend } from '../../backend';
 import { checkCrops, cropsAtInputSize } from '../../inputs';
 import { meanJointErrorMm, meanSquaredError } from '../../metrics';
-import { dataParallelWorkers, startDataParallel, type DataParallelOptions } from '../../node/data-parallel';
+import { dataParallelWorkers, startFrom } from '../../node/data-parallel';
 import { loadInitialWeights, readInitialWeights } from '../../node/initial';
 import { sharedCopy } from '../../node/shared-gradients';
 import { mixSeed } from '../../ops/seeds';
-import type { GradientStepper } from '../../replica';
-import type { NamedWeights } from '../named-weights';
 import type { TrainJob, TrainProgress, TrainResult, ValidationSet } from '../../protocol';
 import { jobSchedule, runTrainingLoop, validationSchedule } from '../../training-loop';
 import { validateAuxConfig } from '../vl4pose-aux/validate';
@@ -80,12 +78,16 @@ export async function runTraining(
     y: shared(job.train.y),
     augmentation: job.augmentation === undefined ? null : { ranges: job.augmentation, batchesPerEpoch },
   });
-  const stepper = await startStepper(replica, initial, job.initialCheckpoint, {
-    workers,
-    batch,
-    backend: backend.name,
-    model: { kind: 'deepprior', spec: replica.spec },
-  });
+  const stepper = await startFrom(
+    replica,
+    () => {
+      if (initial === null) return;
+      loadInitialWeights(replica.model, initial.weights, job.initialCheckpoint!);
+      if (replica.head !== null && initial.hasAux)
+        loadInitialWeights(replica.head, initial.weights, job.initialCheckpoint!);
+    },
+    { workers, batch, backend: backend.name, model: { kind: 'deepprior', spec: replica.spec } },
+  );
   try {
     const outcome = runTrainingLoop<DepthLosses, DepthCheck, TrainProgress>(
       {
@@ -136,28 +138,6 @@ export async function runTraining(
   } finally {
     await stepper.close();
     replica.dispose();
-  }
-}
-
-/**
- * Loads the fine-tuning start (if any) into this thread's replica, then starts the data-parallel helpers, which copy
- * its weights: every replica starts from the initial checkpoint. The replica is disposed if either fails.
- */
-async function startStepper(
-  replica: DeepPriorReplica,
-  initial: { weights: NamedWeights; hasAux: boolean } | null,
-  path: string | undefined,
-  options: DataParallelOptions,
-): Promise<GradientStepper<DepthLosses>> {
-  try {
-    if (initial !== null) {
-      loadInitialWeights(replica.model, initial.weights, path!);
-      if (replica.head !== null && initial.hasAux) loadInitialWeights(replica.head, initial.weights, path!);
-    }
-    return await startDataParallel(replica, options);
-  } catch (error) {
-    replica.dispose();
-    throw error;
   }
 }
 

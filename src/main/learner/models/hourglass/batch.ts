@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@shared/random';
 import { globalArgmax } from '@shared/pose2d/peaks';
 import { renderTargetHeatmaps, type TargetJoint } from '@shared/pose2d/targets';
@@ -56,21 +57,28 @@ export class HeatmapBatchBuilder {
     this.mapsJgg = new Float32Array(j * g * g);
   }
 
-  /** Rows `order[from..from+n)` of `source` (or from..from+n when `order` is null). */
+  /**
+   * Rows `order[from..from+n)` of `source` (or from..from+n when `order` is null). With `keep`, only the rows
+   * [keep.from, keep.from + keep.count) of those are built (a data-parallel worker's shard), though every row's
+   * augmentation is still drawn, so the rng moves on as for the whole batch.
+   */
   fill(
     source: HeatmapLabelledCrops,
     order: Int32Array | null,
     from: number,
     n: number,
     rng: Rng | null,
+    keep: { from: number; count: number } = { from: 0, count: n },
   ): HeatmapBatch {
     const { inputSize: s, joints: j, augmentation, mirrorPairs } = this.config;
     const pixels = s * s * 3;
     const batch = this.batch;
-    batch.count = n;
-    for (let r = 0; r < n; r++) {
-      const i = order === null ? from + r : order[from + r]!;
+    batch.count = keep.count;
+    for (let row = 0; row < n; row++) {
+      const i = order === null ? from + row : order[from + row]!;
       const transform = rng === null ? IDENTITY_AUGMENTATION : drawAugmentation(rng, augmentation, s);
+      const r = row - keep.from;
+      if (r < 0 || r >= keep.count) continue;
       augmentSample(
         s,
         transform,
@@ -122,4 +130,21 @@ export class HeatmapBatchBuilder {
       batch.linkMask[r * links.length + l] = exists[parent]! * exists[child]!;
     });
   }
+}
+
+export type BatchTensors = ReturnType<typeof batchTensors>;
+
+/** The batch's arrays as tensors (call inside tf.tidy). */
+export function batchTensors(batch: HeatmapBatch, config: HourglassConfig) {
+  const n = batch.count;
+  const { inputSize: s, gridSize: g, joints: j, links } = config;
+  const l = links.length;
+  return {
+    x: tf.tensor4d(batch.x.subarray(0, n * s * s * 3), [n, s, s, 3]),
+    heatmaps: tf.tensor4d(batch.heatmaps.subarray(0, n * g * g * j), [n, g, g, j]),
+    exists: tf.tensor2d(batch.exists.subarray(0, n * j), [n, j]),
+    linkDistances: tf.tensor2d(batch.linkDistances.subarray(0, n * l), [n, l]),
+    linkMask: tf.tensor2d(batch.linkMask.subarray(0, n * l), [n, l]),
+    annotated: tf.tensor1d(batch.annotated.subarray(0, n)),
+  };
 }

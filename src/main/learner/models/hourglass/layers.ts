@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@shared/random';
 import { torchLinearUniform } from '../../ops/init';
+import { allReduceTensors, type AllReduce } from '../../replica';
 import { loadNamedWeights, readNamedWeights, type NamedWeights } from '../named-weights';
 
 /** PyTorch BatchNorm2d defaults (the reference's framework). */
@@ -29,6 +30,10 @@ export class ParamStore {
 
   get trainableVariables(): tf.Variable[] {
     return [...this.trainable.values()];
+  }
+
+  get stateVariables(): tf.Variable[] {
+    return [...this.state.values()];
   }
 
   paramCount(): number {
@@ -69,6 +74,11 @@ export abstract class StoredNetwork {
     return this.store.trainableVariables;
   }
 
+  /** Batch-norm running statistics: saved and loaded, never trained. */
+  get stateVariables(): tf.Variable[] {
+    return this.store.stateVariables;
+  }
+
   /** Trainable parameters (BN γ/β included, running statistics not). */
   paramCount(): number {
     return this.store.paramCount();
@@ -99,6 +109,14 @@ export interface BatchNormUpdate {
 export interface ForwardMode {
   training: boolean;
   batchNormUpdates: BatchNormUpdate[];
+  /** Data-parallel training: the statistics are the whole batch's, summed over every worker's shard. */
+  sync?: BatchNormSync;
+}
+
+export interface BatchNormSync {
+  /** Rows of the whole batch (every worker's shard). */
+  rows: number;
+  allReduce: AllReduce;
 }
 
 export const INFERENCE: ForwardMode = Object.freeze({
@@ -144,28 +162,33 @@ export class BatchNorm {
         BN_EPSILON,
       );
     }
-    return this.normaliseBatch(x, mode.batchNormUpdates);
+    return this.normaliseBatch(x, mode.batchNormUpdates, mode.sync);
   }
 
   /**
    * Training-mode BN with the analytic gradient dx = γ·rstd/m·(m·dy − Σdy − x̂·Σ(dy·x̂)): TF.js's own batchNorm
-   * gradient tiles the statistics to the full input size, which dominated a wasm training step.
+   * gradient tiles the statistics to the full input size, which dominated a wasm training step. With `sync`, the
+   * sums over the batch (Σx, Σ(x − mean)², Σdy, Σdy·x̂; m = every shard's rows) are all-reduced over the workers,
+   * so each shard's dx is its part of the whole batch's; γ and β get this shard's part of their gradients.
    */
-  private normaliseBatch(x: tf.Tensor4D, updates: BatchNormUpdate[]): tf.Tensor4D {
+  private normaliseBatch(x: tf.Tensor4D, updates: BatchNormUpdate[], sync?: BatchNormSync): tf.Tensor4D {
     const [n, height, width, channels] = x.shape;
     const count = n * height * width;
+    const total = sync === undefined ? count : sync.rows * height * width;
+    const batchSum = (values: tf.Tensor2D): tf.Tensor2D =>
+      sync === undefined ? columnSum(values) : allReduceTensors([columnSum(values)], sync.allReduce)[0]!;
     const normalise = tf.customGrad((input, gamma, beta, save) => {
       const flat = tf.reshape(input as tf.Tensor, [count, channels]) as tf.Tensor2D;
-      const mean = tf.div(columnSum(flat), count);
+      const mean = tf.div(batchSum(flat), total);
       const centred = tf.sub(flat, mean);
-      const variance = tf.div(columnSum(tf.square(centred) as tf.Tensor2D), count);
+      const variance = tf.div(batchSum(tf.square(centred) as tf.Tensor2D), total);
       const rstd = tf.rsqrt(tf.add(variance, BN_EPSILON));
       const normalised = tf.mul(centred, rstd);
       updates.push({
         layer: this,
         mean: tf.keep(tf.reshape(mean, [channels])),
         variance: tf.keep(tf.reshape(variance, [channels])),
-        count,
+        count: total,
       });
       (save as tf.GradSaveFunc)([normalised, rstd]);
       return {
@@ -174,8 +197,12 @@ export class BatchNorm {
           const dyFlat = tf.reshape(dy, [count, channels]);
           const sumDy = columnSum(dyFlat as tf.Tensor2D);
           const sumDyNormalised = columnSum(tf.mul(dyFlat, saved!) as tf.Tensor2D);
-          const inner = tf.sub(tf.sub(tf.mul(dyFlat, count), sumDy), tf.mul(saved!, sumDyNormalised));
-          const dx = tf.mul(tf.div(tf.mul(gamma as tf.Tensor, savedRstd!), count), inner);
+          const [batchDy, batchDyNormalised] =
+            sync === undefined
+              ? [sumDy, sumDyNormalised]
+              : allReduceTensors([sumDy, sumDyNormalised], sync.allReduce);
+          const inner = tf.sub(tf.sub(tf.mul(dyFlat, total), batchDy!), tf.mul(saved!, batchDyNormalised!));
+          const dx = tf.mul(tf.div(tf.mul(gamma as tf.Tensor, savedRstd!), total), inner);
           return [
             tf.reshape(dx, x.shape),
             tf.reshape(sumDyNormalised, [channels]),
