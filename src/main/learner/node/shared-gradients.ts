@@ -15,7 +15,7 @@ export interface ReplicaLink {
   gradients: SharedArrayBuffer;
   /** Float64 × workers × losses: each worker's share of each loss. */
   losses: SharedArrayBuffer;
-  /** Float32 × workers × the replica's reduceSize: each worker's vector of the current all-reduce. */
+  /** Float32 × 2 × workers × the replica's reduceSize: each worker's vector of the last two all-reduces. */
   reduce: SharedArrayBuffer;
 }
 
@@ -41,7 +41,7 @@ export function createLink(
     rows: new SharedArrayBuffer(batch * 4),
     gradients: new SharedArrayBuffer(gradients * 4),
     losses: new SharedArrayBuffer(workers * replica.lossNames.length * 8),
-    reduce: new SharedArrayBuffer(workers * (replica.reduceSize ?? 0) * 4),
+    reduce: new SharedArrayBuffer(2 * workers * (replica.reduceSize ?? 0) * 4),
   };
 }
 
@@ -95,21 +95,26 @@ export class LinkViews {
     Atomics.notify(this.control, slot);
   }
 
-  /** Worker `index`'s all-reduce (see AllReduce): its vector into its slot, a barrier, the sum, a barrier. */
+  /**
+   * Worker `index`'s all-reduces within one step (see AllReduce): its vector into its slot, a barrier, then the sum
+   * of the slots in worker order. Calls alternate between two sets of slots: a worker can only write call k + 2 once
+   * every worker has passed call k + 1's barrier, i.e. has read call k, so one barrier per call suffices.
+   */
   allReduce(index: number, onFailure: () => never): AllReduce {
-    const size = this.reduce.length / this.link.workers;
+    const { workers } = this.link;
+    const size = this.reduce.length / (2 * workers);
+    let calls = 0;
     return (values) => {
       if (values.length > size)
         throw new Error(`all-reduce of ${values.length} values; the link holds ${size}`);
-      this.reduce.set(values, index * size);
+      const base = (calls++ % 2) * workers * size;
+      this.reduce.set(values, base + index * size);
       this.barrier(onFailure);
       const sum = new Float32Array(values.length);
-      for (let w = 0; w < this.link.workers; w++) {
-        const slot = this.reduce.subarray(w * size, w * size + values.length);
+      for (let w = 0; w < workers; w++) {
+        const slot = this.reduce.subarray(base + w * size, base + w * size + values.length);
         for (let i = 0; i < values.length; i++) sum[i]! += slot[i]!;
       }
-      // Nobody writes the next vector before every worker has read this one.
-      this.barrier(onFailure);
       return sum;
     };
   }
