@@ -162,6 +162,8 @@ export interface HeatmapBenchJob {
   mcSamples: number;
   mcPasses: number;
   seed: number;
+  /** Data-parallel worker threads of the timed training steps; default one per core. */
+  workers?: number;
 }
 
 /** What a data-parallel helper thread builds its model replica from. */
@@ -356,7 +358,11 @@ export interface HeatmapPredictResult extends HeatmapPrediction {
 export interface HeatmapBenchResult {
   backend: BackendChoice;
   config: HourglassConfig;
+  /** Over every data-parallel worker (`workers`); the MC rate below is one worker's. */
   trainSamplesPerSecond: number;
+  workers: number;
+  /** The same steps on this thread alone (the data-parallel speed-up is the ratio). */
+  oneWorkerTrainSamplesPerSecond: number;
   mcSamplePassesPerSecond: number;
 }
 

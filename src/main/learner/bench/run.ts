@@ -11,7 +11,7 @@ import { runTorchReference, type TorchReference } from './torch';
 /** What both benchmarks take besides the preset. */
 export interface BenchRunOptions {
   backend?: BackendName;
-  /** Data-parallel training threads (the depth model's timing); default one per core. */
+  /** Data-parallel training threads; default one per core. */
   workers?: number;
   /** Timed training steps of the preset's batch size (after one warm-up step). Default 5. */
   trainBatches?: number;
@@ -82,7 +82,7 @@ export async function bench(options: BenchOptions): Promise<BenchOutcome> {
     const onnxRate = pool.onnx?.samplePassesPerSecond;
     return {
       ...benchThroughput(options.preset, result),
-      training: { workers: result.workers, oneWorkerSamplesPerSecond: result.oneWorkerTrainSamplesPerSecond },
+      training: trainingRates(result),
       torch,
       engines: {
         singleWorker: result.engineMc,
@@ -106,9 +106,15 @@ export interface HeatmapBenchOptions extends BenchRunOptions {
   batchSize?: number;
 }
 
-export type HeatmapBenchOutcome = BenchThroughput<HourglassPreset>;
+export interface HeatmapBenchOutcome extends BenchThroughput<HourglassPreset> {
+  /** `trainSamplesPerSecond` is data-parallel over `workers` threads; the same steps on one thread for scale. */
+  training: { workers: number; oneWorkerSamplesPerSecond: number };
+}
 
-/** Training and MC-inference throughput of one heatmap preset on this machine, single worker, random data. */
+/**
+ * Training (data-parallel, every core, and on one thread) and MC-inference (single worker) throughput of one heatmap
+ * preset on this machine, random data.
+ */
 export async function benchHeatmap(options: HeatmapBenchOptions): Promise<HeatmapBenchOutcome> {
   const result = await runBenchJob<HeatmapBenchResult>(
     {
@@ -121,7 +127,7 @@ export async function benchHeatmap(options: HeatmapBenchOptions): Promise<Heatma
     benchSizes(options),
     options,
   );
-  return benchThroughput(options.preset, result);
+  return { ...benchThroughput(options.preset, result), training: trainingRates(result) };
 }
 
 interface BenchSizes {
@@ -154,6 +160,10 @@ function runBenchJob<R extends BenchResult | HeatmapBenchResult>(
     },
     optionalSignal(options.signal),
   );
+}
+
+function trainingRates(result: BenchResult | HeatmapBenchResult): BenchOutcome['training'] {
+  return { workers: result.workers, oneWorkerSamplesPerSecond: result.oneWorkerTrainSamplesPerSecond };
 }
 
 /** The benchmark's outcome from its worker's result; the peak memory is read now, once all timing is done. */

@@ -8,13 +8,8 @@ import { runHeatmapTraining } from '../models/hourglass/training';
 import type { LearnerJob, ParentMessage, PredictResult, TrainResult, WorkerMessage } from '../protocol';
 import { runTraining } from '../models/deepprior/training';
 import { runPretrainedPoseJob } from '../models/movenet/job';
-import {
-  runBenchJob,
-  runHeatmapBenchJob,
-  runHeatmapPredictJob,
-  runPredictJob,
-  type Cooperation,
-} from './jobs';
+import { runBenchJob, runHeatmapBenchJob } from './bench-jobs';
+import { runHeatmapPredictJob, runPredictJob, type Cooperation } from './jobs';
 import { runReplicaHelper } from './replica-worker';
 
 const port = parentPort;
