@@ -3,12 +3,8 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  TrainSettings,
-  type PretrainedManifest,
-  type PretrainResult,
-  type TrainResult,
-} from '@shared/contract';
+import { PretrainedManifest, TrainSettings, type PretrainResult, type TrainResult } from '@shared/contract';
+import { AppError } from '@shared/errors';
 import { VIEWPOINTS, type ViewpointSet } from '../datasets';
 import { writeHumanSynthDataset, writeSynthDataset } from '../datasets/node';
 import { poseloopPackage } from '../fs/package-root';
@@ -34,6 +30,8 @@ export interface PretrainRequest {
   seed: number;
   /** Data-parallel training threads (default one per core): with the seed, what makes the weights again. */
   workers?: number | undefined;
+  /** A pretrained model folder to continue training instead of fresh weights. */
+  from?: string | undefined;
   viewpoints: ViewpointSet;
 }
 
@@ -98,6 +96,32 @@ function corpusFor(request: PretrainRequest): Corpus {
 }
 
 /**
+ * The runs behind the pretrained model in `dir` (its manifest's earlier runs, then its own), refused with the folder's
+ * name unless it holds this corpus's model.
+ */
+async function previousStages(
+  dir: string,
+  corpus: Corpus,
+): Promise<{ dir: string; stages: NonNullable<PretrainedManifest['earlier']> }> {
+  const path = join(dir, MANIFEST_FILE);
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new AppError('invalid_input', `${path}: no pretrained model to continue (no manifest)`, 'from');
+  });
+  const parsed = PretrainedManifest.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new AppError(
+      'invalid_input',
+      `${path}: ${parsed.error.issues[0]?.path.join('.')} is invalid`,
+      'from',
+    );
+  const previous = parsed.data;
+  if (previous.name !== corpus.name)
+    throw new AppError('invalid_input', `${path}: holds ${previous.name}, not ${corpus.name}`, 'from');
+  const { command, poseloop, data, training, metrics } = previous;
+  return { dir, stages: [...(previous.earlier ?? []), { command, poseloop, data, training, metrics }] };
+}
+
+/**
  * Pretrains the `fast` model of a modality (DeepPrior for depth hands, the heatmap hourglass for people) on a
  * synthetic corpus from our generators (train and held-out test frames drawn from different seeds) and writes the
  * checkpoint with its manifest: the command that remakes it, the data, the metrics on the held-out frames and each
@@ -106,6 +130,8 @@ function corpusFor(request: PretrainRequest): Corpus {
 export async function pretrain(request: PretrainRequest, ctx: OpContext): Promise<PretrainResult> {
   const corpus = corpusFor(request);
   const out = resolve(request.out ?? join(shippedModelsDir(), corpus.name));
+  // Read before anything is written: `--from` may name the output folder itself.
+  const from = request.from === undefined ? null : await previousStages(resolve(request.from), corpus);
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'poseloop-pretrain-'));
   const registry = new ProjectRegistry();
@@ -134,7 +160,12 @@ export async function pretrain(request: PretrainRequest, ctx: OpContext): Promis
     const result = await pipelineFor(project).train(
       project,
       settings,
-      { roundId: null, set: projectTrainingSet(project), record: false, initialCheckpoint: null },
+      {
+        roundId: null,
+        set: projectTrainingSet(project),
+        record: false,
+        initialCheckpoint: from === null ? null : { id: 0, path: from.dir },
+      },
       ctx,
       [0.05, 0.98],
     );
@@ -157,7 +188,7 @@ export async function pretrain(request: PretrainRequest, ctx: OpContext): Promis
       label: corpus.label,
       model: result.model,
       skeleton: corpus.skeleton,
-      command: `poseloop pretrain --modality ${request.modality} --frames ${request.frames} --test-frames ${request.testFrames} --epochs ${request.epochs} --seed ${request.seed}${depthFlag} --workers ${result.trainWorkers}`,
+      command: `poseloop pretrain --modality ${request.modality} --frames ${request.frames} --test-frames ${request.testFrames} --epochs ${request.epochs} --seed ${request.seed}${depthFlag} --workers ${result.trainWorkers}${from === null ? '' : ` --from ${request.from}`}`,
       poseloop: { version: poseloopPackage()?.version ?? 'unknown', commit: gitCommit() },
       data: {
         generator: `poseloop synth (datasets/${request.modality === 'rgb' ? 'synth-rgb' : 'synth'})`,
@@ -176,6 +207,7 @@ export async function pretrain(request: PretrainRequest, ctx: OpContext): Promis
         samplesPerSecond: result.trainSamplesPerSecond,
       },
       metrics: corpus.metrics(result),
+      ...(from === null ? {} : { earlier: from.stages }),
       files,
     };
     await writeFile(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

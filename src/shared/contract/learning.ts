@@ -294,14 +294,8 @@ const DepthZeroShotResult = z.object({
 export const ZeroShotResult = z.discriminatedUnion('modality', [RgbZeroShotResult, DepthZeroShotResult]);
 export type ZeroShotResult = z.infer<typeof ZeroShotResult>;
 
-/** What `poseloop pretrain` writes beside the checkpoint: how to remake it, what it scored, and each file's hash. */
-export const PretrainedManifest = z.object({
-  format: z.literal('poseloop-pretrained-model'),
-  version: z.literal(1),
-  name: z.string(),
-  label: z.string(),
-  model: z.enum(['deepprior', 'hourglass']),
-  skeleton: z.string(),
+/** One `poseloop pretrain` run: the command, the code, the data, how it trained and what it scored. */
+const PretrainStage = z.object({
   command: z.string(),
   poseloop: z.object({ version: z.string(), commit: z.string().nullable() }),
   data: z.object({
@@ -326,6 +320,18 @@ export const PretrainedManifest = z.object({
     samplesPerSecond: z.number(),
   }),
   metrics: z.record(z.string(), z.number().nullable()),
+});
+
+/** What `poseloop pretrain` writes beside the checkpoint: how to remake it, what it scored, and each file's hash. */
+export const PretrainedManifest = PretrainStage.extend({
+  format: z.literal('poseloop-pretrained-model'),
+  version: z.literal(1),
+  name: z.string(),
+  label: z.string(),
+  model: z.enum(['deepprior', 'hourglass']),
+  skeleton: z.string(),
+  /** A model trained on in stages (`--from`): the runs before this one, oldest first. */
+  earlier: z.array(PretrainStage).optional(),
   files: z.array(z.object({ name: z.string(), bytes: z.number().int(), sha256: z.string() })),
 });
 export type PretrainedManifest = z.infer<typeof PretrainedManifest>;
@@ -400,6 +406,13 @@ export const learningOperations = defineOperations({
         .describe('seed of the corpus and of training (test frames: seed + 1)'),
       workers: LearningSettings.shape.workers,
       viewpoints: Viewpoints,
+      from: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'continue training the pretrained model in this folder on a fresh corpus (its runs are kept in the new manifest)',
+        ),
     }),
     output: PretrainResult,
     mutates: false,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkedManifest, pretrainedSuite } from '../../helpers/pretrained';
@@ -55,6 +56,29 @@ describe('pretrained people model', () => {
     const second = await suite.app.call('model.train', { project, epochs: 1 }, lead);
     if (second.model !== 'hourglass') throw new Error('expected a heatmap result');
     expect(second.initialCheckpoint?.id).toBe(first.checkpointId);
+  }, 240_000);
+
+  it('continues a pretrained model on a fresh corpus (--from), keeping its earlier run in the manifest', async () => {
+    const first = checkedManifest(out());
+    const next = join(suite.dir, 'continued');
+    const request = { modality: 'rgb', frames: 20, testFrames: 4, epochs: 1, seed: 9, workers: 1 } as const;
+    const { manifest } = await suite.app.call('model.pretrain', { ...request, out: next, from: out() }, lead);
+    expect(manifest.command).toBe(
+      `poseloop pretrain --modality rgb --frames 20 --test-frames 4 --epochs 1 --seed 9 --workers 1 --from ${out()}`,
+    );
+    expect(manifest.earlier).toEqual([
+      {
+        command: first.command,
+        poseloop: first.poseloop,
+        data: first.data,
+        training: first.training,
+        metrics: first.metrics,
+      },
+    ]);
+    expect(JSON.parse(readFileSync(join(next, 'checkpoint.json'), 'utf8')).initialCheckpoint).toBe(out());
+    await expect(
+      suite.app.call('model.pretrain', { ...request, out: next, from: join(suite.dir, 'nowhere') }, lead),
+    ).rejects.toThrow(/no pretrained model to continue/);
   }, 240_000);
 
   it('leaves a project with another skeleton to its own weights', async () => {
