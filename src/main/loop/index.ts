@@ -27,10 +27,4 @@ export { checkLabels } from './rgb/qc';
 export { zeroShotRgb } from './pretrained/zero-shot';
 export { offerPretrainedPeople, type PretrainedOffer } from './pretrained/offer-people';
 export { zeroShotDepth } from './pretrained/zero-shot-depth';
-export {
-  MANIFEST_FILE,
-  sha256,
-  SHIPPED_MODELS,
-  shippedModel,
-  shippedModelsDir,
-} from './pretrained/shipped';
+export { MANIFEST_FILE, sha256, SHIPPED_MODELS, shippedModel, shippedModelsDir } from './pretrained/shipped';
