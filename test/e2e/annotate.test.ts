@@ -334,6 +334,7 @@ describe('annotation workstation', () => {
     await form.getByTestId('round-budget').fill('4');
     await form.getByTestId('round-mc').fill('2');
     await form.getByTestId('round-preset').selectOption('fast');
+    await form.getByTestId('round-workers').fill('1');
 
     // Start, see it running, cancel.
     await page.getByTestId('round-start').click();
@@ -350,6 +351,9 @@ describe('annotation workstation', () => {
     const info = await suite.app.call('project.info', { project }, lead);
     const finished = info.rounds.filter((r) => r.status === 'done');
     expect(finished.length).toBe(2);
+    // The form's thread count reaches the training (the default would be one per core).
+    const last = await suite.app.call('round.get', { project, roundId: finished.at(-1)!.id }, lead);
+    expect(last?.metrics['trainWorkers']).toBe(1);
     const historyRows = page.getByTestId('round-history').locator('tbody tr');
     await until(async () => (await historyRows.count()) === info.rounds.length, 'round history rows');
     // Each trained round has a line on its suggestions' quality on the validation split.
