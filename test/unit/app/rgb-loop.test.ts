@@ -43,7 +43,8 @@ describe('the RGB active-learning loop', () => {
   it('runs a VL4Pose round (the default for people): queue with link reasons, predictions with refinement details', async () => {
     const round = await suite.app.call(
       'round.run',
-      { project, budget: 6, mc: 2, preset: 'fast', epochs: 1 },
+      // From fresh weights: fine-tuning the shipped people model could tie MoveNet on this tiny test split.
+      { project, budget: 6, mc: 2, preset: 'fast', epochs: 1, fromScratch: true },
       lead,
     );
     expect(round.status).toBe('done');
@@ -58,7 +59,7 @@ describe('the RGB active-learning loop', () => {
     // Lowest likelihood first.
     const scores = queue.items.map((i) => i.score);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
-    // A one-epoch model is far below the shipped MoveNet on the test split: the picks are offered MoveNet's suggestions…
+    // A one-epoch model from fresh weights is far below the shipped MoveNet on the test split: the picks are offered MoveNet's suggestions…
     expect(round.metrics.pretrainedTestPckh).toBeGreaterThan(round.metrics.testPckh!);
     expect(round.metrics.pretrainedOffered).toBe(6);
     const prediction = await suite.app.call('prediction.get', { project, sampleId: item.sampleId }, lead);
