@@ -18,7 +18,7 @@ import {
   type HeatmapTrainProgress,
   type HourglassConfigInput,
 } from '../../../src/main/learner';
-import { runHeatmapInference } from '../../../src/main/learner/models/hourglass/inference';
+import { flipAveraging, runHeatmapInference } from '../../../src/main/learner/models/hourglass/inference';
 import { runHeatmapTraining } from '../../../src/main/learner/models/hourglass/training';
 import {
   createHeatmapNetworks,
@@ -78,6 +78,7 @@ const MC_OPTIONS = {
   seed: 1,
   batchSize: 2,
   peaks: { minDistance: 1, maxPeaks: 3 },
+  flip: false,
 };
 const COLOURS = [
   [1, 0.1, 0.1],
@@ -368,10 +369,51 @@ describe('hourglass building blocks', () => {
     const before = tf.memory().numTensors;
     const statistics = movingMean();
     stepper.step(rows, 2);
-    runHeatmapInference(learner.model, learner.aux, val.x, 5, MC_OPTIONS, () => undefined);
+    for (const flip of [false, true])
+      runHeatmapInference(learner.model, learner.aux, val.x, 5, { ...MC_OPTIONS, flip }, () => undefined);
     expect(tf.memory().numTensors).toBe(before);
     expect(movingMean()).not.toEqual(statistics);
     replica.dispose();
+  });
+
+  it('flip averaging: the mirrored crop gets the mirrored pose with the pair swapped, through the MC passes', () => {
+    const config = validateHourglassConfig({ ...TINY, stacks: 1, mirrorPairs: [[0, 2]] });
+    expect(flipAveraging(config)).toBe(true);
+    expect(flipAveraging({ ...config, augmentation: { ...config.augmentation, flipProbability: 0 } })).toBe(
+      false,
+    );
+    const networks = createHeatmapNetworks(config, 3);
+    const count = 4;
+    const crops = val.x.slice(0, count * SIZE * SIZE * 3);
+    const mirrored = new Float32Array(crops.length);
+    for (let i = 0; i < count * SIZE; i++)
+      for (let c = 0; c < SIZE; c++)
+        mirrored.set(
+          crops.subarray((i * SIZE + c) * 3, (i * SIZE + c + 1) * 3),
+          (i * SIZE + SIZE - 1 - c) * 3,
+        );
+    const locate = (x: Float32Array, flip: boolean): Float32Array =>
+      runHeatmapInference(networks.model, networks.aux, x, count, { ...MC_OPTIONS, flip }, () => undefined)
+        .location;
+    const swapped = [2, 1, 0];
+    /** Largest gap between x's pose and the mirrored crop's pose mirrored back (sides swapped). */
+    const asymmetry = (flip: boolean): number => {
+      const [plain, mirror] = [locate(crops, flip), locate(mirrored, flip)];
+      let worst = 0;
+      for (let i = 0; i < count; i++)
+        for (let j = 0; j < 3; j++) {
+          const [at, back] = [(i * 3 + j) * 2, (i * 3 + swapped[j]!) * 2];
+          worst = Math.max(
+            worst,
+            Math.abs(plain[at]! - mirror[back]!),
+            Math.abs(plain[at + 1]! - (SIZE - 1 - mirror[back + 1]!)),
+          );
+        }
+      return worst;
+    };
+    expect(asymmetry(true)).toBeLessThan(1e-4);
+    expect(asymmetry(false)).toBeGreaterThan(0.01);
+    disposeHeatmapNetworks(networks);
   });
 
   it('augmentation moves a drawn dot and its joint label together; a flip swaps mirror pairs', () => {

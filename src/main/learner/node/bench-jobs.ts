@@ -154,6 +154,8 @@ export async function runHeatmapBenchJob(job: HeatmapBenchJob): Promise<HeatmapB
       seed: job.seed,
       batchSize: Math.min(batchSize, job.mcSamples),
       peaks: { minDistance: defaultPeakMinDistance(config.gridSize), maxPeaks: 5 },
+      // The passes the PyTorch peer times: one crop each (flip averaging would double them).
+      flip: false,
     };
     const { model, aux } = replica.networks;
     runHeatmapInference(model, aux, images.subarray(0, s * s * 3), 1, options, () => undefined);

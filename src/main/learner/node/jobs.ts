@@ -1,6 +1,6 @@
 import { selectBackend } from '../backend';
 import { createOnnxMcNet, runOnnxMcInference, selectMcEngine } from '../engines';
-import { runHeatmapInference } from '../models/hourglass/inference';
+import { flipAveraging, runHeatmapInference } from '../models/hourglass/inference';
 import { checkRgbCrops } from '../models/hourglass/inputs';
 import { runMcInference } from '../models/deepprior/inference';
 import { checkCrops, cropsAtInputSize } from '../inputs';
@@ -74,7 +74,14 @@ export async function runHeatmapPredictJob(
   const model = new HourglassModel(config, seed);
   const aux = hasAuxHeads(config) ? new HeatmapAuxNet(config, seed) : null;
   const result = inferWithWeights(model, aux, checkpoint.weights, () =>
-    runHeatmapInference(model, aux, job.images.x, job.images.count, job, reportPasses(onProgress)),
+    runHeatmapInference(
+      model,
+      aux,
+      job.images.x,
+      job.images.count,
+      { ...job, flip: flipAveraging(config) },
+      reportPasses(onProgress),
+    ),
   );
   return { ...result, backend };
 }

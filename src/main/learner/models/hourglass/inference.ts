@@ -4,7 +4,8 @@ import { subpixelLocation } from '@shared/pose2d/metrics';
 import { gridToCrop } from '@shared/pose2d/targets';
 import { aggregatePasses } from '../../mc_stats';
 import type { HeatmapAuxNet } from './aux';
-import type { HourglassModel } from './model';
+import type { HourglassModel, HourglassPrefix } from './model';
+import type { HourglassConfig } from './types';
 import { mixSeed } from '../../ops/seeds';
 import type { HeatmapPeakOptions, HeatmapPrediction } from '../../protocol';
 
@@ -16,6 +17,27 @@ export interface HeatmapMcOptions {
   seed: number;
   batchSize: number;
   peaks: HeatmapPeakOptions;
+  /**
+   * Flip averaging (test-time augmentation): every pass also runs on the mirrored crop, with the same dropout masks,
+   * and its heatmaps are mirrored back with the mirror pairs' channels swapped and averaged with the plain ones.
+   * Twice the inference cost. `flipAveraging(config)` says where it is valid.
+   */
+  flip: boolean;
+}
+
+/**
+ * Flip averaging is valid for a model trained with flip augmentation: that training already treats "mirror the crop,
+ * swap the mirror pairs" as preserving the pose, so the mirrored prediction is a second opinion of equal standing.
+ */
+export function flipAveraging(config: HourglassConfig): boolean {
+  return config.augmentation.flipProbability > 0;
+}
+
+/** NHWC heatmaps of a mirrored crop, mirrored back: columns reversed and each mirror pair's channels swapped. */
+function unmirror(maps: tf.Tensor4D, mirrorPairs: HourglassConfig['mirrorPairs']): tf.Tensor4D {
+  const channels = Array.from({ length: maps.shape[3] }, (_, j) => j);
+  for (const [left, right] of mirrorPairs) [channels[left], channels[right]] = [right, left];
+  return tf.gather(tf.reverse(maps, 2), channels, 3);
 }
 
 /**
@@ -32,7 +54,8 @@ export function defaultPeakMinDistance(gridSize: number): number {
  * computed once and the M passes run from there; with one stack the auxiliary heads (which read the undropped taps)
  * run once, while the embedding (the last features block, after a dropout site) is averaged over every pass. Per sample it keeps
  * summaries only: the mean last-stack heatmap's sub-pixel location, peak value and local maxima, the spread of the
- * per-pass locations, and the pass means of the auxiliary outputs and the embedding.
+ * per-pass locations, and the pass means of the auxiliary outputs and the embedding. With `flip`, each pass's heatmaps
+ * and embedding are the mean of the plain and the mirrored crop's (the auxiliary heads read the plain crop's taps).
  */
 export function runHeatmapInference(
   model: HourglassModel,
@@ -77,9 +100,12 @@ export function runHeatmapInference(
   const passesOf = (k: number): number => (k === 0 ? passes : headPasses);
   for (let start = 0; start < count; start += options.batchSize) {
     const n = Math.min(options.batchSize, count - start);
-    const prefix = tf.tidy(() =>
-      model.prefix(tf.tensor4d(x.subarray(start * s * s * 3, (start + n) * s * s * 3), [n, s, s, 3])),
-    );
+    const crops = tf.tensor4d(x.subarray(start * s * s * 3, (start + n) * s * s * 3), [n, s, s, 3]);
+    const prefix = tf.tidy(() => model.prefix(crops));
+    const mirrored: HourglassPrefix | null = options.flip
+      ? tf.tidy(() => model.prefix(tf.reverse(crops, 2)))
+      : null;
+    crops.dispose();
     const heatmapSum = new Float64Array(n * j * cells);
     const passLocations: Float32Array[] = [];
     const sums = passMeans.map((target) => new Float64Array((target.length / count) * n));
@@ -92,15 +118,18 @@ export function runHeatmapInference(
       // [last-stack maps as n×J×G×G, the embedding, then (withHeads) the heads' `passMeans` outputs].
       const tensors = tf.tidy((): tf.Tensor[] => {
         const output = model.suffix(prefix, undefined, rowSeeds);
-        const maps = tf.transpose(output.heatmaps.at(-1)!, [0, 3, 1, 2]);
-        if (!withHeads) return [maps, output.penultimate];
+        let last = output.heatmaps.at(-1)!;
+        let embedding = output.penultimate;
+        if (mirrored) {
+          const mirror = model.suffix(mirrored, undefined, rowSeeds);
+          last = tf.div(tf.add(last, unmirror(mirror.heatmaps.at(-1)!, model.config.mirrorPairs)), 2);
+          embedding = tf.div(tf.add(embedding, mirror.penultimate), 2);
+        }
+        const maps = tf.transpose(last, [0, 3, 1, 2]);
+        if (!withHeads) return [maps, embedding];
         const head = aux?.apply(output.taps);
         const optional = [head?.linkParams, head?.aleatoricLogVar, head?.predictedLoss];
-        return [
-          maps,
-          output.penultimate,
-          ...optional.filter((t): t is tf.Tensor2D | tf.Tensor1D => t != null),
-        ];
+        return [maps, embedding, ...optional.filter((t): t is tf.Tensor2D | tf.Tensor1D => t != null)];
       });
       const values = tensors.map((t) => t.dataSync() as Float32Array);
       tf.dispose(tensors);
@@ -120,7 +149,7 @@ export function runHeatmapInference(
       });
       onBatch(n);
     }
-    tf.dispose(prefix);
+    tf.dispose(mirrored === null ? prefix : [prefix, mirrored]);
     const spread = aggregatePasses(passLocations, null).std;
     for (let m = 0; m < n * j; m++) {
       const mean = Float32Array.from(heatmapSum.subarray(m * cells, (m + 1) * cells), (v) => v / passes);
