@@ -21,6 +21,7 @@ writeReport('rgb', out, (work) => {
         labelled: round.labelled,
         testPckh: round.testPckh,
         meanPosePckh: round.metrics.meanPosePckh,
+        testPckhIgnoringSides: round.metrics.testPckhIgnoringSides,
         wallSeconds,
         ...roundCalibration(round),
       },

@@ -72,7 +72,13 @@ function corpusFor(request: PretrainRequest): Corpus {
       write: (dir, seed, frames) =>
         writeHumanSynthDataset(dir, { seed, size: PEOPLE_SIZE, splits: [{ name: 'train', frames }] }),
       metrics: (result): PretrainedManifest['metrics'] =>
-        result.model === 'hourglass' ? { testPckh: result.testPckh, meanPosePckh: result.meanPosePckh } : {},
+        result.model === 'hourglass'
+          ? {
+              testPckh: result.testPckh,
+              meanPosePckh: result.meanPosePckh,
+              testPckhIgnoringSides: result.testPckhIgnoringSides,
+            }
+          : {},
     };
   const synth = { rotation: VIEWPOINTS[request.viewpoints] };
   return {

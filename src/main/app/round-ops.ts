@@ -31,6 +31,7 @@ function roundMetrics(trained: TrainResult): Record<string, number | null> {
     meanPoseErrorMm: depth?.meanPoseErrorMm ?? null,
     testPckh: heatmap?.testPckh ?? null,
     meanPosePckh: heatmap?.meanPosePckh ?? null,
+    testPckhIgnoringSides: heatmap?.testPckhIgnoringSides ?? null,
     trainSamplesPerSecond: trained.trainSamplesPerSecond,
     trainWorkers: trained.trainWorkers,
     ...qualityMetrics(trained.validation),

@@ -197,6 +197,8 @@ export const HeatmapTrainResult = TrainResultBase.extend({
   meanPosePckh: z.number().nullable(),
   /** The reference code's variant: full head diagonal, threshold 0.3 (≈ standard 0.5), every joint. */
   testPckhReference: z.number().nullable(),
+  /** PCKh@0.5 counting a joint found on its mirror partner (either wrist): the gap to testPckh is left/right confusion. */
+  testPckhIgnoringSides: z.number().nullable(),
   perJointPckh: z.array(z.number()),
 });
 export type HeatmapTrainResult = z.infer<typeof HeatmapTrainResult>;

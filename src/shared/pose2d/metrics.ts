@@ -121,6 +121,44 @@ export function pck(input: PoseErrorInput, alpha: number, meanJoints?: readonly 
   return { perJoint: curve.perJoint, counted: curve.counted, mean: curve.mean[0]! };
 }
 
+/**
+ * PCK@α with sides ignored: a joint of a mirror pair also counts when it lies within the threshold of its partner's
+ * ground truth (a prediction that finds "a wrist" but not which one). Beside `pck` it tells how much of a model's
+ * error is left/right confusion; two joints of a pair on one limb can both count. Unpaired joints score as in `pck`.
+ */
+export function pckIgnoringSides(
+  input: PoseErrorInput,
+  alpha: number,
+  mirrorPairs: readonly (readonly [number, number])[],
+): PckResult {
+  const { jointCount, groundTruth, visibility } = input;
+  const partner = Array.from({ length: jointCount }, (_, j) => j);
+  for (const [left, right] of mirrorPairs) [partner[left], partner[right]] = [right, left];
+  const count = input.normaliser.length;
+  const swapped = new Float64Array(count * jointCount * 2);
+  for (let k = 0; k < count * jointCount; k++) {
+    const from = k - (k % jointCount) + partner[k % jointCount]!;
+    swapped[2 * k] = groundTruth[2 * from]!;
+    swapped[2 * k + 1] = groundTruth[2 * from + 1]!;
+  }
+  const own = normalisedErrors(input);
+  const partnerVisibility = visibility
+    ? Int8Array.from(
+        { length: count * jointCount },
+        (_, k) => visibility[k - (k % jointCount) + partner[k % jointCount]!]!,
+      )
+    : undefined;
+  const crossed = normalisedErrors({
+    ...input,
+    groundTruth: swapped,
+    ...(partnerVisibility ? { visibility: partnerVisibility } : {}),
+  });
+  // NaN (own truth absent) stays NaN: the joint is not counted; an absent partner leaves the joint's own error.
+  const errors = own.map((error, k) => (Number.isNaN(crossed[k]!) ? error : Math.min(error, crossed[k]!)));
+  const curve = pckCurve(errors, jointCount, Float64Array.of(alpha), 'pooled');
+  return { perJoint: curve.perJoint, counted: curve.counted, mean: curve.mean[0]! };
+}
+
 /** ‖(x1, y1) − (x2, y2)‖ of a head box. */
 export function headBoxDiagonal(box: { x1: number; y1: number; x2: number; y2: number }): number {
   return Math.hypot(box.x2 - box.x1, box.y2 - box.y1);

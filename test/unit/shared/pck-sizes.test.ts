@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pckSizeRule, pckSizes } from '@shared/pose2d';
+import { pck, pckIgnoringSides, pckSizeRule, pckSizes } from '@shared/pose2d';
 import { COCO17, LSP14, jointIndex, type SkeletonLayout } from '@shared/skeletons';
 
 const mouse: SkeletonLayout = {
@@ -36,5 +36,22 @@ describe('pckSizes', () => {
     const b = pose(mouse, { snout: [5, 5] });
     const sizes = pckSizes([...a.truth, ...b.truth], [...a.visibility, ...b.visibility], mouse);
     expect(Array.from(sizes)).toEqual([10, 1]);
+  });
+});
+
+describe('pckIgnoringSides', () => {
+  it('counts a paired joint found on its partner, leaves unpaired joints and absent truths as pck does', () => {
+    // Joints: 0 = l_wrist, 1 = r_wrist, 2 = head; one sample, normaliser 4 (threshold 2 px at α = 0.5).
+    const groundTruth = [0, 0, 0, 10, 5, 5];
+    const predicted = [0, 10, 0, 10, 9, 9]; // both wrists on the right wrist; the head 5.7 px off
+    const input = { jointCount: 3, predicted, groundTruth, normaliser: [4] };
+    expect(pck(input, 0.5).mean).toBeCloseTo(1 / 3, 12);
+    const ignoring = pckIgnoringSides(input, 0.5, [[0, 1]]);
+    expect(Array.from(ignoring.perJoint)).toEqual([1, 1, 0]);
+    expect(ignoring.mean).toBeCloseTo(2 / 3, 12);
+    // The partner's truth absent: the left wrist keeps its own (missed) error.
+    const partnerAbsent = pckIgnoringSides({ ...input, visibility: [1, -1, 1] }, 0.5, [[0, 1]]);
+    expect(Array.from(partnerAbsent.perJoint)).toEqual([0, Number.NaN, 0]);
+    expect(Array.from(partnerAbsent.counted)).toEqual([1, 0, 1]);
   });
 });

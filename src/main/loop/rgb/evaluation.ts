@@ -1,6 +1,6 @@
 import type { Joint } from '@shared/domain';
-import { MPII_HEAD_SIZE_FACTOR, pck, pckSizes, referencePckhCurve } from '@shared/pose2d';
-import type { SkeletonLayout } from '@shared/skeletons';
+import { MPII_HEAD_SIZE_FACTOR, pck, pckIgnoringSides, pckSizes, referencePckhCurve } from '@shared/pose2d';
+import { mirrorPairs, type SkeletonLayout } from '@shared/skeletons';
 import { cropToImage, type PersonCrop } from '../../datasets';
 import { visibilityCode } from './geometry';
 
@@ -9,6 +9,8 @@ export interface HeatmapEvaluation {
   pckh: number;
   meanPosePckh: number;
   referencePckh: number;
+  /** PCKh@0.5 where a joint found on its mirror partner (the other wrist) counts: what left/right confusion costs. */
+  pckhIgnoringSides: number;
   /** Per joint; 0 for a joint never visible in the test split. */
   perJoint: number[];
 }
@@ -59,6 +61,7 @@ export function evaluateHeatmaps(
     pckh: result.mean,
     meanPosePckh: pck({ ...input, predicted: baseline }, 0.5).mean,
     referencePckh: reference.mean[6]!,
+    pckhIgnoringSides: pckIgnoringSides({ ...input, predicted }, 0.5, mirrorPairs(layout)).mean,
     perJoint: Array.from(result.perJoint, (v) => (Number.isNaN(v) ? 0 : v)),
   };
 }

@@ -121,6 +121,7 @@ export async function trainHeatmaps(
     const metrics = {
       testPckh: evaluation?.pckh ?? null,
       meanPosePckh: evaluation?.meanPosePckh ?? null,
+      testPckhIgnoringSides: evaluation?.pckhIgnoringSides ?? null,
       trainSamplesPerSecond: outcome.samplesPerSecond,
     };
     const { run, checkpointId } = finishRun(
@@ -140,6 +141,7 @@ export async function trainHeatmaps(
       testPckh: metrics.testPckh,
       meanPosePckh: metrics.meanPosePckh,
       testPckhReference: evaluation?.referencePckh ?? null,
+      testPckhIgnoringSides: metrics.testPckhIgnoringSides,
       perJointPckh: evaluation?.perJoint ?? [],
       trainSamplesPerSecond: outcome.samplesPerSecond,
       trainWorkers: outcome.metrics.workers,

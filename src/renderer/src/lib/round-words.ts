@@ -28,6 +28,7 @@ const METRIC_WORDS: Record<string, (v: number) => string> = {
   meanPoseErrorMm: (v) => `${v.toFixed(1)} mm for always guessing the mean pose`,
   testPckh: (v) => `test PCKh@0.5 ${(v * 100).toFixed(1)} %`,
   meanPosePckh: (v) => `${(v * 100).toFixed(1)} % for always guessing the mean pose`,
+  testPckhIgnoringSides: (v) => `${(v * 100).toFixed(1)} % if left and right were not told apart`,
   trainSamplesPerSecond: (v) => `${v.toFixed(1)} training images per second`,
   trainWorkers: (v) => `on ${v} training thread${v === 1 ? '' : 's'}`,
   loss: (v) => `loss ${v.toFixed(4)}`,
