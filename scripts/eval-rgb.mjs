@@ -15,7 +15,12 @@ writeReport('rgb', out, (work) => {
   return {
     machine: `${process.platform} ${process.arch}`,
     demo: {
-      zeroShot: { model: zeroShot.model, testPckh: zeroShot.testPckh, seconds: zeroShot.seconds },
+      zeroShot: {
+        model: zeroShot.model,
+        testPckh: zeroShot.testPckh,
+        testPckhIgnoringSides: zeroShot.testPckhIgnoringSides,
+        seconds: zeroShot.seconds,
+      },
       round1: {
         sampler: round.sampler,
         labelled: round.labelled,

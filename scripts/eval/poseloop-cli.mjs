@@ -46,7 +46,12 @@ export function suggestionQuality(evaluation) {
   };
   if (evaluation.modality === 'depth')
     return { ...common, medianErrorMm: evaluation.medianErrorMm, meanErrorMm: evaluation.meanErrorMm };
-  return { ...common, pckh: evaluation.pckh, collapsedShoulders: evaluation.collapsedShoulders };
+  return {
+    ...common,
+    pckh: evaluation.pckh,
+    pckhIgnoringSides: evaluation.pckhIgnoringSides,
+    collapsedShoulders: evaluation.collapsedShoulders,
+  };
 }
 
 /**

@@ -44,6 +44,8 @@ const RgbEvaluation = EvaluationBase.extend({
   modality: z.literal('rgb'),
   /** PCKh@0.5 over the labelled joints (a joint without a suggestion counts as a miss); null without labels. */
   pckh: z.number().nullable(),
+  /** The same counting a joint found on its mirror partner: the gap to `pckh` is left/right confusion. */
+  pckhIgnoringSides: z.number().nullable(),
   /**
    * Suggestions whose two shoulders lie within 2 px of each other (issue 14's "collapsed" pose), over the suggestions
    * placing both; null for a layout without l_shoulder / r_shoulder.

@@ -275,6 +275,8 @@ const RgbZeroShotResult = z.object({
   perJointPckh: z.array(z.number().nullable()),
   /** The same on the test split only: what decides whether these suggestions beat the project's own model. */
   testPckh: z.number().nullable(),
+  /** The test split's PCKh@0.5 counting a joint found on its mirror partner (null when not scored this call). */
+  testPckhIgnoringSides: z.number().nullable(),
   derivedJoints: z.array(z.string()),
   seconds: z.number(),
 });

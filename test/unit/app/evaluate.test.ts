@@ -63,6 +63,7 @@ describe('suggestions.evaluate', () => {
       within10Px: null,
       sigma: null,
       pckh: null,
+      pckhIgnoringSides: null,
       collapsedShoulders: { images: 0, collapsed: 0, share: null },
       sources: [],
     });
@@ -160,6 +161,7 @@ describe('suggestions.evaluate', () => {
       scoredSamples: 24,
       within10Px: 1,
       pckh: 1,
+      pckhIgnoringSides: 1,
       missingJoints: 0,
       sigma: { within1Sigma: 1, within2Sigma: 1 },
     });

@@ -105,10 +105,12 @@ export function evaluateSuggestions(project: LoopProject, split: Split): Suggest
     };
   }
   const shoulders = shoulderPair(skeleton);
+  const { pckh, pckhIgnoringSides } = pckhInImage(skeleton, scored);
   return {
     ...base,
     modality: 'rgb',
-    pckh: pckhInImage(skeleton, scored).pckh,
+    pckh,
+    pckhIgnoringSides,
     collapsedShoulders: shoulders ? collapsedPairs(shown, shoulders) : null,
   };
 }

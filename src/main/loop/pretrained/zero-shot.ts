@@ -55,6 +55,7 @@ export async function zeroShotRgb(
       pckh: null,
       perJointPckh: project.skeleton.joints.map(() => null),
       testPckh: null,
+      testPckhIgnoringSides: null,
       derivedJoints: [],
       seconds: (performance.now() - started) / 1000,
     };
@@ -110,6 +111,7 @@ export async function zeroShotRgb(
     pckh: all.pckh,
     perJointPckh: all.perJoint,
     testPckh: test.pckh ?? testPckhOf(checkpoint.metrics) ?? null,
+    testPckhIgnoringSides: test.pckhIgnoringSides,
     derivedJoints: layout.joints.filter((_, j) => mapped.some((joints) => joints[j]?.derived)),
     seconds: (performance.now() - started) / 1000,
   };
