@@ -62,7 +62,7 @@ export type SuggestionEvaluation = z.infer<typeof SuggestionEvaluation>;
 export const evaluationOperations = defineOperations({
   'suggestions.evaluate': {
     summary:
-      'Score the suggestions an annotator sees on a split (the annotate view’s choice per sample: the project’s model, pretrained or imported) against the hidden ground truth where the project keeps one (demo pools, --hide-labels imports), else the reviewed labels: px and mm errors, share within 10 px, σ-ring coverage, PCKh and collapsed shoulders (people).',
+      'Score the suggestions an annotator sees on a split (the annotate view’s choice per sample: the project’s model, pretrained or imported) against the hidden ground truth where the project keeps one (demo pools, --hide-labels imports), else the reviewed labels: px and mm errors, share within 10 px, σ-ring coverage, PCKh (also ignoring sides) and collapsed shoulders (people).',
     input: projectInput({
       split: z.enum(['pool', 'train', 'test']).default('pool').describe('which samples: pool, train or test'),
     }),
