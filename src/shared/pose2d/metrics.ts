@@ -134,19 +134,17 @@ export function pckIgnoringSides(
   const { jointCount, groundTruth, visibility } = input;
   const partner = Array.from({ length: jointCount }, (_, j) => j);
   for (const [left, right] of mirrorPairs) [partner[left], partner[right]] = [right, left];
-  const count = input.normaliser.length;
-  const swapped = new Float64Array(count * jointCount * 2);
-  for (let k = 0; k < count * jointCount; k++) {
-    const from = k - (k % jointCount) + partner[k % jointCount]!;
-    swapped[2 * k] = groundTruth[2 * from]!;
-    swapped[2 * k + 1] = groundTruth[2 * from + 1]!;
+  const slots = input.normaliser.length * jointCount;
+  /** The (sample, joint) slot of slot k's mirror partner. */
+  const partnerSlot = (k: number): number => k - (k % jointCount) + partner[k % jointCount]!;
+  const swapped = new Float64Array(slots * 2);
+  for (let k = 0; k < slots; k++) {
+    swapped[2 * k] = groundTruth[2 * partnerSlot(k)]!;
+    swapped[2 * k + 1] = groundTruth[2 * partnerSlot(k) + 1]!;
   }
   const own = normalisedErrors(input);
   const partnerVisibility = visibility
-    ? Int8Array.from(
-        { length: count * jointCount },
-        (_, k) => visibility[k - (k % jointCount) + partner[k % jointCount]!]!,
-      )
+    ? Int8Array.from({ length: slots }, (_, k) => visibility[partnerSlot(k)]!)
     : undefined;
   const crossed = normalisedErrors({
     ...input,

@@ -33,11 +33,11 @@ export function flipAveraging(config: HourglassConfig): boolean {
   return config.augmentation.flipProbability > 0;
 }
 
-/** NHWC heatmaps of a mirrored crop, mirrored back: columns reversed and each mirror pair's channels swapped. */
-function unmirror(maps: tf.Tensor4D, mirrorPairs: HourglassConfig['mirrorPairs']): tf.Tensor4D {
-  const channels = Array.from({ length: maps.shape[3] }, (_, j) => j);
-  for (const [left, right] of mirrorPairs) [channels[left], channels[right]] = [right, left];
-  return tf.gather(tf.reverse(maps, 2), channels, 3);
+/** The heatmap channel order of a mirrored crop's prediction: each mirror pair's two channels swapped. */
+function mirroredChannels(config: HourglassConfig): number[] {
+  const channels = Array.from({ length: config.joints }, (_, j) => j);
+  for (const [left, right] of config.mirrorPairs) [channels[left], channels[right]] = [right, left];
+  return channels;
 }
 
 /**
@@ -98,6 +98,7 @@ export function runHeatmapInference(
   const headsVaryByPass = model.config.stacks > 1;
   const headPasses = headsVaryByPass ? passes : 1;
   const passesOf = (k: number): number => (k === 0 ? passes : headPasses);
+  const swapSides = mirroredChannels(model.config);
   for (let start = 0; start < count; start += options.batchSize) {
     const n = Math.min(options.batchSize, count - start);
     const crops = tf.tensor4d(x.subarray(start * s * s * 3, (start + n) * s * s * 3), [n, s, s, 3]);
@@ -122,7 +123,9 @@ export function runHeatmapInference(
         let embedding = output.penultimate;
         if (mirrored) {
           const mirror = model.suffix(mirrored, undefined, rowSeeds);
-          last = tf.div(tf.add(last, unmirror(mirror.heatmaps.at(-1)!, model.config.mirrorPairs)), 2);
+          // Mirrored back: columns reversed, each pair's channels swapped.
+          const back = tf.gather(tf.reverse(mirror.heatmaps.at(-1)!, 2), swapSides, 3);
+          last = tf.div(tf.add(last, back), 2);
           embedding = tf.div(tf.add(embedding, mirror.penultimate), 2);
         }
         const maps = tf.transpose(last, [0, 3, 1, 2]);
